@@ -1,0 +1,180 @@
+package dev.essay.core.deploy;
+
+import dev.essay.core.model.Project;
+import dev.essay.core.model.Secret;
+import dev.essay.core.plan.Operation;
+import dev.essay.core.plan.Step;
+import dev.essay.core.shell.Shell;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The remote operations on one slot of one host. Pure: renders shell, runs nothing. Every value
+ * from outside (paths, names, versions, URLs) reaches the shell through {@link Shell#quote}.
+ */
+public final class SlotScripts {
+    private final Project project;
+
+    public SlotScripts(Project project) {
+        this.project = project;
+    }
+
+    /** Shell variable assignments every step on a slot starts with. */
+    String prelude(String slot) {
+        String dir = project.venv().slotDir(slot);
+        return "D=" + Shell.path(dir) + "\n"
+                + "PIDFILE=\"$D/run/supervisord.pid\"\n"
+                + "CONF=\"$D/etc/supervisord.conf\"";
+    }
+
+    /** Read-only: what is installed in the slot, whether it runs, whether it answers. */
+    public Step probe(String slot) {
+        List<Operation> ops = new ArrayList<>();
+        ops.add(Operation.of("read-slot", String.join("\n",
+                "printf 'home=%s\\n' \"$HOME\"",
+                "printf 'dir=%s\\n' \"$D\"",
+                "if [ -x \"$D/bin/python\" ]; then echo venv=yes; else echo venv=no; fi",
+                "if [ -f \"$D/.essay-deployed\" ]; then sed -n 's/^\\(version\\|config\\|profile\\)=/stamp.\\1=/p' \"$D/.essay-deployed\"; fi",
+                "if [ -f \"$PIDFILE\" ] && kill -0 \"$(cat \"$PIDFILE\")\" 2>/dev/null; then echo supervisord=running; else echo supervisord=stopped; fi")));
+        ops.add(Operation.of("check-health", "if [ -x \"$D/bin/python\" ]; then\n"
+                + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(slot), null, null, 1, 1)
+                + " || true\nfi"));
+        return new Step("probe", prelude(slot), ops);
+    }
+
+    /**
+     * Installs {@code version} into the slot and (re)starts it, then waits until every process passes the
+     * health check. Never touches another slot.
+     */
+    public Step deploy(String slot, String version, SupervisorConfig.Rendered config, String profile,
+                       Secret indexPassword) {
+        List<Operation> ops = new ArrayList<>();
+        ops.add(Operation.of("ensure-venv", String.join("\n",
+                "mkdir -p \"$D\"",
+                "if [ ! -x \"$D/bin/python\" ] || [ ! -x \"$D/bin/pip\" ]; then",
+                "  " + Shell.quote(project.venv().python()) + " -m venv \"$D\"",
+                "fi",
+                "mkdir -p \"$D/etc\" \"$D/run\" \"$D/logs\"",
+                "\"$D/bin/python\" --version")));
+        ops.add(pipInstall(version, indexPassword));
+        ops.add(Operation.of("stop-slot", String.join("\n",
+                "if [ -f \"$PIDFILE\" ] && pid=$(cat \"$PIDFILE\") && kill -0 \"$pid\" 2>/dev/null; then",
+                "  kill -TERM \"$pid\"",
+                "  i=0",
+                "  while kill -0 \"$pid\" 2>/dev/null; do",
+                "    i=$((i + 1))",
+                "    if [ \"$i\" -gt 600 ]; then echo \"supervisord $pid did not stop in 60s; killing it\"; kill -KILL \"$pid\" || true; break; fi",
+                "    sleep 0.1",
+                "  done",
+                "  echo \"stopped supervisord $pid\"",
+                "else",
+                "  echo 'slot was not running'",
+                "fi")));
+        String delimiter = "ESSAY_SUPERVISORD_CONF_" + config.digest().substring(0, 12);
+        ops.add(new Operation("write-config",
+                writeConfig(config.text(), delimiter), writeConfig(config.display(), delimiter)));
+        for (int i = 0; i < project.hooks().preDeploy().size(); i++) {
+            ops.add(hook("pre-deploy-" + (i + 1), project.hooks().preDeploy().get(i)));
+        }
+        ops.add(Operation.of("start-slot", String.join("\n",
+                "cd \"$D\"",
+                "if ! " + Shell.quote(project.supervisor().supervisord()) + " -c \"$CONF\" -j \"$PIDFILE\" >>\"$D/logs/supervisord.out\" 2>&1; then",
+                "  echo 'supervisord did not start:'",
+                "  tail -n 20 \"$D/logs/supervisord.out\"",
+                "  exit 1",
+                "fi",
+                "echo \"supervisord started\"")));
+        ops.add(Operation.of("wait-healthy", String.join("\n",
+                "if ! " + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(slot), null,
+                        project.health().versionHeader().isEmpty() ? null : version, project.health().retries(), 1) + "; then",
+                "  echo '--- supervisorctl status'",
+                "  " + Shell.quote(project.supervisor().supervisorctl()) + " -c \"$CONF\" status 2>&1 || true",
+                "  for log in \"$D\"/logs/*.log; do [ -f \"$log\" ] && { echo \"--- tail of $log\"; tail -n 15 \"$log\"; }; done",
+                "  exit 1",
+                "fi")));
+        for (int i = 0; i < project.hooks().postDeploy().size(); i++) {
+            ops.add(hook("post-deploy-" + (i + 1), project.hooks().postDeploy().get(i)));
+        }
+        ops.add(Operation.of("stamp", String.join("\n",
+                "tmp=\"$D/.essay-deployed.tmp\"",
+                "printf 'version=%s\\nconfig=%s\\nprofile=%s\\ntime=%s\\n' " + Shell.quote(version) + " "
+                        + Shell.quote(config.digest()) + " " + Shell.quote(profile) + " \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" > \"$tmp\"",
+                "mv -f \"$tmp\" \"$D/.essay-deployed\"",
+                "echo " + Shell.quote("deployed " + version))));
+        return new Step("deploy", prelude(slot), ops);
+    }
+
+    /** Read-only health of a slot (for switch and status): one attempt per process port. */
+    public Step health(String slot, String expectedVersion, int retries) {
+        return new Step("health", prelude(slot), List.of(
+                Operation.of("read-slot", String.join("\n",
+                        "if [ -f \"$D/.essay-deployed\" ]; then sed -n 's/^\\(version\\)=/stamp.\\1=/p' \"$D/.essay-deployed\"; fi",
+                        "if [ -f \"$PIDFILE\" ] && kill -0 \"$(cat \"$PIDFILE\")\" 2>/dev/null; then echo supervisord=running; else echo supervisord=stopped; fi")),
+                Operation.of("check-health", "if [ ! -x \"$D/bin/python\" ]; then echo 'FAIL health url=- status=- slot=- version=- problem=slot not deployed'; exit 1; fi\n"
+                        + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(slot), slot, expectedVersion, retries, 1))));
+    }
+
+    /** Read-only state of a slot for {@code essay status}: stamp, supervisord, process states, health. */
+    public Step status(String slot) {
+        return new Step("status", prelude(slot), List.of(
+                Operation.of("read-slot", String.join("\n",
+                        "if [ -f \"$D/.essay-deployed\" ]; then sed -n 's/^\\(version\\|profile\\|time\\)=/stamp.\\1=/p' \"$D/.essay-deployed\"; fi",
+                        "if [ -f \"$PIDFILE\" ] && kill -0 \"$(cat \"$PIDFILE\")\" 2>/dev/null; then echo supervisord=running; else echo supervisord=stopped; fi")),
+                Operation.of("process-states", "if [ -f \"$PIDFILE\" ] && kill -0 \"$(cat \"$PIDFILE\")\" 2>/dev/null; then "
+                        + Shell.quote(project.supervisor().supervisorctl()) + " -c \"$CONF\" status 2>&1 || true; fi"),
+                Operation.of("check-health", "if [ -x \"$D/bin/python\" ]; then\n"
+                        + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(slot), slot, null, 1, 1)
+                        + " || true\nfi")));
+    }
+
+    private Operation pipInstall(String version, Secret indexPassword) {
+        URI index = URI.create(project.index().url());
+        String requirement = project.name() + "==" + version;
+        List<String> lines = new ArrayList<>();
+        lines.add("PIP_INDEX_URL=" + Shell.quote(indexUrl(index, indexPassword, false)));
+        lines.add("export PIP_INDEX_URL");
+        if (project.index().trustedHost()) {
+            lines.add("PIP_TRUSTED_HOST=" + Shell.quote(index.getHost()));
+            lines.add("export PIP_TRUSTED_HOST");
+        }
+        lines.add("\"$D/bin/pip\" install --disable-pip-version-check --no-input --progress-bar off "
+                + Shell.quote(requirement) + " 2>&1");
+        String script = String.join("\n", lines);
+        String display = script.replace(Shell.quote(indexUrl(index, indexPassword, false)),
+                Shell.quote(indexUrl(index, indexPassword, true)));
+        return new Operation("pip-install", script, display);
+    }
+
+    private String indexUrl(URI index, Secret password, boolean masked) {
+        if (project.index().user().isEmpty()) {
+            return index.toString();
+        }
+        String user = java.net.URLEncoder.encode(project.index().user().get(), java.nio.charset.StandardCharsets.UTF_8);
+        String secret = password == null ? "" : ":" + (masked ? "********"
+                : java.net.URLEncoder.encode(password.reveal(), java.nio.charset.StandardCharsets.UTF_8));
+        return index.getScheme() + "://" + user + secret + "@" + index.getRawAuthority().replaceFirst("^.*@", "")
+                + index.getRawPath() + (index.getRawQuery() == null ? "" : "?" + index.getRawQuery());
+    }
+
+    private static String writeConfig(String text, String delimiter) {
+        return String.join("\n",
+                "umask 077",
+                "cat > \"$CONF.tmp\" <<'" + delimiter + "'",
+                text.endsWith("\n") ? text + delimiter : text + "\n" + delimiter,
+                "mv -f \"$CONF.tmp\" \"$CONF\"",
+                "echo \"wrote $CONF\"");
+    }
+
+    private Operation hook(String name, String command) {
+        return Operation.of(name, String.join("\n",
+                "cd \"$D\"",
+                "PATH=\"$D/bin:$PATH\" VIRTUAL_ENV=\"$D\" sh -c " + Shell.quote(command) + " 2>&1"));
+    }
+
+    /** The health URLs of a slot's processes on the host itself. */
+    public List<String> urls(String slot) {
+        return project.slot(slot).ports(project.processCount()).stream()
+                .map(port -> "http://127.0.0.1:" + port + project.health().path()).toList();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.essay.core.ledger;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+
+/**
+ * One line of the ledger (JSON Lines on the router host): a package, deploy, switch or rollback.
+ *
+ * @param time    ISO-8601 UTC
+ * @param action  package | deploy | switch | rollback
+ * @param from    the slot live before (switch, rollback), or null
+ * @param to      the slot deployed into or put live
+ * @param result  ok | failed | refused | cancelled
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record LedgerEntry(String time, String user, String cause, String action, String version, String role,
+                          String from, String to, String result, List<HostOutcome> hosts, String detail) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public LedgerEntry {
+        hosts = hosts == null ? List.of() : List.copyOf(hosts);
+    }
+
+    /** A host's part in it: {@code ok}, {@code unchanged} or {@code failed}, and how long it took. */
+    public record HostOutcome(String host, String result, long millis) {
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Parses one ledger line; returns null for a line that is not an entry (a torn write, a stray line). */
+    public static LedgerEntry parse(String line) {
+        try {
+            return JSON.readValue(line, LedgerEntry.class);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+}

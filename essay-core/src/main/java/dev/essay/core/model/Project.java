@@ -1,0 +1,114 @@
+package dev.essay.core.model;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The validated content of {@code essay.yaml}. Immutable; built by {@code dev.essay.core.config.ProjectLoader}.
+ *
+ * @param file         the essay.yaml it was read from (null when built in code)
+ * @param name         PEP 508 project name
+ * @param roles        role name to hosts, in file order
+ * @param defaultRole  the role used when none is given
+ * @param slots        slot name to slot, in file order
+ * @param processCount processes per slot (1..10)
+ * @param profile      default profile
+ * @param parallelism  hosts worked on at once
+ */
+public record Project(
+        Path file,
+        String name,
+        Index index,
+        Map<String, List<HostAddress>> roles,
+        String defaultRole,
+        Ssh ssh,
+        Map<String, Slot> slots,
+        int processCount,
+        Venv venv,
+        String profile,
+        Supervisor supervisor,
+        Router router,
+        Health health,
+        int parallelism,
+        Hooks hooks) {
+
+    public Project {
+        roles = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(roles));
+        slots = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(slots));
+    }
+
+    /** The hosts of a role, or an error naming the known roles. */
+    public List<HostAddress> hosts(String role) {
+        List<HostAddress> hosts = roles.get(role);
+        if (hosts == null) {
+            throw new IllegalArgumentException("no role '" + role + "' in " + fileName() + "; roles: " + String.join(", ", roles.keySet()));
+        }
+        return hosts;
+    }
+
+    public Slot slot(String slotName) {
+        Slot slot = slots.get(slotName);
+        if (slot == null) {
+            throw new IllegalArgumentException("no slot '" + slotName + "' in " + fileName() + "; slots: " + String.join(", ", slots.keySet()));
+        }
+        return slot;
+    }
+
+    public String fileName() {
+        return file == null ? "essay.yaml" : file.toString();
+    }
+
+    /** Where the package index is and how to authenticate (credentials only by reference). */
+    public record Index(String url, String username, String passwordEnv, Path passwordFile, boolean trustedHost) {
+        public Optional<String> user() {
+            return Optional.ofNullable(username);
+        }
+    }
+
+    public record Ssh(Path identity, String passphraseEnv, Path passphraseFile, Path knownHosts,
+                      boolean acceptNewHostKeys, Duration connectTimeout) {
+    }
+
+    /** A slot: its name and port prefix; process i listens on {@code portPrefix + i}. */
+    public record Slot(String name, String portPrefix) {
+        public List<Integer> ports(int processCount) {
+            return java.util.stream.IntStream.range(0, processCount)
+                    .mapToObj(i -> Integer.parseInt(portPrefix + i)).toList();
+        }
+    }
+
+    /** @param prefix remote directory holding one directory per slot; may start with {@code ~/} */
+    public record Venv(String prefix, String python) {
+        public String slotDir(String slot) {
+            return prefix.endsWith("/") ? prefix + slot : prefix + "/" + slot;
+        }
+    }
+
+    public record Supervisor(Path template, String supervisord, String supervisorctl) {
+    }
+
+    public record Router(List<HostAddress> hosts, String role, String nginx, String config, String upstreamFile,
+                         String upstreamName, boolean sudo, String url, String stateDir) {
+        public Router {
+            hosts = List.copyOf(hosts);
+        }
+    }
+
+    public record Health(String path, int status, Duration timeout, int retries, Duration interval,
+                         String slotHeader, String versionHeader, int quorum) {
+    }
+
+    public record Hooks(List<String> preDeploy, List<String> postDeploy) {
+        public Hooks {
+            preDeploy = List.copyOf(preDeploy);
+            postDeploy = List.copyOf(postDeploy);
+        }
+
+        public static Hooks none() {
+            return new Hooks(List.of(), List.of());
+        }
+    }
+}

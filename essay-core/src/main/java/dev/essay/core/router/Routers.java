@@ -1,0 +1,165 @@
+package dev.essay.core.router;
+
+import dev.essay.core.event.EngineListener;
+import dev.essay.core.lock.LockHeldException;
+import dev.essay.core.lock.LockHolder;
+import dev.essay.core.model.HostAddress;
+import dev.essay.core.model.Project;
+import dev.essay.core.plan.RemoteStepException;
+import dev.essay.core.plan.Step;
+import dev.essay.core.plan.StepReport;
+import dev.essay.core.transport.RemoteScript;
+import dev.essay.core.transport.Session;
+import dev.essay.core.transport.Transport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sessions to every router host, opened once per operation. The first router holds the lock; every
+ * router gets the include and the ledger line.
+ */
+public final class Routers implements AutoCloseable {
+    private final RouterScripts scripts;
+    private final boolean dryRun;
+    private final EngineListener listener;
+    private final Map<HostAddress, Session> sessions = new LinkedHashMap<>();
+    private LockHolder held;
+
+    private Routers(Project project, Transport transport, EngineListener listener) {
+        this.scripts = new RouterScripts(project);
+        this.dryRun = transport.dryRun();
+        this.listener = listener;
+    }
+
+    /** Connects to every router host; fails (closing what was opened) if any cannot be reached. */
+    public static Routers open(Project project, Transport transport, EngineListener listener) {
+        Routers routers = new Routers(project, transport, listener);
+        try {
+            for (HostAddress host : project.router().hosts()) {
+                routers.sessions.put(host, transport.open(host));
+            }
+        } catch (RuntimeException e) {
+            routers.close();
+            throw e;
+        }
+        return routers;
+    }
+
+    public List<HostAddress> hosts() {
+        return List.copyOf(sessions.keySet());
+    }
+
+    public HostAddress primary() {
+        return sessions.keySet().iterator().next();
+    }
+
+    public RouterScripts scripts() {
+        return scripts;
+    }
+
+    /** What each router says: live slot (from its include), interrupted switch, lock holder. */
+    public record RouterState(HostAddress host, Upstream.State upstream, boolean journal, LockHolder lockHolder) {
+    }
+
+    /** Takes the release lock on the primary router; returns the state of every router read under it. */
+    public List<RouterState> lock(LockHolder holder) {
+        StepReport report = run(primary(), scripts.lock(holder));
+        Map<String, String> values = report.values("acquire-lock");
+        if (!dryRun && !"acquired".equals(values.get("lock"))) {
+            throw new LockHeldException(primary().toString(), LockHolder.fromFields(holderFields(values)));
+        }
+        held = holder;
+        List<RouterState> states = new ArrayList<>();
+        states.add(parseState(primary(), report));
+        for (HostAddress host : sessions.keySet()) {
+            if (!host.equals(primary())) {
+                states.add(parseState(host, run(host, scripts.state())));
+            }
+        }
+        return states;
+    }
+
+    /** Reads every router's state without locking (status, dry runs). */
+    public List<RouterState> state() {
+        List<RouterState> states = new ArrayList<>();
+        for (HostAddress host : sessions.keySet()) {
+            states.add(parseState(host, run(host, scripts.state())));
+        }
+        return states;
+    }
+
+    private static RouterState parseState(HostAddress host, StepReport report) {
+        Map<String, String> v = report.values("read-state");
+        LockHolder holder = "held".equals(v.get("lock")) ? LockHolder.fromFields(holderFields(v)) : null;
+        return new RouterState(host, Upstream.parse(v.get("header")), "present".equals(v.get("journal")), holder);
+    }
+
+    private static Map<String, String> holderFields(Map<String, String> values) {
+        Map<String, String> f = new LinkedHashMap<>();
+        values.forEach((k, val) -> {
+            if (k.startsWith("holder.")) {
+                f.put(k.substring(7), val);
+            }
+        });
+        return f;
+    }
+
+    /** Releases the lock if we hold it; never throws (runs on failure paths and on Ctrl-C). */
+    public void unlock() {
+        if (held == null) {
+            return;
+        }
+        try {
+            run(primary(), scripts.unlock(held.id()));
+            held = null;
+        } catch (RuntimeException e) {
+            listener.warn("could not release the lock on " + primary() + ": " + e.getMessage()
+                    + "; run `essay unlock` once that host is reachable");
+        }
+    }
+
+    /** Runs one step on every router in order; on the first failure throws with that router's output. */
+    public void onAll(Step step, String suggestion) {
+        for (HostAddress host : sessions.keySet()) {
+            runChecked(host, step, suggestion);
+        }
+    }
+
+    public StepReport runChecked(HostAddress host, Step step, String suggestion) {
+        StepReport report = run(host, step);
+        if (!report.ok()) {
+            throw RemoteStepException.of(host, report, suggestion);
+        }
+        return report;
+    }
+
+    public StepReport run(HostAddress host, Step step) {
+        Session session = sessions.get(host);
+        RemoteScript script = step.toScript();
+        return new StepReport(session.run(script, line -> {
+            if (line.startsWith(RemoteScript.MARKER + "fail ")) {
+                listener.host(host, script.name() + ": " + line.substring(RemoteScript.MARKER.length()));
+            }
+        }));
+    }
+
+    /** Round trips per router so far. */
+    public int roundTrips() {
+        return sessions.values().stream().mapToInt(Session::roundTrips).sum();
+    }
+
+    @Override
+    public void close() {
+        unlock();
+        for (Session s : sessions.values()) {
+            try {
+                s.close();
+            } catch (RuntimeException ignored) {
+                // closing is best effort
+            }
+        }
+        sessions.clear();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.essay.core.run;
+
+import java.util.List;
+import java.util.Locale;
+
+/** One operation's results on every host, in the order of the hosts given. */
+public record FleetResult(String action, List<HostResult> hosts) {
+    public FleetResult {
+        hosts = List.copyOf(hosts);
+    }
+
+    public boolean ok() {
+        return hosts.stream().allMatch(HostResult::ok);
+    }
+
+    public List<HostResult> failed() {
+        return hosts.stream().filter(h -> !h.ok()).toList();
+    }
+
+    /** The summary table that ends every fleet operation. */
+    public String table() {
+        int width = hosts.stream().mapToInt(h -> h.host().toString().length()).max().orElse(4);
+        width = Math.max(width, 4);
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%-" + width + "s  %-9s  %8s  %s%n", "HOST", "RESULT", "TIME", "DETAIL"));
+        for (HostResult h : hosts) {
+            String note = h.error() != null ? firstLine(h.error()) : (h.detail() == null ? "" : h.detail());
+            out.append(String.format(Locale.ROOT, "%-" + width + "s  %-9s  %7.1fs  %s%n", h.host(),
+                    h.status().name().toLowerCase(Locale.ROOT), h.duration().toMillis() / 1000.0, note));
+        }
+        long failed = failed().size();
+        out.append(String.format(Locale.ROOT, "%s: %d host(s), %d ok, %d failed%n", action, hosts.size(),
+                hosts.size() - failed, failed));
+        return out.toString();
+    }
+
+    private static String firstLine(String text) {
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+}

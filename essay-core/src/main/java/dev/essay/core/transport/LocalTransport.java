@@ -1,0 +1,69 @@
+package dev.essay.core.transport;
+
+import dev.essay.core.model.HostAddress;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Runs scripts with the local {@code /bin/sh -s} as the current user, whatever host is named. */
+public final class LocalTransport implements Transport {
+    @Override
+    public Session open(HostAddress host) {
+        AtomicInteger runs = new AtomicInteger();
+        return new Session() {
+            @Override
+            public HostAddress host() {
+                return host;
+            }
+
+            @Override
+            public ExecResult run(RemoteScript script, LineSink lines) {
+                runs.incrementAndGet();
+                try {
+                    Process p = new ProcessBuilder(RemoteScript.COMMAND).start();
+                    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+                    try (OutputStream in = p.getOutputStream()) {
+                        in.write(script.text().getBytes(StandardCharsets.UTF_8));
+                    }
+                    StringBuilder out = new StringBuilder();
+                    try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = reader.readLine()) != null) {
+                            lines.line(line);
+                            out.append(line).append('\n');
+                        }
+                    }
+                    return new ExecResult(p.waitFor(), out.toString(), err.join());
+                } catch (IOException e) {
+                    throw new TransportException(host, "cannot run /bin/sh: " + e.getMessage(), null, e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TransportException(host, "interrupted", null, e);
+                }
+            }
+
+            @Override
+            public int roundTrips() {
+                return runs.get();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private static String drain(InputStream in) {
+        try {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            in.transferTo(b);
+            return b.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

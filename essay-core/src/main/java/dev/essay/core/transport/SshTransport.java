@@ -1,0 +1,304 @@
+package dev.essay.core.transport;
+
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.HostKey;
+import com.jcraft.jsch.HostKeyRepository;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.UserInfo;
+import dev.essay.core.model.HostAddress;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * SSH over JSch: one connection per host, one exec channel per round trip, scripts on stdin.
+ * Host keys are always checked; unknown keys are accepted only when {@link SshSettings#acceptNewHostKeys()}.
+ */
+public final class SshTransport implements Transport {
+    private final JSch jsch = new JSch();
+    private final SshSettings settings;
+    private final CheckingRepository hostKeys;
+    private final AtomicInteger sessionsOpened = new AtomicInteger();
+
+    public SshTransport(SshSettings settings) {
+        this.settings = settings;
+        try {
+            jsch.setKnownHosts(new ByteArrayInputStream(settings.knownHosts().getBytes(StandardCharsets.UTF_8)));
+            hostKeys = new CheckingRepository(jsch.getHostKeyRepository());
+            jsch.setHostKeyRepository(hostKeys);
+            jsch.addIdentity(settings.keyName(), settings.privateKey().revealBytes(), null,
+                    settings.passphrase() == null ? null : settings.passphrase().revealBytes());
+        } catch (JSchException e) {
+            String why = String.valueOf(e.getMessage());
+            throw new IllegalArgumentException("cannot use the SSH key " + settings.keyName() + ": "
+                    + (why.contains("passphrase") || why.contains("decrypt") ? "wrong or missing passphrase" : why)
+                    + "; check ssh.identity and its passphrase", e);
+        }
+    }
+
+    /** Sessions opened so far (benchmarks compare it with the host count). */
+    public int sessionsOpened() {
+        return sessionsOpened.get();
+    }
+
+    @Override
+    public Session open(HostAddress host) throws TransportException {
+        com.jcraft.jsch.Session session;
+        try {
+            session = jsch.getSession(host.user(), host.address(), host.port());
+            session.setConfig("StrictHostKeyChecking", "yes");
+            session.setConfig("PreferredAuthentications", "publickey");
+            session.setServerAliveInterval(15_000);
+            session.setUserInfo(new NoPrompts());
+            session.connect((int) settings.connectTimeout().toMillis());
+        } catch (JSchException e) {
+            throw explain(host, e);
+        }
+        sessionsOpened.incrementAndGet();
+        return new SshSession(host, session);
+    }
+
+    private TransportException explain(HostAddress host, JSchException e) {
+        String message = String.valueOf(e.getMessage());
+        String offered = hostKeys.offered(host);
+        if (e instanceof com.jcraft.jsch.JSchChangedHostKeyException || message.contains("HostKey has been changed")) {
+            return new TransportException(host, "the host key has CHANGED (offered " + offered + "); refusing to connect",
+                    "if the host was really reinstalled, remove its old line from known_hosts and verify the new key out of band", e);
+        }
+        if (e instanceof com.jcraft.jsch.JSchUnknownHostKeyException || message.startsWith("UnknownHostKey")
+                || message.contains("reject HostKey")) {
+            return new TransportException(host, "the host key is not in known_hosts (offered " + offered + ")",
+                    "verify the fingerprint, then add it (ssh-keyscan -p " + host.port() + " " + host.address()
+                            + " >> known_hosts) or opt in with ssh.accept_new_host_keys: true", e);
+        }
+        if (message.contains("Auth fail") || message.contains("USERAUTH fail")) {
+            return new TransportException(host, "authentication failed for user " + host.user(),
+                    "check that the public key of " + settings.keyName() + " is in the user's authorized_keys", e);
+        }
+        if (e.getCause() instanceof java.net.ConnectException || message.contains("Connection refused")) {
+            return new TransportException(host, "connection refused", "check that sshd runs on " + host.address()
+                    + " port " + host.port(), e);
+        }
+        if (message.contains("timeout") || e.getCause() instanceof java.net.SocketTimeoutException) {
+            return new TransportException(host, "no answer within " + settings.connectTimeout().toSeconds() + "s",
+                    "check the address and that the host is up (ssh.connect_timeout sets the limit)", e);
+        }
+        return new TransportException(host, "SSH failed: " + message, "check the host and its sshd", e);
+    }
+
+    private final class SshSession implements Session {
+        private final HostAddress host;
+        private final com.jcraft.jsch.Session session;
+        private final AtomicInteger runs = new AtomicInteger();
+
+        SshSession(HostAddress host, com.jcraft.jsch.Session session) {
+            this.host = host;
+            this.session = session;
+        }
+
+        @Override
+        public HostAddress host() {
+            return host;
+        }
+
+        @Override
+        public int roundTrips() {
+            return runs.get();
+        }
+
+        @Override
+        public ExecResult run(RemoteScript script, LineSink lines) throws TransportException {
+            runs.incrementAndGet();
+            ChannelExec channel = null;
+            try {
+                channel = (ChannelExec) session.openChannel("exec");
+                channel.setCommand(String.join(" ", RemoteScript.COMMAND));
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                channel.setErrStream(err, true);
+                InputStream out = channel.getInputStream();
+                OutputStream in = channel.getOutputStream();
+                channel.connect((int) settings.connectTimeout().toMillis());
+                in.write(script.text().getBytes(StandardCharsets.UTF_8));
+                in.flush();
+                in.close();
+                String stdout = readLines(out, lines);
+                while (!channel.isClosed()) {
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                    Thread.sleep(5);
+                }
+                return new ExecResult(channel.getExitStatus(), stdout, err.toString(StandardCharsets.UTF_8));
+            } catch (JSchException | IOException e) {
+                if (!session.isConnected()) {
+                    throw new TransportException(host, "the connection broke during '" + script.name() + "': "
+                            + e.getMessage(), "check that the host and its sshd are up; the step may have run partly", e);
+                }
+                throw new TransportException(host, "'" + script.name() + "' could not run: " + e.getMessage(),
+                        "check the host's sshd (MaxSessions) and /bin/sh", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransportException(host, "interrupted during '" + script.name() + "'", null, e);
+            } finally {
+                if (channel != null) {
+                    channel.disconnect();
+                }
+            }
+        }
+
+        private String readLines(InputStream out, LineSink lines) throws IOException {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = out.read(buffer)) >= 0) {
+                all.write(buffer, 0, n);
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        lines.line(line.toString(StandardCharsets.UTF_8));
+                        line.reset();
+                    } else {
+                        line.write(buffer[i]);
+                    }
+                }
+            }
+            if (line.size() > 0) {
+                lines.line(line.toString(StandardCharsets.UTF_8));
+            }
+            return all.toString(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() {
+            session.disconnect();
+        }
+    }
+
+    /** Delegates to JSch's known_hosts, remembers offered keys for messages, and adds new ones only on opt-in. */
+    private final class CheckingRepository implements HostKeyRepository {
+        private final HostKeyRepository delegate;
+        private final Map<String, String> offered = new ConcurrentHashMap<>();
+
+        CheckingRepository(HostKeyRepository delegate) {
+            this.delegate = delegate;
+        }
+
+        String offered(HostAddress host) {
+            return offered.getOrDefault(hostKeyName(host.address(), host.port()), "no key");
+        }
+
+        @Override
+        public int check(String host, byte[] key) {
+            int result;
+            synchronized (delegate) {
+                result = delegate.check(host, key);
+            }
+            try {
+                HostKey hostKey = new HostKey(host, key);
+                offered.put(host, hostKey.getType() + " " + hostKey.getFingerPrint(jsch));
+                if (result == NOT_INCLUDED && settings.acceptNewHostKeys()) {
+                    add(hostKey, null);
+                    record(hostKey);
+                    return OK;
+                }
+            } catch (JSchException e) {
+                return result;
+            }
+            return result;
+        }
+
+        private void record(HostKey hostKey) {
+            if (settings.knownHostsFile() == null) {
+                return;
+            }
+            String line = hostKey.getHost() + " " + hostKey.getType() + " " + hostKey.getKey() + "\n";
+            try {
+                synchronized (offered) {
+                    Files.writeString(settings.knownHostsFile(), line, StandardCharsets.UTF_8,
+                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot record the new host key in " + settings.knownHostsFile(), e);
+            }
+        }
+
+        @Override
+        public void add(HostKey hostkey, UserInfo ui) {
+            synchronized (delegate) {
+                delegate.add(hostkey, ui);
+            }
+        }
+
+        @Override
+        public void remove(String host, String type) {
+            delegate.remove(host, type);
+        }
+
+        @Override
+        public void remove(String host, String type, byte[] key) {
+            delegate.remove(host, type, key);
+        }
+
+        @Override
+        public String getKnownHostsRepositoryID() {
+            return delegate.getKnownHostsRepositoryID();
+        }
+
+        @Override
+        public HostKey[] getHostKey() {
+            return delegate.getHostKey();
+        }
+
+        @Override
+        public HostKey[] getHostKey(String host, String type) {
+            synchronized (delegate) {
+                return delegate.getHostKey(host, type);
+            }
+        }
+    }
+
+    static String hostKeyName(String address, int port) {
+        return port == 22 ? address : "[" + address + "]:" + port;
+    }
+
+    /** Never prompts: no passwords, no interactive host-key questions. */
+    private static final class NoPrompts implements UserInfo {
+        @Override
+        public String getPassphrase() {
+            return null;
+        }
+
+        @Override
+        public String getPassword() {
+            return null;
+        }
+
+        @Override
+        public boolean promptPassword(String message) {
+            return false;
+        }
+
+        @Override
+        public boolean promptPassphrase(String message) {
+            return false;
+        }
+
+        @Override
+        public boolean promptYesNo(String message) {
+            return false;
+        }
+
+        @Override
+        public void showMessage(String message) {
+        }
+    }
+}

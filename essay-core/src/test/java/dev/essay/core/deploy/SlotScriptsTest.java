@@ -1,0 +1,80 @@
+package dev.essay.core.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.essay.core.TestProjects;
+import dev.essay.core.model.Project;
+import dev.essay.core.model.Secret;
+import dev.essay.core.plan.Operation;
+import dev.essay.core.plan.Step;
+import dev.essay.core.transport.RemoteScript;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SlotScriptsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void deployRunsTheNamedOperationsInOrder() throws Exception {
+        Project p = TestProjects.sample(dir, "/srv/router");
+        SupervisorConfig.Rendered config = SupervisorConfig.render(p, "b", "/home/essay-h1/essay-sample/b", "2.0.0", "prod", Secret.of("pw"));
+        Step step = new SlotScripts(p).deploy("b", "2.0.0", config, "prod", null);
+        assertThat(step.operations()).extracting(Operation::name)
+                .containsExactly("ensure-venv", "pip-install", "stop-slot", "write-config", "start-slot", "wait-healthy", "stamp");
+        assertThat(step.prelude()).startsWith("D=\"$HOME\"/essay-sample/b\n");
+        assertThat(op(step, "pip-install")).isEqualTo("""
+                PIP_INDEX_URL=http://127.0.0.1:8700/simple/
+                export PIP_INDEX_URL
+                "$D/bin/pip" install --disable-pip-version-check --no-input --progress-bar off essay-sample==2.0.0 2>&1""");
+        assertThat(op(step, "ensure-venv")).contains("/usr/bin/python3 -m venv \"$D\"");
+        assertThat(op(step, "start-slot")).contains("supervisord -c \"$CONF\" -j \"$PIDFILE\"");
+    }
+
+    @Test
+    void theRenderedConfigCarriesTheFabfilePlaceholdersAndThePasswordOnlyWhereItRuns() throws Exception {
+        Project p = TestProjects.sample(dir, "/srv/router");
+        SupervisorConfig.Rendered config = SupervisorConfig.render(p, "b", "/home/u/essay-sample/b", "2.0.0", "prod", Secret.of("s3cret-pw"));
+        assertThat(config.text())
+                .contains("command=/home/u/essay-sample/b/bin/essay-sample --port=811%(process_num)d --profile=prod")
+                .contains("numprocs=2")
+                .contains("environment=ESSAY_SLOT=\"b\"")
+                .contains("pidfile=/home/u/essay-sample/b/run/supervisord.pid")
+                .contains("password=s3cret-pw");
+        assertThat(config.display()).doesNotContain("s3cret-pw").contains("password=********");
+        RemoteScript script = new SlotScripts(p).deploy("b", "2.0.0", config, "prod", null).toScript();
+        assertThat(script.text()).contains("s3cret-pw");
+        assertThat(script.display()).doesNotContain("s3cret-pw");
+        SupervisorConfig.Rendered again = SupervisorConfig.render(p, "b", "/home/u/essay-sample/b", "2.0.0", "prod", Secret.of("other"));
+        assertThat(again.digest()).as("digest ignores the generated password").isEqualTo(config.digest());
+    }
+
+    @Test
+    void indexPasswordIsInThePipEnvironmentButNeverInTheDisplayedScript() throws Exception {
+        Project base = TestProjects.sample(dir, "/srv/router");
+        Project p = new Project(base.file(), base.name(), new Project.Index("https://pypi.example/simple/", "deploy", "IDX_PW", null, false),
+                base.roles(), base.defaultRole(), base.ssh(), base.slots(), base.processCount(), base.venv(), base.profile(),
+                base.supervisor(), base.router(), base.health(), base.parallelism(), base.hooks());
+        SupervisorConfig.Rendered config = SupervisorConfig.render(p, "a", "/h/a", "1.0", "prod", Secret.of("x"));
+        RemoteScript script = new SlotScripts(p).deploy("a", "1.0", config, "prod", Secret.of("p@ss word")).toScript();
+        assertThat(script.text()).contains("PIP_INDEX_URL='https://deploy:p%40ss+word@pypi.example/simple/'");
+        assertThat(script.display()).doesNotContain("p%40ss").contains("PIP_INDEX_URL='https://deploy:********@pypi.example/simple/'");
+        assertThat(RemoteScript.COMMAND).containsExactly("/bin/sh", "-s");
+    }
+
+    @Test
+    void unknownPlaceholdersAreReportedWithTheTemplateLine() throws Exception {
+        Project p = TestProjects.sample(dir, "/srv/router");
+        java.nio.file.Files.writeString(p.supervisor().template(), "[program:x]\ncommand={{ venv_dri }}/bin/x\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        SupervisorConfig.render(p, "a", "/h/a", "1.0", "prod", Secret.of("x")))
+                .isInstanceOf(dev.essay.core.error.ConfigException.class)
+                .hasMessageContaining("supervisord.conf:2")
+                .hasMessageContaining("venv_dri");
+    }
+
+    private static String op(Step step, String name) {
+        return step.operations().stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow().script();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.essay.core.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.essay.core.model.HostAddress;
+import dev.essay.core.transport.ExecResult;
+import dev.essay.core.transport.LocalTransport;
+import dev.essay.core.transport.Session;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StepTest {
+    private final Session sh = new LocalTransport().open(HostAddress.parse("me@localhost"));
+
+    @Test
+    void rendersEachOperationBracketedByMarkers() {
+        Step step = new Step("demo", "X=1", List.of(Operation.of("first", "echo one"), Operation.of("second", "echo two")));
+        assertThat(step.toScript().text()).isEqualTo("""
+                # essay step: demo
+                set -u
+                umask 022
+                X=1
+
+                # operation: first
+                printf '##essay begin %s\\n' first
+                (
+                set -e
+                echo one
+                ) </dev/null
+                essay_rc=$?
+                if [ "$essay_rc" -ne 0 ]; then printf '##essay fail %s %s\\n' first "$essay_rc"; exit "$essay_rc"; fi
+                printf '##essay end %s\\n' first
+
+                # operation: second
+                printf '##essay begin %s\\n' second
+                (
+                set -e
+                echo two
+                ) </dev/null
+                essay_rc=$?
+                if [ "$essay_rc" -ne 0 ]; then printf '##essay fail %s %s\\n' second "$essay_rc"; exit "$essay_rc"; fi
+                printf '##essay end %s\\n' second
+                """);
+    }
+
+    @Test
+    void stopsAtTheFirstFailingOperationAndSaysWhich() {
+        Step step = new Step("demo", "", List.of(
+                Operation.of("ok", "echo fine"),
+                Operation.of("breaks", "echo about to fail\nfalse\necho never"),
+                Operation.of("after", "echo must not run")));
+        List<String> lines = new ArrayList<>();
+        StepReport report = new StepReport(sh.run(step.toScript(), lines::add));
+        assertThat(report.ok()).isFalse();
+        assertThat(report.result().exitStatus()).isEqualTo(1);
+        assertThat(report.failedOperation()).contains("breaks");
+        assertThat(report.output("breaks")).isEqualTo("about to fail\n");
+        assertThat(report.output("after")).isEmpty();
+        assertThat(lines).contains("##essay fail breaks 1").doesNotContain("must not run");
+    }
+
+    @Test
+    void operationsDoNotReadTheScriptFromStdin() {
+        // `cat` would swallow the rest of the script if operations inherited stdin.
+        Step step = new Step("stdin", "", List.of(Operation.of("reads", "cat"), Operation.of("later", "echo still here")));
+        StepReport report = new StepReport(sh.run(step.toScript(), line -> { }));
+        assertThat(report.ok()).isTrue();
+        assertThat(report.output("later")).isEqualTo("still here\n");
+    }
+
+    @Test
+    void valuesAreKeyValueLines() {
+        StepReport report = new StepReport(new ExecResult(0, "##essay begin read\na=1\nnoise\nb = two words\n##essay end read\n", ""));
+        assertThat(report.values("read")).containsEntry("a", "1").containsEntry("b", "two words").hasSize(2);
+    }
+}

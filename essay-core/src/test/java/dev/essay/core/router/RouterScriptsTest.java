@@ -1,0 +1,111 @@
+package dev.essay.core.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.essay.core.TestProjects;
+import dev.essay.core.lock.LockHolder;
+import dev.essay.core.model.HostAddress;
+import dev.essay.core.model.Project;
+import dev.essay.core.plan.Step;
+import dev.essay.core.plan.StepReport;
+import dev.essay.core.transport.LocalTransport;
+import dev.essay.core.transport.Session;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The router scripts' shell logic, run by the local /bin/sh. nginx is replaced by a stub whose
+ * {@code -t} fails when the include contains "broken" (real nginx is exercised by the integration tests).
+ */
+class RouterScriptsTest {
+    @TempDir
+    Path dir;
+    private RouterScripts scripts;
+    private final Session sh = new LocalTransport().open(HostAddress.parse("me@localhost"));
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path stub = dir.resolve("nginx");
+        Files.writeString(stub, """
+                #!/bin/sh
+                case "$*" in
+                  *-t*) if grep -q broken "%s"; then echo 'nginx: [emerg] invalid upstream' >&2; exit 1; fi; echo 'test is successful' >&2 ;;
+                  *reload*) echo reloaded >> "%s" ;;
+                esac
+                """.formatted(dir.resolve("upstream.conf"), dir.resolve("reloads")));
+        Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Project base = TestProjects.sample(dir, dir.toString());
+        Project.Router r = base.router();
+        Project p = new Project(base.file(), base.name(), base.index(), base.roles(), base.defaultRole(), base.ssh(),
+                base.slots(), base.processCount(), base.venv(), base.profile(), base.supervisor(),
+                new Project.Router(r.hosts(), r.role(), stub.toString(), r.config(), r.upstreamFile(), r.upstreamName(),
+                        false, r.url(), r.stateDir()), base.health(), base.parallelism(), base.hooks());
+        scripts = new RouterScripts(p);
+    }
+
+    private StepReport run(Step step) {
+        return new StepReport(sh.run(step.toScript(), line -> { }));
+    }
+
+    @Test
+    void theLockIsExclusiveAndNamesItsHolder() {
+        LockHolder alice = new LockHolder("id-1", "alice@ci", "nightly", "deploy 1.0", "2026-11-28T03:00:00Z");
+        LockHolder bob = new LockHolder("id-2", "bob@laptop", "essay command", "switch", "2026-11-28T03:01:00Z");
+        assertThat(run(scripts.lock(alice)).values("acquire-lock")).containsEntry("lock", "acquired");
+        var second = run(scripts.lock(bob)).values("acquire-lock");
+        assertThat(second).containsEntry("lock", "held").containsEntry("holder.user", "alice@ci")
+                .containsEntry("holder.started", "2026-11-28T03:00:00Z");
+        assertThat(run(scripts.unlock("id-2")).values("release-lock")).containsEntry("lock", "not-ours");
+        assertThat(Files.isDirectory(dir.resolve("state/lock"))).isTrue();
+        assertThat(run(scripts.unlock("id-1")).values("release-lock")).containsEntry("lock", "released");
+        assertThat(run(scripts.lock(bob)).values("acquire-lock")).containsEntry("lock", "acquired");
+        assertThat(run(scripts.breakLock()).values("break-lock")).containsEntry("lock", "broken").containsEntry("holder.user", "bob@laptop");
+    }
+
+    @Test
+    void aRejectedIncludeIsRolledBackBeforeTheStepEnds() throws Exception {
+        Path upstream = dir.resolve("upstream.conf");
+        Files.writeString(upstream, "# essay: slot=a version=1.0.0\nupstream essay_sample { server 127.0.0.1:8100; }\n");
+        StepReport report = run(scripts.stage("# essay: slot=b\nbroken\n", "switch to=b"));
+        assertThat(report.ok()).isFalse();
+        assertThat(report.failedOperation()).contains("test-nginx");
+        assertThat(report.output("test-nginx")).contains("invalid upstream").contains("previous include is back");
+        assertThat(Files.readString(upstream)).startsWith("# essay: slot=a version=1.0.0");
+        assertThat(dir.resolve("state/switch.journal")).doesNotExist();
+        assertThat(dir.resolve("reloads")).doesNotExist();
+    }
+
+    @Test
+    void stageThenRestorePutsTheOldIncludeBackAndReloads() throws Exception {
+        Path upstream = dir.resolve("upstream.conf");
+        Files.writeString(upstream, "# essay: slot=a version=1.0.0\nold\n");
+        assertThat(run(scripts.stage("# essay: slot=b version=2.0.0\nnew\n", "switch to=b")).ok()).isTrue();
+        assertThat(Files.readString(upstream)).isEqualTo("# essay: slot=b version=2.0.0\nnew\n");
+        assertThat(run(scripts.state()).values("read-state")).containsEntry("journal", "present")
+                .containsEntry("header", "# essay: slot=b version=2.0.0");
+        assertThat(run(scripts.restore(true)).ok()).isTrue();
+        assertThat(Files.readString(upstream)).isEqualTo("# essay: slot=a version=1.0.0\nold\n");
+        assertThat(Files.readString(dir.resolve("reloads"))).isEqualTo("reloaded\n");
+        assertThat(run(scripts.state()).values("read-state")).containsEntry("journal", "absent");
+    }
+
+    @Test
+    void restoringAFirstSwitchRemovesTheIncludeItCreated() throws Exception {
+        assertThat(run(scripts.stage("# essay: slot=a version=1.0.0\nfirst\n", "switch to=a")).ok()).isTrue();
+        assertThat(run(scripts.restore(false)).ok()).isTrue();
+        assertThat(dir.resolve("upstream.conf")).doesNotExist();
+    }
+
+    @Test
+    void theLedgerAppendsLinesVerbatim() {
+        String json = "{\"action\":\"deploy\",\"detail\":\"it's $(not) run\"}";
+        assertThat(run(scripts.appendLedger(json)).ok()).isTrue();
+        assertThat(run(scripts.appendLedger("{\"n\":2}")).ok()).isTrue();
+        assertThat(run(scripts.readLedger(10)).output("read-ledger")).isEqualTo(json + "\n{\"n\":2}\n");
+        assertThat(run(scripts.readLedger(1)).output("read-ledger")).isEqualTo("{\"n\":2}\n");
+    }
+}
