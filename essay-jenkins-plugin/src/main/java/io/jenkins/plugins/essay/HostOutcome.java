@@ -1,0 +1,76 @@
+package io.jenkins.plugins.essay;
+
+import dev.essay.core.run.HostResult;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * One host's part in a deploy or switch, as plain values: it crosses the agent channel and is kept in
+ * {@code build.xml} with the {@link ReleaseAction}.
+ */
+public final class HostOutcome implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String host;
+    private final String result;
+    private final long millis;
+    private final String detail;
+    private final String error;
+
+    HostOutcome(@NonNull String host, @NonNull String result, long millis, @CheckForNull String detail,
+                @CheckForNull String error) {
+        this.host = host;
+        this.result = result;
+        this.millis = millis;
+        this.detail = detail;
+        this.error = error;
+    }
+
+    static HostOutcome of(HostResult h) {
+        return new HostOutcome(h.host().toString(), h.status().name().toLowerCase(Locale.ROOT),
+                h.duration().toMillis(), h.detail(), h.error());
+    }
+
+    /** {@code user@address:port} */
+    public @NonNull String getHost() {
+        return host;
+    }
+
+    /** {@code ok}, {@code unchanged}, {@code failed} or {@code skipped}. */
+    public @NonNull String getResult() {
+        return result;
+    }
+
+    public boolean isOk() {
+        return "ok".equals(result) || "unchanged".equals(result);
+    }
+
+    public long getMillis() {
+        return millis;
+    }
+
+    /** How long the host took, for people: {@code 12.3s}. */
+    public @NonNull String getDuration() {
+        return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+    }
+
+    public @CheckForNull String getDetail() {
+        return detail;
+    }
+
+    /** What failed on the host, with the remote output that explains it; null when it did not fail. */
+    public @CheckForNull String getError() {
+        return error;
+    }
+
+    /** The first line of the error, or the detail: what a one-line summary shows. */
+    public @NonNull String getNote() {
+        if (error != null) {
+            int nl = error.indexOf('\n');
+            return nl < 0 ? error : error.substring(0, nl);
+        }
+        return detail == null ? "" : detail;
+    }
+}

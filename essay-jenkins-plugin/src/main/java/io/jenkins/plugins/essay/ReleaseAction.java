@@ -1,0 +1,175 @@
+package io.jenkins.plugins.essay;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.model.Run;
+import java.util.Date;
+import java.util.List;
+import jenkins.model.RunAction2;
+
+/**
+ * One deploy, switch or rollback a build ran: who and why, what moved where, and each host's result.
+ * Kept in the build's {@code build.xml}; shown on the build page (summary.jelly) and, across builds,
+ * on the job's Releases page ({@link ReleasesAction}). A build that deploys and then switches has two.
+ */
+public final class ReleaseAction implements RunAction2 {
+    private final String action;
+    private final String result;
+    private final String version;
+    private final String role;
+    private final String fromSlot;
+    private final String toSlot;
+    private final String user;
+    private final String cause;
+    private final String message;
+    private final String suggestion;
+    private final List<HostOutcome> hosts;
+    private final long startedAt;
+    private final long finishedAt;
+
+    private transient Run<?, ?> run;
+
+    ReleaseAction(Outcome outcome, Operation op, String user, String cause, long startedAt, long finishedAt) {
+        this.action = outcome.action();
+        this.result = outcome.result();
+        this.version = outcome.version() != null ? outcome.version() : op.version();
+        this.role = outcome.role() != null ? outcome.role() : op.role();
+        this.fromSlot = outcome.from();
+        this.toSlot = outcome.to() != null ? outcome.to() : op.slot();
+        this.user = user;
+        this.cause = cause;
+        this.message = outcome.message();
+        this.suggestion = outcome.suggestion();
+        this.hosts = new java.util.ArrayList<>(outcome.hosts()); // a plain list: XStream writes it to build.xml
+        this.startedAt = startedAt;
+        this.finishedAt = finishedAt;
+    }
+
+    @Override
+    public void onAttached(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    @Override
+    public void onLoad(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    /** The build that ran it (null only before it is attached). */
+    public @CheckForNull Run<?, ?> getRun() {
+        return run;
+    }
+
+    /** {@code deploy}, {@code switch} or {@code rollback}. */
+    public @NonNull String getAction() {
+        return action;
+    }
+
+    /** {@code ok}, {@code failed}, {@code refused} or {@code cancelled}. */
+    public @NonNull String getResult() {
+        return result;
+    }
+
+    public boolean isOk() {
+        return Outcome.OK.equals(result);
+    }
+
+    /** True for a switch or rollback that put a slot live. */
+    public boolean isLiveChange() {
+        return isOk() && !"deploy".equals(action) && toSlot != null;
+    }
+
+    public @CheckForNull String getVersion() {
+        return version;
+    }
+
+    public @CheckForNull String getRole() {
+        return role;
+    }
+
+    /** The slot live before a switch or rollback; null for a deploy or when none was live. */
+    public @CheckForNull String getFromSlot() {
+        return fromSlot;
+    }
+
+    /** The slot deployed into, or put live. */
+    public @CheckForNull String getToSlot() {
+        return toSlot;
+    }
+
+    /** {@code from → to} for switches, {@code → to} for deploys. */
+    public @NonNull String getSlots() {
+        if ("deploy".equals(action)) {
+            return toSlot == null ? "" : "into " + toSlot;
+        }
+        return (fromSlot == null ? "none" : fromSlot) + " → " + (toSlot == null ? "?" : toSlot);
+    }
+
+    /** One line for people: {@code essay deploy 1.5.0 into slot a: failed (alice@jenkins, 12.0s)}. */
+    public @NonNull String getSummary() {
+        StringBuilder out = new StringBuilder("essay ").append(action);
+        if ("deploy".equals(action)) {
+            out.append(version == null ? "" : " " + version).append(toSlot == null ? "" : " into slot " + toSlot);
+        } else {
+            out.append(toSlot == null ? "" : " to slot " + toSlot).append(version == null ? "" : " (" + version + ")")
+                    .append(fromSlot == null ? "" : ", from slot " + fromSlot);
+        }
+        return out.append(": ").append(result).append(" (").append(getUser()).append(", ").append(getDuration())
+                .append(')').toString();
+    }
+
+    /** Who started it: {@code alice@jenkins}, or {@code jenkins} for timer and SCM builds. */
+    public @NonNull String getUser() {
+        return user == null ? "jenkins" : user;
+    }
+
+    /** The build's causes ("Started by timer"). */
+    public @NonNull String getCause() {
+        return cause == null ? "" : cause;
+    }
+
+    /** What went wrong, when it did not end ok. */
+    public @CheckForNull String getMessage() {
+        return message;
+    }
+
+    public @CheckForNull String getSuggestion() {
+        return suggestion;
+    }
+
+    public @NonNull List<HostOutcome> getHosts() {
+        return hosts == null ? List.of() : hosts;
+    }
+
+    public int getFailedHostCount() {
+        return (int) getHosts().stream().filter(h -> !h.isOk()).count();
+    }
+
+    public @NonNull Date getStarted() {
+        return new Date(startedAt);
+    }
+
+    public long getStartedAt() {
+        return startedAt;
+    }
+
+    public @NonNull String getDuration() {
+        return String.format(java.util.Locale.ROOT, "%.1fs", Math.max(0, finishedAt - startedAt) / 1000.0);
+    }
+
+    /** Not in the side panel: the build page shows it as a summary, the job as its Releases page. */
+    @Override
+    public String getIconFileName() {
+        return null;
+    }
+
+    @Override
+    public String getDisplayName() {
+        return "essay " + action;
+    }
+
+    @Override
+    public String getUrlName() {
+        return null;
+    }
+}

@@ -1,0 +1,148 @@
+package io.jenkins.plugins.essay;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.Action;
+import hudson.model.Job;
+import hudson.model.Project;
+import hudson.model.Run;
+import hudson.tasks.Builder;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import jenkins.model.TransientActionFactory;
+
+/**
+ * The job's Releases page: every deploy, switch and rollback its builds ran, newest first, with links to
+ * the builds, the slot and version the job last put live, and a filter by outcome
+ * ({@code ?outcome=failed}). Rendered by {@code index.jelly}.
+ */
+public final class ReleasesAction implements Action {
+    /** Builds looked at for the page; older releases stay on their builds. */
+    static final int MAX_BUILDS = Integer.getInteger(ReleasesAction.class.getName() + ".maxBuilds", 200);
+    static final Set<String> OUTCOMES = Set.of(Outcome.OK, Outcome.FAILED, Outcome.REFUSED, Outcome.CANCELLED);
+
+    private final Job<?, ?> job;
+
+    ReleasesAction(@NonNull Job<?, ?> job) {
+        this.job = job;
+    }
+
+    public @NonNull Job<?, ?> getJob() {
+        return job;
+    }
+
+    @Override
+    public String getIconFileName() {
+        return "symbol-swap";
+    }
+
+    @Override
+    public String getDisplayName() {
+        return "Releases";
+    }
+
+    @Override
+    public String getUrlName() {
+        return "essay-releases";
+    }
+
+    /** The outcomes the page filters by, in display order. */
+    public @NonNull List<String> getOutcomes() {
+        return List.of(Outcome.OK, Outcome.FAILED, Outcome.REFUSED, Outcome.CANCELLED);
+    }
+
+    /** Only known outcomes filter; anything else (or nothing) shows all. */
+    public @CheckForNull String normalizeOutcome(@CheckForNull String outcome) {
+        return outcome != null && OUTCOMES.contains(outcome) ? outcome : null;
+    }
+
+    /** Releases newest first, only those with the given outcome unless it is null or unknown. */
+    public @NonNull List<ReleaseAction> getReleases(@CheckForNull String outcome) {
+        String filter = normalizeOutcome(outcome);
+        List<ReleaseAction> releases = new ArrayList<>();
+        int seen = 0;
+        for (Run<?, ?> run : job.getBuilds()) {
+            if (++seen > MAX_BUILDS) {
+                break;
+            }
+            List<ReleaseAction> ofRun = new ArrayList<>(run.getActions(ReleaseAction.class));
+            Collections.reverse(ofRun); // a build's later release first
+            for (ReleaseAction r : ofRun) {
+                if (filter == null || filter.equals(r.getResult())) {
+                    releases.add(r);
+                }
+            }
+        }
+        return releases;
+    }
+
+    /** The newest switch or rollback that put a slot live: the live slot and version as this job last set them. */
+    public @CheckForNull ReleaseAction getLive() {
+        for (ReleaseAction r : getReleases(null)) {
+            if (r.isLiveChange()) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The live slot as a sentence, for the page. */
+    public @NonNull String getLiveText() {
+        ReleaseAction live = getLive();
+        if (live == null) {
+            return "No switch by this job has put a slot live yet.";
+        }
+        return "Live: slot " + live.getToSlot() + (live.getVersion() == null ? "" : " running " + live.getVersion())
+                + ", put live by " + live.getUser() + " (as this job last set it; `essay status` asks the routers)";
+    }
+
+    /** The job that rolls this project back, from {@link EssayJobProperty}, when it exists. */
+    public @CheckForNull Job<?, ?> getRollbackJob() {
+        EssayJobProperty property = job.getProperty(EssayJobProperty.class);
+        return property == null ? null : property.findRollbackJob(job);
+    }
+
+    /** Adds the Releases page to jobs that release with essay. */
+    @Extension
+    @SuppressWarnings("rawtypes")
+    public static final class Factory extends TransientActionFactory<Job> {
+        /** Recent builds checked for releases when nothing else marks the job. */
+        private static final int RECENT_BUILDS = 10;
+
+        @Override
+        public Class<Job> type() {
+            return Job.class;
+        }
+
+        @NonNull
+        @Override
+        public Collection<? extends Action> createFor(@NonNull Job target) {
+            Job<?, ?> job = target;
+            return releasesWithEssay(job) ? Set.of(new ReleasesAction(job)) : Set.of();
+        }
+
+        private static boolean releasesWithEssay(Job<?, ?> job) {
+            if (job.getProperty(EssayJobProperty.class) != null) {
+                return true;
+            }
+            if (job instanceof Project<?, ?> project) {
+                for (Builder b : project.getBuilders()) {
+                    if (b instanceof EssayDeployBuilder || b instanceof EssaySwitchBuilder) {
+                        return true;
+                    }
+                }
+            }
+            Run<?, ?> run = job.getLastBuild();
+            for (int i = 0; run != null && i < RECENT_BUILDS; i++, run = run.getPreviousBuild()) {
+                if (run.getAction(ReleaseAction.class) != null) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}

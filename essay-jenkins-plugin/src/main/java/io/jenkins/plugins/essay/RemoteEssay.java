@@ -1,0 +1,273 @@
+package io.jenkins.plugins.essay;
+
+import dev.essay.core.Engine;
+import dev.essay.core.config.ProjectLoader;
+import dev.essay.core.error.EssayException;
+import dev.essay.core.event.EngineListener;
+import dev.essay.core.model.Actor;
+import dev.essay.core.model.HostAddress;
+import dev.essay.core.model.Project;
+import dev.essay.core.model.Secret;
+import dev.essay.core.transport.SshSettings;
+import dev.essay.core.transport.SshTransport;
+import hudson.model.TaskListener;
+import hudson.remoting.VirtualChannel;
+import java.io.File;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import jenkins.MasterToSlaveFileCallable;
+
+/**
+ * Runs one engine call on the agent that runs the build, next to the workspace: reads essay.yaml there
+ * (relative paths in it, such as the supervisord template, resolve against the workspace), connects to
+ * the fleet over SSH with the key handed over in memory, and streams the engine's progress to the build
+ * log through the (remotable) {@link TaskListener}.
+ *
+ * <p>The SSH key, its passphrase and the build environment travel inside this callable over the
+ * agent channel (encrypted) and live only in memory there; nothing is written to the workspace, and
+ * {@link #toString()} names none of them.
+ *
+ * <p>Cancellation: the engine runs on its own thread. When this callable's thread is interrupted (the
+ * controller interrupts a remote call when the build is aborted) or {@link Cancel} arrives for the same id,
+ * {@link Engine#cancel()} closes the host sessions and the engine releases the release lock; the
+ * outcome is kept for a while so {@link Cancel} can hand it to the controller.
+ */
+final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
+    private static final long serialVersionUID = 1L;
+
+    /** How long to wait, after a cancel, for the engine to release the lock and return. */
+    static final long CANCEL_GRACE_SECONDS = Long.getLong(RemoteEssay.class.getName() + ".cancelGraceSeconds", 90);
+
+    /** Operations running (or recently finished) in this JVM, by id. */
+    private static final Map<String, Running> RUNNING = new ConcurrentHashMap<>();
+    /** Cancels that arrived before their operation started. */
+    private static final Map<String, Long> EARLY_CANCELS = new ConcurrentHashMap<>();
+    private static final long KEEP_FINISHED_MILLIS = TimeUnit.MINUTES.toMillis(10);
+
+    private final String id;
+    private final Operation operation;
+    private final String keyName;
+    private final String privateKey;
+    private final String passphrase;
+    private final String knownHosts;
+    private final boolean acceptNewHostKeys;
+    private final String user;
+    private final String cause;
+    private final Map<String, String> buildEnv;
+    private final TaskListener listener;
+
+    RemoteEssay(String id, Operation operation, String keyName, String privateKey, String passphrase,
+                String knownHosts, boolean acceptNewHostKeys, Actor actor, Map<String, String> buildEnv,
+                TaskListener listener) {
+        this.id = id;
+        this.operation = operation;
+        this.keyName = keyName;
+        this.privateKey = privateKey;
+        this.passphrase = passphrase;
+        this.knownHosts = knownHosts;
+        this.acceptNewHostKeys = acceptNewHostKeys;
+        this.user = actor.user();
+        this.cause = actor.cause();
+        this.buildEnv = buildEnv;
+        this.listener = listener;
+    }
+
+    @Override
+    public Outcome invoke(File essayYaml, VirtualChannel channel) throws InterruptedException {
+        purgeFinished();
+        Running running = new Running();
+        RUNNING.put(id, running);
+        if (EARLY_CANCELS.remove(id) != null) {
+            running.cancelled = true;
+        }
+        FutureTask<Outcome> task = new FutureTask<>(() -> execute(essayYaml, running));
+        running.task = task;
+        Thread thread = new Thread(task, "essay " + operation.action() + " " + id);
+        thread.setDaemon(true);
+        thread.setContextClassLoader(RemoteEssay.class.getClassLoader());
+        thread.start();
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            // The build was aborted: stop remote work, let the engine release the lock, then report.
+            Outcome outcome = running.cancelAndAwait(operation);
+            Thread.currentThread().interrupt();
+            return outcome;
+        } catch (ExecutionException e) {
+            return Outcome.unexpected(operation, e.getCause() == null ? e : e.getCause());
+        } finally {
+            running.finishedAt = System.currentTimeMillis();
+            running.engine = null; // it holds the SSH transport, and with it the key
+        }
+    }
+
+    private Outcome execute(File essayYaml, Running running) {
+        PrintStream log = listener.getLogger();
+        LogListener events = new LogListener(log);
+        try {
+            Project project = ProjectLoader.load(essayYaml.toPath());
+            Duration timeout = project.ssh() == null ? null : project.ssh().connectTimeout();
+            SshSettings ssh = new SshSettings(keyName, Secret.of(privateKey),
+                    passphrase == null ? null : Secret.of(passphrase), knownHosts, null, acceptNewHostKeys, timeout);
+            try (SshTransport transport = new SshTransport(ssh)) {
+                Engine.Builder builder = Engine.builder(project).transport(transport).listener(events)
+                        .actor(new Actor(user, cause));
+                Secret indexPassword = indexPassword(project);
+                if (indexPassword != null) {
+                    builder.indexPassword(indexPassword);
+                }
+                Engine engine = builder.build();
+                if (!running.start(engine)) {
+                    return Outcome.cancelledWithoutAnswer(operation, "aborted before essay started; nothing was changed");
+                }
+                return switch (operation.kind()) {
+                    case DEPLOY -> Outcome.deployed(engine.deploy(operation.deployRequest()));
+                    case SWITCH -> Outcome.switched(engine.switchSlot(operation.switchRequest()));
+                };
+            }
+        } catch (EssayException e) {
+            return Outcome.failed(operation, e);
+        } catch (IllegalArgumentException e) {
+            // The engine and the SSH transport report invalid input (an unknown role or slot, an unusable key) this way.
+            return Outcome.invalid(operation, String.valueOf(e.getMessage()), null);
+        } catch (RuntimeException | Error e) {
+            return Outcome.unexpected(operation, e);
+        } finally {
+            log.flush();
+        }
+    }
+
+    /**
+     * The index password, when essay.yaml names an environment variable for it and the build has it (set by
+     * {@code withCredentials} or a credentials binding): the engine would otherwise look in the agent
+     * process's environment, where build bindings never are.
+     */
+    private Secret indexPassword(Project project) {
+        if (project.index() == null || project.index().passwordEnv() == null || buildEnv == null) {
+            return null;
+        }
+        String value = buildEnv.get(project.index().passwordEnv());
+        return value == null || value.isEmpty() ? null : Secret.of(value);
+    }
+
+    private static void purgeFinished() {
+        long now = System.currentTimeMillis();
+        RUNNING.values().removeIf(r -> r.finishedAt > 0 && now - r.finishedAt > KEEP_FINISHED_MILLIS);
+        EARLY_CANCELS.values().removeIf(t -> now - t > KEEP_FINISHED_MILLIS);
+    }
+
+    @Override
+    public String toString() {
+        return "essay " + operation.describe() + " [" + id + "]";
+    }
+
+    /** The state of one operation in this JVM. */
+    private static final class Running {
+        volatile FutureTask<Outcome> task;
+        volatile Engine engine;
+        volatile boolean cancelled;
+        volatile long finishedAt;
+
+        /** Registers the engine; false when a cancel came first (then the engine must not start). */
+        synchronized boolean start(Engine e) {
+            engine = e;
+            return !cancelled;
+        }
+
+        synchronized void cancel() {
+            cancelled = true;
+            if (engine != null) {
+                engine.cancel();
+            }
+        }
+
+        Outcome cancelAndAwait(Operation op) {
+            cancel();
+            FutureTask<Outcome> t = task;
+            if (t == null) {
+                return Outcome.cancelledWithoutAnswer(op, "aborted before essay started; nothing was changed");
+            }
+            try {
+                return t.get(CANCEL_GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                return Outcome.cancelledWithoutAnswer(op, "essay did not stop within " + CANCEL_GRACE_SECONDS
+                        + "s; it may still hold the release lock");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Outcome.cancelledWithoutAnswer(op, "interrupted while waiting for essay to stop");
+            } catch (ExecutionException e) {
+                return Outcome.unexpected(op, e.getCause() == null ? e : e.getCause());
+            }
+        }
+    }
+
+    /**
+     * Asks the operation with this id (in the JVM next to the workspace) to stop, waits for the engine to
+     * release the lock, and returns how it ended; null when no such operation is known there.
+     */
+    static final class Cancel extends MasterToSlaveFileCallable<Outcome> {
+        private static final long serialVersionUID = 1L;
+
+        private final String id;
+        private final Operation operation;
+
+        Cancel(String id, Operation operation) {
+            this.id = id;
+            this.operation = operation;
+        }
+
+        @Override
+        public Outcome invoke(File f, VirtualChannel channel) {
+            Running running = RUNNING.get(id);
+            if (running == null) {
+                EARLY_CANCELS.put(id, System.currentTimeMillis());
+                return null;
+            }
+            return running.cancelAndAwait(operation);
+        }
+    }
+
+    /**
+     * Writes engine events to the build log: one prefix per line ({@code [essay]} or the host), each event
+     * written whole so hosts working in parallel never interleave mid-line.
+     */
+    private static final class LogListener implements EngineListener {
+        private final PrintStream out;
+
+        LogListener(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void info(String line) {
+            print("[essay] ", line);
+        }
+
+        @Override
+        public void host(HostAddress host, String line) {
+            print("[" + host + "] ", line);
+        }
+
+        @Override
+        public void warn(String line) {
+            print("[essay] WARNING: ", line);
+        }
+
+        private void print(String prefix, String text) {
+            StringBuilder block = new StringBuilder();
+            for (String line : String.valueOf(text).split("\n", -1)) {
+                block.append(prefix).append(line).append('\n');
+            }
+            synchronized (out) {
+                out.print(block);
+                out.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.jenkins.plugins.essay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import hudson.model.FreeStyleProject;
+import hudson.util.FormValidation;
+import org.jenkinsci.plugins.workflow.steps.StepConfigTester;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/** Every step, build step and the global configuration survive a trip through their configuration forms. */
+@WithJenkins
+class ConfigRoundTripTest {
+
+    @Test
+    void deployStep(JenkinsRule j) throws Exception {
+        EssayDeployStep step = new EssayDeployStep("1.4.0", "b");
+        step.setRole("web");
+        step.setProfile("prod");
+        step.setCredentialsId("deploy-key");
+        step.setConfig("deploy/essay.yaml");
+        step.setForce(true);
+        j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+
+        EssayDeployStep minimal = new EssayDeployStep("2.0.0rc1", "a");
+        EssayDeployStep after = new StepConfigTester(j).configRoundTrip(minimal);
+        j.assertEqualDataBoundBeans(minimal, after);
+        assertEquals("essay.yaml", after.getConfig());
+    }
+
+    @Test
+    void switchStep(JenkinsRule j) throws Exception {
+        EssaySwitchStep step = new EssaySwitchStep();
+        step.setTo("b");
+        step.setCredentialsId("deploy-key");
+        step.setConfig("essay.yaml");
+        j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+
+        EssaySwitchStep rollback = new EssaySwitchStep();
+        rollback.setRollback(true);
+        rollback.setForce(true);
+        rollback.setCredentialsId("deploy-key");
+        j.assertEqualDataBoundBeans(rollback, new StepConfigTester(j).configRoundTrip(rollback));
+    }
+
+    @Test
+    void deployBuilder(JenkinsRule j) throws Exception {
+        EssayDeployBuilder builder = new EssayDeployBuilder("${VERSION}", "${SLOT}");
+        builder.setRole("web");
+        builder.setProfile("prod");
+        builder.setCredentialsId("deploy-key");
+        builder.setConfig("essay.yaml");
+        j.assertEqualDataBoundBeans(builder, j.configRoundtrip(builder));
+    }
+
+    @Test
+    void switchBuilder(JenkinsRule j) throws Exception {
+        EssaySwitchBuilder builder = new EssaySwitchBuilder();
+        builder.setRollback(true);
+        builder.setCredentialsId("deploy-key");
+        j.assertEqualDataBoundBeans(builder, j.configRoundtrip(builder));
+
+        EssaySwitchBuilder to = new EssaySwitchBuilder();
+        to.setTo("${SLOT}");
+        to.setCredentialsId("deploy-key");
+        to.setForce(true);
+        j.assertEqualDataBoundBeans(to, j.configRoundtrip(to));
+    }
+
+    @Test
+    void jobProperty(JenkinsRule j) throws Exception {
+        FreeStyleProject rollbackJob = j.createFreeStyleProject("shop-rollback");
+        FreeStyleProject p = j.createFreeStyleProject("shop-deploy");
+        p.addProperty(new EssayJobProperty("shop-rollback"));
+        p = j.configRoundtrip(p);
+        EssayJobProperty property = p.getProperty(EssayJobProperty.class);
+        assertEquals("shop-rollback", property.getRollbackJob());
+        assertEquals(rollbackJob, property.findRollbackJob(p));
+    }
+
+    @Test
+    void globalConfiguration(JenkinsRule j) throws Exception {
+        EssayGlobalConfiguration global = EssayGlobalConfiguration.get();
+        String knownHosts = "10.0.0.11 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBgF0m1bYt+pcB3l5dFbB0K1oFi6d2Yw8F8o0u1Z2n3x\n"
+                + "[10.0.0.5]:2222 ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTY=\n";
+        global.setKnownHosts(knownHosts);
+        global.setAcceptNewHostKeys(true);
+        j.configRoundtrip();
+        assertEquals(knownHosts, global.getKnownHosts());
+        assertTrue(global.isAcceptNewHostKeys());
+        assertFalse(global.trustsNothing());
+
+        global.setKnownHosts("");
+        global.setAcceptNewHostKeys(false);
+        j.configRoundtrip();
+        assertEquals("", global.getKnownHosts());
+        assertTrue(global.trustsNothing());
+    }
+
+    @Test
+    void knownHostsValidation(JenkinsRule j) {
+        EssayGlobalConfiguration global = EssayGlobalConfiguration.get();
+        assertEquals(FormValidation.Kind.OK, global.doCheckKnownHosts(
+                "# fleet\n10.0.0.11,web1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBgF0m1bYt+pcB3l5dFbB0K1oFi6d2Yw8F8o0u1Z2n3x\n").kind);
+        assertEquals(FormValidation.Kind.WARNING, global.doCheckKnownHosts("").kind);
+        assertEquals(FormValidation.Kind.ERROR, global.doCheckKnownHosts("10.0.0.11 AAAAC3Nza").kind);
+        assertEquals(FormValidation.Kind.ERROR, global.doCheckKnownHosts("10.0.0.11 rsa AAAA").kind);
+    }
+}

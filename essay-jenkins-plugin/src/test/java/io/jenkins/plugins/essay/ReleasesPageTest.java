@@ -1,0 +1,119 @@
+package io.jenkins.plugins.essay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.essay.core.DeployResult;
+import dev.essay.core.SwitchResult;
+import dev.essay.core.error.EssayException;
+import dev.essay.core.error.ExitCode;
+import dev.essay.core.model.HostAddress;
+import dev.essay.core.run.FleetResult;
+import dev.essay.core.run.HostResult;
+import hudson.model.FreeStyleBuild;
+import hudson.model.FreeStyleProject;
+import java.time.Duration;
+import java.util.List;
+import org.htmlunit.html.DomElement;
+import org.htmlunit.html.HtmlPage;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/** The job's Releases page and the build summary, rendered by Jenkins from recorded releases. */
+@WithJenkins
+class ReleasesPageTest {
+    private static final HostAddress WEB1 = HostAddress.parse("deploy@10.0.0.11");
+    private static final HostAddress WEB2 = HostAddress.parse("deploy@10.0.0.12:2222");
+    private static final String EVIL = "<script>alert('essay')</script>";
+
+    private static FleetResult fleet(String action, HostResult.Status second, String error) {
+        return new FleetResult(action, List.of(
+                new HostResult(WEB1, HostResult.Status.OK, Duration.ofMillis(3200), "installed 1.4.0", null),
+                new HostResult(WEB2, second, Duration.ofMillis(4100), null, error)));
+    }
+
+    private static void record(FreeStyleBuild build, Outcome outcome, Operation op) throws Exception {
+        build.addAction(new ReleaseAction(outcome, op, "alice@jenkins", "Started by user alice", 1_700_000_000_000L,
+                1_700_000_012_000L));
+        build.save();
+    }
+
+    @Test
+    void listsReleasesNewestFirstWithLinksFilterAndLiveSlot(JenkinsRule j) throws Exception {
+        FreeStyleProject p = j.createFreeStyleProject("shop");
+        FreeStyleBuild first = j.buildAndAssertSuccess(p);
+        Operation deploy = Operation.deploy("1.4.0", "b", null, null, false);
+        record(first, Outcome.deployed(new DeployResult("1.4.0", "b", "web",
+                fleet("deploy", HostResult.Status.UNCHANGED, null))), deploy);
+        Operation switchOp = Operation.switchTo("b", false, false);
+        record(first, Outcome.switched(new SwitchResult("switch", "a", "b", "1.4.0",
+                fleet("health of slot b", HostResult.Status.OK, null))), switchOp);
+
+        FreeStyleBuild second = j.buildAndAssertSuccess(p);
+        Operation deploy2 = Operation.deploy("1.5.0", "a", null, null, false);
+        record(second, Outcome.deployed(new DeployResult("1.5.0", "a", "web",
+                fleet("deploy", HostResult.Status.FAILED, "deploy@10.0.0.12:2222: pip-install failed\n" + EVIL))), deploy2);
+        record(second, Outcome.failed(Operation.switchTo("a", false, false),
+                new EssayException(ExitCode.REFUSED, "switch refused " + EVIL, "fix slot a")), Operation.switchTo("a", false, false));
+
+        ReleasesAction releases = p.getAction(ReleasesAction.class);
+        assertNotNull(releases, "the job shows a Releases page once a build released");
+        List<ReleaseAction> all = releases.getReleases(null);
+        assertEquals(4, all.size());
+        assertEquals("switch", all.get(0).getAction()); // newest first: build 2's switch, then its deploy
+        assertEquals("refused", all.get(0).getResult());
+        assertEquals("failed", all.get(1).getResult());
+        assertEquals(1, all.get(1).getFailedHostCount());
+        assertEquals("b", releases.getLive().getToSlot());
+        assertEquals("1.4.0", releases.getLive().getVersion());
+
+        JenkinsRule.WebClient wc = j.createWebClient();
+        HtmlPage page = wc.getPage(p, "essay-releases/");
+        String text = page.asNormalizedText();
+        assertTrue(text.contains("Live: slot b running 1.4.0"), text);
+        DomElement table = page.getElementById("essay-releases");
+        assertNotNull(table);
+        assertEquals(4, table.querySelectorAll("tr.essay-release").size());
+        assertNotNull(page.getAnchorByHref("/jenkins/" + second.getUrl()), "links to the builds");
+        // Escaped, not executed: the text shows, no script element carries it.
+        assertTrue(text.contains("switch refused " + EVIL), text);
+        assertFalse(page.getWebResponse().getContentAsString().contains(EVIL));
+
+        HtmlPage refused = wc.getPage(p, "essay-releases/?outcome=refused");
+        assertEquals(1, refused.getElementById("essay-releases").querySelectorAll("tr.essay-release").size());
+        HtmlPage bogus = wc.getPage(p, "essay-releases/?outcome=" + "%3Cb%3E");
+        assertEquals(4, bogus.getElementById("essay-releases").querySelectorAll("tr.essay-release").size());
+        HtmlPage cancelled = wc.getPage(p, "essay-releases/?outcome=cancelled");
+        assertNotNull(cancelled.getElementById("essay-none"));
+
+        HtmlPage build = wc.getPage(second);
+        assertTrue(build.asNormalizedText().contains("essay deploy 1.5.0 into slot a: failed (alice@jenkins, 12.0s)"),
+                build.asNormalizedText());
+        assertTrue(build.asNormalizedText().contains("essay switch to slot a: refused"), build.asNormalizedText());
+    }
+
+    @Test
+    void shownForJobsWithEssayBuildStepsOnly(JenkinsRule j) throws Exception {
+        FreeStyleProject plain = j.createFreeStyleProject("plain");
+        assertNull(plain.getAction(ReleasesAction.class));
+
+        FreeStyleProject rollback = j.createFreeStyleProject("shop-rollback");
+        EssaySwitchBuilder back = new EssaySwitchBuilder();
+        back.setRollback(true);
+        rollback.getBuildersList().add(back);
+        assertNotNull(rollback.getAction(ReleasesAction.class));
+
+        FreeStyleProject deploy = j.createFreeStyleProject("shop-deploy");
+        deploy.addProperty(new EssayJobProperty("shop-rollback"));
+        ReleasesAction page = deploy.getAction(ReleasesAction.class);
+        assertNotNull(page);
+        assertEquals(rollback, page.getRollbackJob());
+        HtmlPage html = j.createWebClient().getPage(deploy, "essay-releases/");
+        assertNotNull(html.getElementById("essay-rollback"));
+        assertNotNull(html.getElementById("essay-none"));
+    }
+}

@@ -1,0 +1,58 @@
+package io.jenkins.plugins.essay;
+
+import org.jenkinsci.plugins.workflow.cps.SnippetizerTester;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/** What the Snippet Generator writes for the steps, and that it reads back the same step. */
+@WithJenkins
+class SnippetGeneratorTest {
+
+    @Test
+    void deploy(JenkinsRule j) throws Exception {
+        SnippetizerTester st = new SnippetizerTester(j);
+        EssayDeployStep step = new EssayDeployStep("1.4.0", "b");
+        step.setCredentialsId("deploy-key");
+        st.assertRoundTrip(step, "essayDeploy credentialsId: 'deploy-key', slot: 'b', version: '1.4.0'");
+
+        step.setRole("web");
+        step.setProfile("prod");
+        step.setConfig("deploy/essay.yaml");
+        step.setForce(true);
+        st.assertRoundTrip(step, "essayDeploy config: 'deploy/essay.yaml', credentialsId: 'deploy-key', force: true, "
+                + "profile: 'prod', role: 'web', slot: 'b', version: '1.4.0'");
+    }
+
+    @Test
+    void switchAndRollback(JenkinsRule j) throws Exception {
+        SnippetizerTester st = new SnippetizerTester(j);
+        EssaySwitchStep step = new EssaySwitchStep();
+        step.setTo("b");
+        step.setCredentialsId("deploy-key");
+        st.assertRoundTrip(step, "essaySwitch credentialsId: 'deploy-key', to: 'b'");
+
+        EssaySwitchStep rollback = new EssaySwitchStep();
+        rollback.setRollback(true);
+        rollback.setCredentialsId("deploy-key");
+        st.assertRoundTrip(rollback, "essaySwitch credentialsId: 'deploy-key', rollback: true");
+    }
+
+    @Test
+    void generatedFromTheForm(JenkinsRule j) throws Exception {
+        SnippetizerTester st = new SnippetizerTester(j);
+        st.assertGenerateSnippet("{'stapler-class':'" + EssayDeployStep.class.getName() + "', 'version':'1.4.0', "
+                        + "'slot':'b', 'credentialsId':'deploy-key', 'config':'essay.yaml', 'role':'', 'profile':'', "
+                        + "'force':false}",
+                "essayDeploy credentialsId: 'deploy-key', slot: 'b', version: '1.4.0'", null);
+        st.assertGenerateSnippet("{'stapler-class':'" + EssaySwitchStep.class.getName() + "', 'to':'', "
+                        + "'rollback':true, 'credentialsId':'deploy-key', 'config':'essay.yaml', 'force':false}",
+                "essaySwitch credentialsId: 'deploy-key', rollback: true", null);
+    }
+
+    @Test
+    void documentation(JenkinsRule j) throws Exception {
+        SnippetizerTester.assertDocGeneration(EssayDeployStep.class);
+        SnippetizerTester.assertDocGeneration(EssaySwitchStep.class);
+    }
+}
