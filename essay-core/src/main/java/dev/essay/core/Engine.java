@@ -91,6 +91,7 @@ public final class Engine {
     // ---------------------------------------------------------------- deploy
 
     public DeployResult deploy(DeployRequest request) {
+        checkCancelled();
         String version = validVersion(request.version());
         String slot = project.slot(request.slot()).name();
         String role = request.role() == null ? project.defaultRole() : request.role();
@@ -171,6 +172,7 @@ public final class Engine {
     // ---------------------------------------------------------------- switch and rollback
 
     public SwitchResult switchSlot(SwitchRequest request) {
+        checkCancelled();
         String action = request.rollback() ? "rollback" : "switch";
         if (request.to() != null) {
             project.slot(request.to());

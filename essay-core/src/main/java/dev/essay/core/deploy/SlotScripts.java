@@ -55,7 +55,7 @@ public final class SlotScripts {
                 "if [ ! -x \"$D/bin/python\" ] || [ ! -x \"$D/bin/pip\" ]; then",
                 "  " + Shell.quote(project.venv().python()) + " -m venv \"$D\"",
                 "fi",
-                "mkdir -p \"$D/etc\" \"$D/run\" \"$D/logs\"",
+                "mkdir -p \"$D/etc\" \"$D/run\" \"$D/logs\" \"$D/tmp\"",
                 "\"$D/bin/python\" --version")));
         ops.add(pipInstall(version, indexPassword));
         ops.add(Operation.of("stop-slot", String.join("\n",
@@ -75,7 +75,7 @@ public final class SlotScripts {
         ops.add(new Operation("write-config",
                 writeConfig(config.text(), delimiter), writeConfig(config.display(), delimiter)));
         for (int i = 0; i < project.hooks().preDeploy().size(); i++) {
-            ops.add(hook("pre-deploy-" + (i + 1), project.hooks().preDeploy().get(i)));
+            ops.add(hook("pre-deploy-" + (i + 1), project.hooks().preDeploy().get(i), slot, version, profile));
         }
         ops.add(Operation.of("start-slot", String.join("\n",
                 "cd \"$D\"",
@@ -94,7 +94,7 @@ public final class SlotScripts {
                 "  exit 1",
                 "fi")));
         for (int i = 0; i < project.hooks().postDeploy().size(); i++) {
-            ops.add(hook("post-deploy-" + (i + 1), project.hooks().postDeploy().get(i)));
+            ops.add(hook("post-deploy-" + (i + 1), project.hooks().postDeploy().get(i), slot, version, profile));
         }
         ops.add(Operation.of("stamp", String.join("\n",
                 "tmp=\"$D/.essay-deployed.tmp\"",
@@ -166,10 +166,12 @@ public final class SlotScripts {
                 "echo \"wrote $CONF\"");
     }
 
-    private Operation hook(String name, String command) {
+    /** A hook runs in the slot directory with the venv first on PATH and ESSAY_SLOT/VERSION/PROFILE set. */
+    private Operation hook(String name, String command, String slot, String version, String profile) {
         return Operation.of(name, String.join("\n",
                 "cd \"$D\"",
-                "PATH=\"$D/bin:$PATH\" VIRTUAL_ENV=\"$D\" sh -c " + Shell.quote(command) + " 2>&1"));
+                "PATH=\"$D/bin:$PATH\" VIRTUAL_ENV=\"$D\" ESSAY_SLOT=" + Shell.quote(slot) + " ESSAY_VERSION="
+                        + Shell.quote(version) + " ESSAY_PROFILE=" + Shell.quote(profile) + " sh -c " + Shell.quote(command) + " 2>&1"));
     }
 
     /** The health URLs of a slot's processes on the host itself. */

@@ -58,6 +58,7 @@ public final class SupervisorConfig {
         v.put("version", version);
         v.put("username", USERNAME);
         v.put("password", password);
+        v.put("supervisor_password", password);
         v.put("supervisor_socket", slotDir + "/run/supervisor.sock");
         v.put("supervisor_pidfile", slotDir + "/run/supervisord.pid");
         v.put("log_dir", slotDir + "/logs");

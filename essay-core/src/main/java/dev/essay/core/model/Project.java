@@ -44,7 +44,8 @@ public record Project(
     public List<HostAddress> hosts(String role) {
         List<HostAddress> hosts = roles.get(role);
         if (hosts == null) {
-            throw new IllegalArgumentException("no role '" + role + "' in " + fileName() + "; roles: " + String.join(", ", roles.keySet()));
+            throw new dev.essay.core.error.EssayException(dev.essay.core.error.ExitCode.USAGE, "no role '" + role + "' in "
+                    + fileName(), "use one of the roles: " + String.join(", ", roles.keySet()));
         }
         return hosts;
     }
@@ -52,7 +53,8 @@ public record Project(
     public Slot slot(String slotName) {
         Slot slot = slots.get(slotName);
         if (slot == null) {
-            throw new IllegalArgumentException("no slot '" + slotName + "' in " + fileName() + "; slots: " + String.join(", ", slots.keySet()));
+            throw new dev.essay.core.error.EssayException(dev.essay.core.error.ExitCode.USAGE, "no slot '" + slotName + "' in "
+                    + fileName(), "use one of the slots: " + String.join(", ", slots.keySet()));
         }
         return slot;
     }

@@ -40,8 +40,8 @@ public record SshSettings(String keyName, Secret privateKey, Secret passphrase, 
         if (ssh.passphraseEnv() != null) {
             String value = System.getenv(ssh.passphraseEnv());
             if (value == null) {
-                throw new IllegalArgumentException("ssh.passphrase_env names " + ssh.passphraseEnv()
-                        + ", which is not set; export it or remove ssh.passphrase_env");
+                throw new dev.essay.core.error.EssayException(dev.essay.core.error.ExitCode.USAGE, "ssh.passphrase_env names "
+                        + ssh.passphraseEnv() + ", which is not set", "set it in the environment essay runs in, or remove ssh.passphrase_env");
             }
             return Secret.of(value);
         }
@@ -56,8 +56,8 @@ public record SshSettings(String keyName, Secret privateKey, Secret passphrase, 
         try {
             return Secret.of(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new IllegalArgumentException(field + ": cannot read " + file + " (" + e.getMessage()
-                    + "); point " + field + " at a readable file", e);
+            throw new dev.essay.core.error.EssayException(dev.essay.core.error.ExitCode.USAGE, field + ": cannot read " + file
+                    + " (" + e.getMessage() + ")", null, "point " + field + " at a readable file", e);
         }
     }
 
@@ -65,7 +65,8 @@ public record SshSettings(String keyName, Secret privateKey, Secret passphrase, 
         try {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
-            throw new IllegalArgumentException("ssh.known_hosts: cannot read " + file + " (" + e.getMessage() + ")", e);
+            throw new dev.essay.core.error.EssayException(dev.essay.core.error.ExitCode.USAGE, "ssh.known_hosts: cannot read "
+                    + file + " (" + e.getMessage() + ")", null, "point ssh.known_hosts at a readable file", e);
         }
     }
 }

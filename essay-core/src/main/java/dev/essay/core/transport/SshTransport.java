@@ -39,9 +39,10 @@ public final class SshTransport implements Transport {
                     settings.passphrase() == null ? null : settings.passphrase().revealBytes());
         } catch (JSchException e) {
             String why = String.valueOf(e.getMessage());
-            throw new IllegalArgumentException("cannot use the SSH key " + settings.keyName() + ": "
-                    + (why.contains("passphrase") || why.contains("decrypt") ? "wrong or missing passphrase" : why)
-                    + "; check ssh.identity and its passphrase", e);
+            throw new dev.essay.core.error.EssayException(dev.essay.core.error.ExitCode.USAGE,
+                    "cannot use the SSH key " + settings.keyName() + ": "
+                    + (why.contains("passphrase") || why.contains("decrypt") ? "wrong or missing passphrase" : why), null,
+                    "check that the key is an OpenSSH or PEM private key and that its passphrase is given", e);
         }
     }
 
