@@ -1,0 +1,67 @@
+package dev.essay.cli;
+
+import dev.essay.core.DeployRequest;
+import dev.essay.core.DeployResult;
+import dev.essay.core.Engine;
+import dev.essay.core.error.ExitCode;
+import dev.essay.core.model.Project;
+import dev.essay.core.run.HostResult;
+import dev.essay.core.transport.Transport;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "deploy", mixinStandardHelpOptions = true,
+        header = "Install a version into a slot on every host of a role.",
+        description = "Installs VERSION of the project from the index into SLOT on every host of the role, renders the slot's supervisord config, (re)starts it and waits until every process is healthy. Hosts that already run VERSION healthily are left alone. The live slot is refused unless --force; traffic moves only with `essay switch`.")
+final class DeployCommand extends Verb {
+    @Parameters(index = "0", paramLabel = "VERSION", description = "PEP 440 version on the index, e.g. 1.4.0 or 1.4.0rc1")
+    String version;
+
+    @Option(names = "--slot", required = true, paramLabel = "SLOT", description = "slot to install into (see slots: in essay.yaml)")
+    String slot;
+
+    @Option(names = "--role", paramLabel = "ROLE", description = "hosts to deploy to (default: default_role)")
+    String role;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", description = "profile passed to the template (default: profile in essay.yaml)")
+    String profile;
+
+    @Option(names = "--dry-run", description = "print the scripts each host would run; run nothing")
+    boolean dryRun;
+
+    @Option(names = "--force", description = "deploy even into the live slot, or when routers disagree about it")
+    boolean force;
+
+    @Override
+    int execute() {
+        Project project = loadProject();
+        requireSlot(project, slot);
+        requireRole(project, role);
+        boolean dry = dryRun(dryRun);
+        try (Transport transport = transport(project, dry)) {
+            Engine engine = engine(project, transport, console);
+            cancelOnInterrupt(engine);
+            DeployResult result = engine.deploy(new DeployRequest(version, slot, role, profile, force));
+            if (dry) {
+                console.out("dry run: nothing ran; the scripts above are what each host would run");
+                return ExitCode.OK.code();
+            }
+            if (!result.ok()) {
+                String failed = result.fleet().failed().stream().map(h -> h.host().toString())
+                        .collect(Collectors.joining(", "));
+                console.err("error: deploy of " + result.version() + " into slot " + result.slot() + " failed on "
+                        + result.fleet().failed().size() + " of " + result.fleet().hosts().size() + " host(s): " + failed
+                        + "\nhint: fix those hosts (their output is above) and run the same deploy again;"
+                        + " hosts that already run " + result.version() + " are skipped");
+                return ExitCode.PARTIAL_FAILURE.code();
+            }
+            long changed = result.fleet().hosts().stream().filter(h -> h.status() == HostResult.Status.OK).count();
+            console.out("deployed " + result.version() + " into slot " + result.slot() + " on "
+                    + result.fleet().hosts().size() + " host(s) (" + changed + " changed); put it live with: essay switch --to "
+                    + result.slot());
+            return ExitCode.OK.code();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.essay.cli;
+
+import dev.essay.core.config.ProjectLoader;
+import dev.essay.core.error.ExitCode;
+import dev.essay.core.model.Project;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code essay} command: global options, and one subcommand per verb. Every verb is thin over
+ * {@link dev.essay.core.Engine}: it parses input, builds the engine, renders its events and maps
+ * errors to the documented exit codes (docs/cli.md).
+ */
+@Command(name = "essay",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Releases a Python web service: deploys a version into a side-by-side slot, switches nginx to it,"
+                + " rolls back. Reads essay.yaml (see docs/essay-yaml.md).",
+        subcommands = {
+            DeployCommand.class,
+            SwitchCommand.class,
+            RollbackCommand.class,
+            StatusCommand.class,
+            HistoryCommand.class,
+            UnlockCommand.class,
+            HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:ok",
+            "1:internal error (a bug, or an environment problem essay does not classify)",
+            "2:usage error or invalid essay.yaml; nothing was changed",
+            "3:some hosts failed; the summary names them",
+            "4:the release lock is held by someone else",
+            "5:refused before changing anything, or undone",
+            "6:a host could not be reached or its host key is not trusted",
+            "130:cancelled (Ctrl-C); the release lock was released"})
+public class EssayCommand implements Callable<Integer> {
+    static final String DEFAULT_CONFIG = "essay.yaml";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "essay.yaml to read (default: essay.yaml in the current directory)")
+    Path config;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "print stack traces of internal errors")
+    boolean verbose;
+
+    @Option(names = "--dry-run",
+            description = "deploy, switch, rollback: print the scripts each host would run; run nothing")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getErr().println("essay: name a command, for example: essay status");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE.code();
+    }
+
+    /** The essay.yaml path, absolute. */
+    Path configPath() {
+        return (config == null ? Path.of(DEFAULT_CONFIG) : config).toAbsolutePath().normalize();
+    }
+
+    /** Reads and validates essay.yaml; nothing runs when it is missing or invalid (ConfigException names the path). */
+    Project loadProject() {
+        return ProjectLoader.load(configPath());
+    }
+}

@@ -1,0 +1,33 @@
+package dev.essay.cli;
+
+import dev.essay.core.StatusReport;
+import dev.essay.core.error.ExitCode;
+import dev.essay.core.model.Project;
+import dev.essay.core.transport.Transport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        header = "Show the live slot, the lock, and every host's slots.",
+        description = "Shows the live slot on each router and who holds the release lock, then per host and slot: the installed version, whether supervisord runs, its processes and their health.")
+final class StatusCommand extends Verb {
+    @Option(names = "--role", paramLabel = "ROLE", description = "hosts to show (default: default_role)")
+    String role;
+
+    @Option(names = "--json", description = "print the report as JSON")
+    boolean json;
+
+    @Override
+    int execute() throws Exception {
+        rejectDryRun();
+        Project project = loadProject();
+        requireRole(project, role);
+        // with --json, stdout carries only the JSON document; progress lines go to stderr
+        Console listener = json ? new Console(spec.commandLine().getErr(), spec.commandLine().getErr()) : console;
+        try (Transport transport = transport(project, false)) {
+            StatusReport report = engine(project, transport, listener).status(role);
+            console.out(json ? StatusView.json(report) : StatusView.text(report));
+            return ExitCode.OK.code();
+        }
+    }
+}

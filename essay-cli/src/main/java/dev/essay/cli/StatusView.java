@@ -1,0 +1,150 @@
+package dev.essay.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.essay.core.StatusReport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Renders {@code essay status}; pure functions of a {@link StatusReport} so they are testable without SSH. */
+final class StatusView {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private StatusView() {
+    }
+
+    /**
+     * One line per router (live slot, version, since, previous; then the lock holder if any), then a table
+     * with a row per host and slot (the live slot marked {@code *}), then each problem on its own line.
+     */
+    static String text(StatusReport report) {
+        StringBuilder out = new StringBuilder();
+        String live = null;
+        for (StatusReport.RouterStatus r : report.routers()) {
+            if (live == null) {
+                live = r.liveSlot();
+            }
+            out.append("router ").append(r.host()).append(": ");
+            if (r.liveSlot() == null) {
+                out.append("no live slot (essay has not switched yet)");
+            } else {
+                out.append("live slot ").append(r.liveSlot());
+                if (r.version() != null) {
+                    out.append(" (").append(r.version()).append(')');
+                }
+                if (r.since() != null) {
+                    out.append(" since ").append(r.since());
+                }
+                if (r.previousSlot() != null) {
+                    out.append("; previous slot ").append(r.previousSlot());
+                }
+            }
+            out.append('\n');
+            out.append("  lock: ").append(r.lockHolder() == null ? "free" : "held by " + r.lockHolder()).append('\n');
+        }
+        if (!report.routers().isEmpty()) {
+            out.append('\n');
+        }
+        TextTable table = new TextTable("HOST", "SLOT", "VERSION", "RUNNING", "PROCESSES", "HEALTH");
+        List<String> problems = new ArrayList<>();
+        for (StatusReport.HostStatus h : report.hosts()) {
+            if (h.error() != null) {
+                table.row(h.host(), "-", "-", "-", "-", "unreachable");
+                String error = firstLine(h.error());
+                // transport errors already start with the host
+                problems.add(error.startsWith(h.host() + ":") ? error : h.host() + ": " + error);
+                continue;
+            }
+            for (StatusReport.SlotStatus s : h.slots()) {
+                table.row(h.host(), s.slot() + (s.slot().equals(live) ? " *" : ""), s.version() == null ? "-" : s.version(),
+                        s.running() ? "yes" : "no", processes(s.processes()), health(s));
+                for (String p : s.problems()) {
+                    problems.add(h.host() + " slot " + s.slot() + ": " + p);
+                }
+            }
+        }
+        out.append(table);
+        if (live != null) {
+            out.append("* live slot\n");
+        }
+        if (!problems.isEmpty()) {
+            out.append("\nproblems:\n");
+            for (String p : problems) {
+                out.append("  ").append(p).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** supervisord states summarized: "2 RUNNING", "1 RUNNING, 1 FATAL", "-" when none. */
+    static String processes(List<String> processes) {
+        if (processes.isEmpty()) {
+            return "-";
+        }
+        Map<String, Integer> states = new TreeMap<>();
+        for (String p : processes) {
+            String[] words = p.strip().split("\\s+");
+            String state = words.length > 1 ? words[1] : "UNKNOWN";
+            states.merge(state, 1, Integer::sum);
+        }
+        StringBuilder s = new StringBuilder();
+        states.forEach((state, n) -> s.append(s.length() == 0 ? "" : ", ").append(n).append(' ').append(state));
+        return s.toString();
+    }
+
+    private static String health(StatusReport.SlotStatus s) {
+        if (s.healthy()) {
+            return "healthy";
+        }
+        if (!s.running() && s.version() == null) {
+            return "-";
+        }
+        return s.problems().isEmpty() ? "unhealthy" : s.problems().size() + " problem(s)";
+    }
+
+    static String json(StatusReport report) throws JsonProcessingException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        List<Object> routers = new ArrayList<>();
+        for (StatusReport.RouterStatus r : report.routers()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("host", r.host().toString());
+            m.put("live_slot", r.liveSlot());
+            m.put("version", r.version());
+            m.put("previous_slot", r.previousSlot());
+            m.put("since", r.since());
+            m.put("lock_holder", r.lockHolder());
+            routers.add(m);
+        }
+        List<Object> hosts = new ArrayList<>();
+        for (StatusReport.HostStatus h : report.hosts()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("host", h.host().toString());
+            m.put("error", h.error());
+            List<Object> slots = new ArrayList<>();
+            for (StatusReport.SlotStatus s : h.slots()) {
+                Map<String, Object> sm = new LinkedHashMap<>();
+                sm.put("slot", s.slot());
+                sm.put("version", s.version());
+                sm.put("running", s.running());
+                sm.put("processes", s.processes());
+                sm.put("healthy", s.healthy());
+                sm.put("problems", s.problems());
+                slots.add(sm);
+            }
+            m.put("slots", slots);
+            hosts.add(m);
+        }
+        doc.put("routers", routers);
+        doc.put("hosts", hosts);
+        return JSON.writeValueAsString(doc);
+    }
+
+    private static String firstLine(String text) {
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+}

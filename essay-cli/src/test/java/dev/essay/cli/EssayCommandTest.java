@@ -1,0 +1,203 @@
+package dev.essay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EssayCommandTest {
+    @TempDir
+    Path dir;
+
+    Path yaml;
+
+    @BeforeEach
+    void project() throws IOException {
+        yaml = Cli.validProject(dir);
+    }
+
+    private Cli.Run essay(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--config";
+        all[1] = yaml.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return Cli.run(all);
+    }
+
+    // ---------------------------------------------------------------- help and usage
+
+    @Test
+    void helpListsEveryVerbAndTheExitCodes() {
+        Cli.Run r = Cli.run("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Usage: essay", "deploy", "switch", "rollback", "status", "history", "unlock",
+                "--config=PATH", "--dry-run", "Exit codes:", "130");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void verbHelp() {
+        Cli.Run r = Cli.run("deploy", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Usage: essay deploy", "--slot=SLOT", "VERSION", "--profile", "--force");
+    }
+
+    @Test
+    void versionComesFromTheBuild() {
+        Cli.Run r = Cli.run("--version");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("essay ").doesNotContain("unknown").doesNotContain("${");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Cli.Run r = Cli.run("status", "--bogus");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Unknown option: '--bogus'");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void missingRequiredOptionIsAUsageError() {
+        Cli.Run r = essay("deploy", "1.0.0");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--slot");
+    }
+
+    @Test
+    void noVerbPrintsUsageAndExits2() {
+        Cli.Run r = Cli.run();
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Usage: essay");
+    }
+
+    // ---------------------------------------------------------------- essay.yaml
+
+    @Test
+    void missingEssayYamlNamesThePath() {
+        Path missing = dir.resolve("elsewhere").resolve("essay.yaml");
+        Cli.Run r = Cli.run("--config", missing.toString(), "status");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: ").contains(missing.toString());
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void configOptionIsAcceptedAfterTheVerbToo() {
+        Path missing = dir.resolve("other.yaml");
+        Cli.Run r = Cli.run("status", "--config", missing.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains(missing.toString());
+    }
+
+    @Test
+    void invalidEssayYamlPrintsEveryProblemWithItsLine() throws IOException {
+        Files.writeString(yaml, Files.readString(yaml)
+                .replace("    - deploy@10.0.0.12\n", "    - deploy@\n")
+                .replace("process_count: 2", "process_count: 42\nparallelizm: 3"));
+        Cli.Run r = essay("deploy", "1.0.0", "--slot", "a", "--dry-run");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: ");
+        assertThat(r.err()).containsPattern("essay\\.yaml:\\d+: roles\\.web\\[1\\]");
+        assertThat(r.err()).containsPattern("essay\\.yaml:\\d+: process_count");
+        assertThat(r.err()).containsPattern("essay\\.yaml:\\d+: .*parallelizm");
+        assertThat(r.err()).contains("hint: ");
+        assertThat(r.out()).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- deploy
+
+    @Test
+    void deployRefusesAVersionThatIsNotPep440AndRunsNothing() {
+        for (boolean dry : new boolean[] {true, false}) {
+            Cli.Run r = dry ? essay("deploy", "1.0; rm -rf /", "--slot", "a", "--dry-run")
+                    : essay("deploy", "1.0; rm -rf /", "--slot", "a");
+            assertThat(r.exit()).as("dry run " + dry).isEqualTo(2);
+            assertThat(r.err()).startsWith("error: ").contains("PEP 440");
+            assertThat(r.out()).doesNotContain("==").doesNotContain("rm -rf");
+        }
+    }
+
+    @Test
+    void deployDryRunPrintsTheScriptsOfEveryHostWithTheSecretMasked() {
+        Cli.Run r = essay("deploy", "1.0.0", "--slot", "a", "--dry-run");
+        assertThat(r.exit()).as(r.all()).isZero();
+        for (String host : new String[] {"deploy@10.0.0.11:22", "deploy@10.0.0.12:22"}) {
+            assertThat(r.out()).contains("== " + host + ": probe ==", "== " + host + ": deploy ==");
+        }
+        assertThat(r.out()).contains("== deploy@10.0.0.5:22: ");
+        assertThat(r.out()).containsPattern("pip\"? install .*essay-sample==1\\.0\\.0");
+        assertThat(r.out()).contains("deploy:********@pypi.internal:8700");
+        assertThat(r.all()).doesNotContain(Cli.INDEX_SECRET);
+        assertThat(r.out()).contains("dry run");
+    }
+
+    @Test
+    void globalDryRunBeforeTheVerbWorksToo() {
+        Cli.Run r = Cli.run("--dry-run", "--config", yaml.toString(), "deploy", "1.0.0", "--slot", "b");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("== deploy@10.0.0.11:22: deploy ==").contains("essay-sample==1.0.0");
+    }
+
+    @Test
+    void deployIntoAnUnknownSlotIsAUsageError() {
+        Cli.Run r = essay("deploy", "1.0.0", "--slot", "z", "--dry-run");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: ").contains("'z'").contains("a, b");
+        assertThat(r.out()).doesNotContain("==");
+    }
+
+    @Test
+    void deployToAnUnknownRoleIsAUsageError() {
+        Cli.Run r = essay("deploy", "1.0.0", "--slot", "a", "--role", "db", "--dry-run");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("'db'").contains("web");
+    }
+
+    @Test
+    void anUnusableSshKeyIsAUsageErrorNotACrash() {
+        // without --dry-run the CLI reads the key on the first connection; the fixture's key is not a key
+        Cli.Run r = essay("status");
+        assertThat(r.exit()).as(r.all()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: ").contains("id_test").doesNotContain("internal error");
+    }
+
+    // ---------------------------------------------------------------- switch, rollback and read-only verbs
+
+    @Test
+    void switchDryRunPrintsTheRouterAndHealthScripts() {
+        Cli.Run r = essay("switch", "--to", "b", "--dry-run");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("== deploy@10.0.0.5:22: ");
+        assertThat(r.out()).contains("== deploy@10.0.0.11:22: ", "== deploy@10.0.0.12:22: ");
+        assertThat(r.out()).contains("essay_sample");
+        assertThat(r.out()).contains("dry run");
+    }
+
+    @Test
+    void rollbackWithNoPreviousSlotIsRefused() {
+        // a dry run reads nothing back from the router, so there is no previous slot to go back to
+        Cli.Run r = essay("rollback", "--dry-run");
+        assertThat(r.exit()).as(r.all()).isEqualTo(5);
+        assertThat(r.err()).contains("error: rollback refused").contains("hint: ");
+    }
+
+    @Test
+    void readOnlyVerbsRejectTheGlobalDryRun() {
+        Cli.Run r = Cli.run("--dry-run", "--config", yaml.toString(), "status");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--dry-run applies to deploy, switch and rollback");
+    }
+
+    @Test
+    void historyLimitMustBePositive() {
+        Cli.Run r = essay("history", "--limit", "0");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--limit");
+    }
+}

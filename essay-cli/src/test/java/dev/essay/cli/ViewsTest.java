@@ -1,0 +1,110 @@
+package dev.essay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.essay.core.StatusReport;
+import dev.essay.core.ledger.LedgerEntry;
+import dev.essay.core.model.HostAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ViewsTest {
+    static final HostAddress ROUTER = HostAddress.parse("deploy@10.0.0.5");
+    static final HostAddress WEB1 = HostAddress.parse("deploy@10.0.0.11");
+    static final HostAddress WEB2 = HostAddress.parse("deploy@10.0.0.12:2222");
+
+    static StatusReport report() {
+        return new StatusReport(
+                List.of(new StatusReport.RouterStatus(ROUTER, "a", "1.0.0", "b", "2025-01-02T03:04:05Z",
+                        "alice@laptop (deploy 1.1.0, since 2025-01-02T04:00:00Z, essay command)")),
+                List.of(
+                        new StatusReport.HostStatus(WEB1, List.of(
+                                new StatusReport.SlotStatus("a", "1.0.0", true,
+                                        List.of("essay-sample:essay-sample_0 RUNNING pid 10, uptime 1:00:00",
+                                                "essay-sample:essay-sample_1 RUNNING pid 11, uptime 1:00:00"),
+                                        true, List.of()),
+                                new StatusReport.SlotStatus("b", "1.1.0", true,
+                                        List.of("essay-sample:essay-sample_0 RUNNING pid 20", "essay-sample:essay-sample_1 FATAL"),
+                                        false, List.of("http://127.0.0.1:8811/health: connection refused"))), null),
+                        new StatusReport.HostStatus(WEB2, List.of(), WEB2 + ": connection refused\nmore detail")));
+    }
+
+    @Test
+    void statusShowsTheLiveSlotTheLockAndARowPerHostAndSlot() {
+        String text = StatusView.text(report());
+        assertThat(text).contains("router deploy@10.0.0.5:22: live slot a (1.0.0) since 2025-01-02T03:04:05Z; previous slot b");
+        assertThat(text).contains("lock: held by alice@laptop (deploy 1.1.0");
+        List<String> lines = text.lines().toList();
+        String header = lines.stream().filter(l -> l.startsWith("HOST")).findFirst().orElseThrow();
+        assertThat(header).containsSubsequence("HOST", "SLOT", "VERSION", "RUNNING", "PROCESSES", "HEALTH");
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("deploy@10.0.0.11:22").contains("a *")
+                .contains("1.0.0").contains("yes").contains("2 RUNNING").contains("healthy"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("deploy@10.0.0.11:22").contains("b ")
+                .contains("1.1.0").contains("1 FATAL, 1 RUNNING").contains("1 problem(s)"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("deploy@10.0.0.12:2222").contains("unreachable"));
+        assertThat(text).contains("deploy@10.0.0.11:22 slot b: http://127.0.0.1:8811/health: connection refused");
+        assertThat(text).contains("  deploy@10.0.0.12:2222: connection refused\n")
+                .doesNotContain("deploy@10.0.0.12:2222: deploy@").doesNotContain("more detail");
+        // columns line up: every row starts the SLOT column where the header does
+        int slotColumn = header.indexOf("SLOT");
+        lines.stream().filter(l -> l.startsWith("deploy@10.0.0.11:22 ")).forEach(l ->
+                assertThat(l.charAt(slotColumn - 1)).isEqualTo(' '));
+    }
+
+    @Test
+    void statusWithNoLiveSlotAndAFreeLock() {
+        StatusReport r = new StatusReport(List.of(new StatusReport.RouterStatus(ROUTER, null, null, null, null, null)),
+                List.of(new StatusReport.HostStatus(WEB1, List.of(
+                        new StatusReport.SlotStatus("a", null, false, List.of(), false, List.of())), null)));
+        String text = StatusView.text(r);
+        assertThat(text).contains("no live slot").contains("lock: free").doesNotContain("* live slot");
+        assertThat(text.lines()).anySatisfy(l -> assertThat(l).startsWith("deploy@10.0.0.11:22").contains(" no "));
+    }
+
+    @Test
+    void statusJson() throws Exception {
+        String json = StatusView.json(report());
+        assertThat(json).contains("\"live_slot\" : \"a\"", "\"host\" : \"deploy@10.0.0.11:22\"", "\"healthy\" : false",
+                "\"error\" : \"deploy@10.0.0.12:2222: connection refused\\nmore detail\"");
+    }
+
+    static List<LedgerEntry> entries() {
+        return List.of(
+                new LedgerEntry("2025-01-02T03:00:00Z", "alice@laptop", "essay command", "deploy", "1.1.0", "web", null, "b",
+                        "failed", List.of(new LedgerEntry.HostOutcome("deploy@10.0.0.11:22", "ok", 1200),
+                        new LedgerEntry.HostOutcome("deploy@10.0.0.12:22", "failed", 3000)), "1 host(s) failed"),
+                new LedgerEntry("2025-01-02T03:10:00Z", "bob@ci", "Started by timer", "switch", "1.1.0", "web", "a", "b",
+                        "ok", List.of(new LedgerEntry.HostOutcome("deploy@10.0.0.11:22", "ok", 100),
+                        new LedgerEntry.HostOutcome("deploy@10.0.0.12:22", "unchanged", 100)), null));
+    }
+
+    @Test
+    void historyTable() {
+        String text = HistoryView.text(entries());
+        List<String> lines = text.lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).containsSubsequence("TIME", "USER", "ACTION", "VERSION", "FROM → TO", "HOSTS", "RESULT");
+        assertThat(lines.get(1)).containsSubsequence("2025-01-02T03:00:00Z", "alice@laptop", "deploy", "1.1.0", "- → b",
+                "1 ok, 1 failed", "failed: 1 host(s) failed");
+        assertThat(lines.get(2)).containsSubsequence("2025-01-02T03:10:00Z", "bob@ci", "switch", "1.1.0", "a → b",
+                "2 ok, 0 failed", "ok");
+        assertThat(lines.get(1).indexOf("deploy")).isEqualTo(lines.get(2).indexOf("switch"));
+    }
+
+    @Test
+    void emptyHistory() {
+        assertThat(HistoryView.text(List.of())).isEqualTo("no releases recorded yet");
+    }
+
+    @Test
+    void historyJsonRoundTrips() throws Exception {
+        String json = HistoryView.json(entries());
+        assertThat(json).contains("\"action\" : \"switch\"", "\"from\" : \"a\"");
+    }
+
+    @Test
+    void tableOmitsTrailingBlanksAndFillsNulls() {
+        String t = new TextTable("A", "B").row("x", null).row("longer", "y").toString();
+        assertThat(t).isEqualTo("A       B\nx       -\nlonger  y\n");
+    }
+}
