@@ -1,0 +1,1 @@
+"""essay-sample: the service essay deploys in its tests and demo (standard library only)."""

@@ -1,0 +1,3 @@
+from essay_sample.server import main
+
+raise SystemExit(main())
