@@ -127,7 +127,7 @@ public final class Engine {
     private HostResult deployHost(HostAddress host, String slot, String version, String profile, Secret password) {
         long start = System.nanoTime();
         try (Session session = openHost(host)) {
-            StepReport probe = runStep(session, slots.probe(slot));
+            StepReport probe = runStep(session, slots.probe(host, slot));
             if (!probe.ok()) {
                 throw RemoteStepException.of(host, probe, "check that the host can run /bin/sh and reach its slot directory");
             }
@@ -143,11 +143,12 @@ public final class Engine {
                 listener.host(host, "slot " + slot + " already runs " + version + " and is healthy; nothing to do");
                 return new HostResult(host, HostResult.Status.UNCHANGED, since(start), "already " + version, null);
             }
-            StepReport deploy = runStep(session, slots.deploy(slot, version, config, profile, password));
+            StepReport deploy = runStep(session, slots.deploy(host, slot, version, config, profile, password));
             if (!deploy.ok()) {
                 throw RemoteStepException.of(host, deploy, suggestionFor(deploy.failedOperation().orElse("")));
             }
-            return new HostResult(host, HostResult.Status.OK, since(start), "installed " + version, null);
+            return new HostResult(host, HostResult.Status.OK, since(start),
+                    (transport.dryRun() ? "would install " : "installed ") + version, null);
         } catch (EssayException e) {
             return failed(host, start, e);
         } catch (RuntimeException e) {
@@ -204,8 +205,8 @@ public final class Engine {
                     version == null ? "unknown" : version, current, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
             putLive(routers, include, target, version, healthy.size());
             record(routers, entry(action, version, role, live, target, "ok", health, null));
-            listener.info(action + " done: slot " + target + (version == null ? "" : " (" + version + ")")
-                    + " is live" + (live == null ? "" : "; slot " + live + " keeps running for rollback"));
+            listener.info((transport.dryRun() ? "dry run: nothing ran; " + action + " would put" : action + " done:") + " slot " + target + (version == null ? "" : " (" + version + ")")
+                    + (transport.dryRun() ? " live" : " is live") + (live == null ? "" : "; slot " + live + " keeps running for rollback"));
             return new SwitchResult(action, live, target, version, health);
         }
     }
@@ -214,6 +215,10 @@ public final class Engine {
         String target;
         if (request.rollback()) {
             target = request.to() != null ? request.to() : current.previous();
+            if (target == null && transport.dryRun()) {
+                target = otherSlot(live == null ? project.slots().keySet().iterator().next() : live);
+                listener.info("dry run: the router's previous slot is not read; showing a rollback to slot " + target);
+            }
             if (target == null) {
                 throw refused("rollback refused: the router records no previous slot", "switch explicitly with essay switch --to SLOT");
             }
@@ -236,7 +241,7 @@ public final class Engine {
     private HostResult checkSlot(HostAddress host, String slot) {
         long start = System.nanoTime();
         try (Session session = openHost(host)) {
-            StepReport report = runStep(session, slots.health(slot, null, 1));
+            StepReport report = runStep(session, slots.health(host, slot, null, 1));
             List<HealthCheck.Probe> probes = HealthCheck.parse(report.output("check-health"));
             String version = probes.stream().map(HealthCheck.Probe::version).filter(Objects::nonNull).findFirst()
                     .orElse(report.values("read-slot").get("stamp.version"));
@@ -339,7 +344,7 @@ public final class Engine {
         try (Session session = openHost(host)) {
             List<StatusReport.SlotStatus> result = new ArrayList<>();
             for (String slot : project.slots().keySet()) {
-                StepReport r = runStep(session, slots.status(slot));
+                StepReport r = runStep(session, slots.status(host, slot));
                 Map<String, String> v = r.values("read-slot");
                 List<HealthCheck.Probe> probes = HealthCheck.parse(r.output("check-health"));
                 List<String> processes = r.output("process-states").lines().filter(l -> !l.isBlank())

@@ -25,9 +25,11 @@ public final class HealthCheck {
      * @param version     expected version header, or null
      * @param retries     attempts per URL
      * @param consecutive passes in a row required per URL
+     * @param tail        shell text that continues the command's line (e.g. {@code " || true"} or {@code "; then"});
+     *                    the program follows as a here-document on the next lines
      */
     public static String shell(String python, Project.Health health, List<String> urls, String slot, String version,
-                               int retries, int consecutive) {
+                               int retries, int consecutive, String tail) {
         ObjectNode spec = JSON.createObjectNode();
         spec.putPOJO("urls", urls);
         spec.put("status", health.status());
@@ -39,7 +41,7 @@ public final class HealthCheck {
         spec.put("slot", slot);
         spec.put("version", version);
         spec.put("consecutive", consecutive);
-        return python + " - " + Shell.quote(spec.toString()) + " <<'ESSAY_HEALTH_PY'\n" + PROGRAM + "ESSAY_HEALTH_PY";
+        return python + " - " + Shell.quote(spec.toString()) + " <<'ESSAY_HEALTH_PY'" + tail + "\n" + PROGRAM + "ESSAY_HEALTH_PY";
     }
 
     /** Parses the {@code ok|FAIL health url=... status=... slot=... version=...} lines the program prints. */

@@ -1,5 +1,6 @@
 package dev.essay.core.deploy;
 
+import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
 import dev.essay.core.plan.Operation;
@@ -29,7 +30,7 @@ public final class SlotScripts {
     }
 
     /** Read-only: what is installed in the slot, whether it runs, whether it answers. */
-    public Step probe(String slot) {
+    public Step probe(HostAddress host, String slot) {
         List<Operation> ops = new ArrayList<>();
         ops.add(Operation.of("read-slot", String.join("\n",
                 "printf 'home=%s\\n' \"$HOME\"",
@@ -38,8 +39,8 @@ public final class SlotScripts {
                 "if [ -f \"$D/.essay-deployed\" ]; then sed -n 's/^\\(version\\|config\\|profile\\)=/stamp.\\1=/p' \"$D/.essay-deployed\"; fi",
                 "if [ -f \"$PIDFILE\" ] && kill -0 \"$(cat \"$PIDFILE\")\" 2>/dev/null; then echo supervisord=running; else echo supervisord=stopped; fi")));
         ops.add(Operation.of("check-health", "if [ -x \"$D/bin/python\" ]; then\n"
-                + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(slot), null, null, 1, 1)
-                + " || true\nfi"));
+                + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(host, slot), null, null, 1, 1, " || true")
+                + "\nfi"));
         return new Step("probe", prelude(slot), ops);
     }
 
@@ -47,7 +48,7 @@ public final class SlotScripts {
      * Installs {@code version} into the slot and (re)starts it, then waits until every process passes the
      * health check. Never touches another slot.
      */
-    public Step deploy(String slot, String version, SupervisorConfig.Rendered config, String profile,
+    public Step deploy(HostAddress host, String slot, String version, SupervisorConfig.Rendered config, String profile,
                        Secret indexPassword) {
         List<Operation> ops = new ArrayList<>();
         ops.add(Operation.of("ensure-venv", String.join("\n",
@@ -86,11 +87,16 @@ public final class SlotScripts {
                 "fi",
                 "echo \"supervisord started\"")));
         ops.add(Operation.of("wait-healthy", String.join("\n",
-                "if ! " + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(slot), null,
-                        project.health().versionHeader().isEmpty() ? null : version, project.health().retries(), 1) + "; then",
+                "if out=$(" + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(host, slot), null,
+                        project.health().versionHeader().isEmpty() ? null : version, project.health().retries(), 1, ""),
+                "); then",
+                "  printf '%s\\n' \"$out\"",
+                "else",
                 "  echo '--- supervisorctl status'",
                 "  " + Shell.quote(project.supervisor().supervisorctl()) + " -c \"$CONF\" status 2>&1 || true",
-                "  for log in \"$D\"/logs/*.log; do [ -f \"$log\" ] && { echo \"--- tail of $log\"; tail -n 15 \"$log\"; }; done",
+                "  for log in \"$D\"/logs/*.log; do [ -f \"$log\" ] && { echo \"--- tail of $log\"; tail -n 5 \"$log\"; }; done",
+                "  echo '--- health check'",
+                "  printf '%s\\n' \"$out\"",
                 "  exit 1",
                 "fi")));
         for (int i = 0; i < project.hooks().postDeploy().size(); i++) {
@@ -106,17 +112,17 @@ public final class SlotScripts {
     }
 
     /** Read-only health of a slot (for switch and status): one attempt per process port. */
-    public Step health(String slot, String expectedVersion, int retries) {
+    public Step health(HostAddress host, String slot, String expectedVersion, int retries) {
         return new Step("health", prelude(slot), List.of(
                 Operation.of("read-slot", String.join("\n",
                         "if [ -f \"$D/.essay-deployed\" ]; then sed -n 's/^\\(version\\)=/stamp.\\1=/p' \"$D/.essay-deployed\"; fi",
                         "if [ -f \"$PIDFILE\" ] && kill -0 \"$(cat \"$PIDFILE\")\" 2>/dev/null; then echo supervisord=running; else echo supervisord=stopped; fi")),
                 Operation.of("check-health", "if [ ! -x \"$D/bin/python\" ]; then echo 'FAIL health url=- status=- slot=- version=- problem=slot not deployed'; exit 1; fi\n"
-                        + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(slot), slot, expectedVersion, retries, 1))));
+                        + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(host, slot), slot, expectedVersion, retries, 1, ""))));
     }
 
     /** Read-only state of a slot for {@code essay status}: stamp, supervisord, process states, health. */
-    public Step status(String slot) {
+    public Step status(HostAddress host, String slot) {
         return new Step("status", prelude(slot), List.of(
                 Operation.of("read-slot", String.join("\n",
                         "if [ -f \"$D/.essay-deployed\" ]; then sed -n 's/^\\(version\\|profile\\|time\\)=/stamp.\\1=/p' \"$D/.essay-deployed\"; fi",
@@ -124,8 +130,8 @@ public final class SlotScripts {
                 Operation.of("process-states", "if [ -f \"$PIDFILE\" ] && kill -0 \"$(cat \"$PIDFILE\")\" 2>/dev/null; then "
                         + Shell.quote(project.supervisor().supervisorctl()) + " -c \"$CONF\" status 2>&1 || true; fi"),
                 Operation.of("check-health", "if [ -x \"$D/bin/python\" ]; then\n"
-                        + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(slot), slot, null, 1, 1)
-                        + " || true\nfi")));
+                        + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(host, slot), slot, null, 1, 1, " || true")
+                        + "\nfi")));
     }
 
     private Operation pipInstall(String version, Secret indexPassword) {
@@ -174,9 +180,13 @@ public final class SlotScripts {
                         + Shell.quote(version) + " ESSAY_PROFILE=" + Shell.quote(profile) + " sh -c " + Shell.quote(command) + " 2>&1"));
     }
 
-    /** The health URLs of a slot's processes on the host itself. */
-    public List<String> urls(String slot) {
+    /**
+     * The health URLs of a slot's processes, requested on the host itself at the host's address from
+     * essay.yaml: the address nginx reaches the processes at.
+     */
+    public List<String> urls(HostAddress host, String slot) {
+        String address = host.address().contains(":") ? "[" + host.address() + "]" : host.address();
         return project.slot(slot).ports(project.processCount()).stream()
-                .map(port -> "http://127.0.0.1:" + port + project.health().path()).toList();
+                .map(port -> "http://" + address + ":" + port + project.health().path()).toList();
     }
 }

@@ -121,7 +121,7 @@ public final class RouterScripts {
     public Step prove(String slot, String version, int consecutive) {
         return step("prove", Operation.of("prove-switch", HealthCheck.shell("python3", project.health(),
                 List.of(router.url()), slot, project.health().versionHeader().isEmpty() ? null : version,
-                Math.max(project.health().retries(), consecutive * 2), consecutive)));
+                Math.max(project.health().retries(), consecutive * 2), consecutive, "")));
     }
 
     /** Marks the switch finished (the journal tells a later run that a switch was interrupted). */

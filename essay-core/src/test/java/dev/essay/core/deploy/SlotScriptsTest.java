@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SlotScriptsTest {
+    static final dev.essay.core.model.HostAddress H = dev.essay.core.model.HostAddress.parse("essay-h1@127.0.1.1:2201");
     @TempDir
     Path dir;
 
@@ -20,7 +21,7 @@ class SlotScriptsTest {
     void deployRunsTheNamedOperationsInOrder() throws Exception {
         Project p = TestProjects.sample(dir, "/srv/router");
         SupervisorConfig.Rendered config = SupervisorConfig.render(p, "b", "/home/essay-h1/essay-sample/b", "2.0.0", "prod", Secret.of("pw"));
-        Step step = new SlotScripts(p).deploy("b", "2.0.0", config, "prod", null);
+        Step step = new SlotScripts(p).deploy(H, "b", "2.0.0", config, "prod", null);
         assertThat(step.operations()).extracting(Operation::name)
                 .containsExactly("ensure-venv", "pip-install", "stop-slot", "write-config", "start-slot", "wait-healthy", "stamp");
         assertThat(step.prelude()).startsWith("D=\"$HOME\"/essay-sample/b\n");
@@ -30,6 +31,8 @@ class SlotScriptsTest {
                 "$D/bin/pip" install --disable-pip-version-check --no-input --progress-bar off essay-sample==2.0.0 2>&1""");
         assertThat(op(step, "ensure-venv")).contains("/usr/bin/python3 -m venv \"$D\"");
         assertThat(op(step, "start-slot")).contains("supervisord -c \"$CONF\" -j \"$PIDFILE\"");
+        assertThat(new SlotScripts(p).urls(H, "b")).as("checked at the address nginx uses")
+                .containsExactly("http://127.0.1.1:8110/health", "http://127.0.1.1:8111/health");
     }
 
     @Test
@@ -43,7 +46,7 @@ class SlotScriptsTest {
                 .contains("pidfile=/home/u/essay-sample/b/run/supervisord.pid")
                 .contains("password=s3cret-pw");
         assertThat(config.display()).doesNotContain("s3cret-pw").contains("password=********");
-        RemoteScript script = new SlotScripts(p).deploy("b", "2.0.0", config, "prod", null).toScript();
+        RemoteScript script = new SlotScripts(p).deploy(H, "b", "2.0.0", config, "prod", null).toScript();
         assertThat(script.text()).contains("s3cret-pw");
         assertThat(script.display()).doesNotContain("s3cret-pw");
         SupervisorConfig.Rendered again = SupervisorConfig.render(p, "b", "/home/u/essay-sample/b", "2.0.0", "prod", Secret.of("other"));
@@ -57,7 +60,7 @@ class SlotScriptsTest {
                 base.roles(), base.defaultRole(), base.ssh(), base.slots(), base.processCount(), base.venv(), base.profile(),
                 base.supervisor(), base.router(), base.health(), base.parallelism(), base.hooks());
         SupervisorConfig.Rendered config = SupervisorConfig.render(p, "a", "/h/a", "1.0", "prod", Secret.of("x"));
-        RemoteScript script = new SlotScripts(p).deploy("a", "1.0", config, "prod", Secret.of("p@ss word")).toScript();
+        RemoteScript script = new SlotScripts(p).deploy(H, "a", "1.0", config, "prod", Secret.of("p@ss word")).toScript();
         assertThat(script.text()).contains("PIP_INDEX_URL='https://deploy:p%40ss+word@pypi.example/simple/'");
         assertThat(script.display()).doesNotContain("p%40ss").contains("PIP_INDEX_URL='https://deploy:********@pypi.example/simple/'");
         assertThat(RemoteScript.COMMAND).containsExactly("/bin/sh", "-s");
