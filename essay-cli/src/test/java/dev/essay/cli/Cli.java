@@ -62,8 +62,8 @@ final class Cli {
                   password_file: index-password
                 roles:
                   web:
-                    - deploy@10.0.0.11:22
-                    - deploy@10.0.0.12
+                    - deploy@127.0.2.11:22
+                    - deploy@127.0.2.12
                 ssh:
                   identity: id_test
                   known_hosts: known_hosts
@@ -76,7 +76,7 @@ final class Cli {
                 supervisor:
                   template: conf/supervisord.conf
                 router:
-                  hosts: [deploy@10.0.0.5:22]
+                  hosts: [deploy@127.0.2.5:22]
                   config: /etc/nginx/nginx.conf
                   upstream_file: /etc/nginx/conf.d/essay-sample.upstream.conf
                   url: http://127.0.0.1/health

@@ -18,7 +18,7 @@ class ConsoleTest {
     final StringWriter out = new StringWriter();
     final StringWriter err = new StringWriter();
     final Console console = new Console(new PrintWriter(out), new PrintWriter(err));
-    final HostAddress host = HostAddress.parse("deploy@10.0.0.11");
+    final HostAddress host = HostAddress.parse("deploy@127.0.2.11");
 
     @Test
     void hostLinesArePrefixedAndInfoIsPlainAndWarningsGoToStderr() {
@@ -27,16 +27,16 @@ class ConsoleTest {
         console.host(host, "FAILED: boom\n    detail");
         console.warn("careful");
         assertThat(out.toString()).isEqualTo("deploy essay-sample 1.0.0 into slot a\n"
-                + "[deploy@10.0.0.11:22] pip-install ok (1.2s)\n"
-                + "[deploy@10.0.0.11:22] FAILED: boom\n"
-                + "[deploy@10.0.0.11:22]     detail\n");
+                + "[deploy@127.0.2.11:22] pip-install ok (1.2s)\n"
+                + "[deploy@127.0.2.11:22] FAILED: boom\n"
+                + "[deploy@127.0.2.11:22]     detail\n");
         assertThat(err.toString()).isEqualTo("warning: careful\n");
     }
 
     @Test
     void dryRunScriptsShowTheMaskedText() {
         console.script(host, new RemoteScript("deploy", "pip install --index-url http://u:SECRET@x/", "pip install --index-url http://u:********@x/"));
-        assertThat(out.toString()).isEqualTo("== deploy@10.0.0.11:22: deploy ==\npip install --index-url http://u:********@x/\n");
+        assertThat(out.toString()).isEqualTo("== deploy@127.0.2.11:22: deploy ==\npip install --index-url http://u:********@x/\n");
     }
 
     @Test
@@ -46,7 +46,7 @@ class ConsoleTest {
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> all = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            HostAddress h = HostAddress.parse("deploy@10.0.0." + (10 + t));
+            HostAddress h = HostAddress.parse("deploy@127.0.2." + (10 + t));
             Thread thread = new Thread(() -> {
                 try {
                     start.await();

@@ -98,7 +98,7 @@ class EssayCommandTest {
     @Test
     void invalidEssayYamlPrintsEveryProblemWithItsLine() throws IOException {
         Files.writeString(yaml, Files.readString(yaml)
-                .replace("    - deploy@10.0.0.12\n", "    - deploy@\n")
+                .replace("    - deploy@127.0.2.12\n", "    - deploy@\n")
                 .replace("process_count: 2", "process_count: 42\nparallelizm: 3"));
         Cli.Run r = essay("deploy", "1.0.0", "--slot", "a", "--dry-run");
         assertThat(r.exit()).isEqualTo(2);
@@ -127,10 +127,10 @@ class EssayCommandTest {
     void deployDryRunPrintsTheScriptsOfEveryHostWithTheSecretMasked() {
         Cli.Run r = essay("deploy", "1.0.0", "--slot", "a", "--dry-run");
         assertThat(r.exit()).as(r.all()).isZero();
-        for (String host : new String[] {"deploy@10.0.0.11:22", "deploy@10.0.0.12:22"}) {
+        for (String host : new String[] {"deploy@127.0.2.11:22", "deploy@127.0.2.12:22"}) {
             assertThat(r.out()).contains("== " + host + ": probe ==", "== " + host + ": deploy ==");
         }
-        assertThat(r.out()).contains("== deploy@10.0.0.5:22: ");
+        assertThat(r.out()).contains("== deploy@127.0.2.5:22: ");
         assertThat(r.out()).containsPattern("pip\"? install .*essay-sample==1\\.0\\.0");
         assertThat(r.out()).contains("deploy:********@pypi.internal:8700");
         assertThat(r.all()).doesNotContain(Cli.INDEX_SECRET);
@@ -141,7 +141,7 @@ class EssayCommandTest {
     void globalDryRunBeforeTheVerbWorksToo() {
         Cli.Run r = Cli.run("--dry-run", "--config", yaml.toString(), "deploy", "1.0.0", "--slot", "b");
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(r.out()).contains("== deploy@10.0.0.11:22: deploy ==").contains("essay-sample==1.0.0");
+        assertThat(r.out()).contains("== deploy@127.0.2.11:22: deploy ==").contains("essay-sample==1.0.0");
     }
 
     @Test
@@ -173,8 +173,8 @@ class EssayCommandTest {
     void switchDryRunPrintsTheRouterAndHealthScripts() {
         Cli.Run r = essay("switch", "--to", "b", "--dry-run");
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(r.out()).contains("== deploy@10.0.0.5:22: ");
-        assertThat(r.out()).contains("== deploy@10.0.0.11:22: ", "== deploy@10.0.0.12:22: ");
+        assertThat(r.out()).contains("== deploy@127.0.2.5:22: ");
+        assertThat(r.out()).contains("== deploy@127.0.2.11:22: ", "== deploy@127.0.2.12:22: ");
         assertThat(r.out()).contains("essay_sample");
         assertThat(r.out()).contains("dry run");
     }

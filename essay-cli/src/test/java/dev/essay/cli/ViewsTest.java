@@ -9,9 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ViewsTest {
-    static final HostAddress ROUTER = HostAddress.parse("deploy@10.0.0.5");
-    static final HostAddress WEB1 = HostAddress.parse("deploy@10.0.0.11");
-    static final HostAddress WEB2 = HostAddress.parse("deploy@10.0.0.12:2222");
+    static final HostAddress ROUTER = HostAddress.parse("deploy@127.0.2.5");
+    static final HostAddress WEB1 = HostAddress.parse("deploy@127.0.2.11");
+    static final HostAddress WEB2 = HostAddress.parse("deploy@127.0.2.12:2222");
 
     static StatusReport report() {
         return new StatusReport(
@@ -32,22 +32,22 @@ class ViewsTest {
     @Test
     void statusShowsTheLiveSlotTheLockAndARowPerHostAndSlot() {
         String text = StatusView.text(report());
-        assertThat(text).contains("router deploy@10.0.0.5:22: live slot a (1.0.0) since 2025-01-02T03:04:05Z; previous slot b");
+        assertThat(text).contains("router deploy@127.0.2.5:22: live slot a (1.0.0) since 2025-01-02T03:04:05Z; previous slot b");
         assertThat(text).contains("lock: held by alice@laptop (deploy 1.1.0");
         List<String> lines = text.lines().toList();
         String header = lines.stream().filter(l -> l.startsWith("HOST")).findFirst().orElseThrow();
         assertThat(header).containsSubsequence("HOST", "SLOT", "VERSION", "RUNNING", "PROCESSES", "HEALTH");
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("deploy@10.0.0.11:22").contains("a *")
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("deploy@127.0.2.11:22").contains("a *")
                 .contains("1.0.0").contains("yes").contains("2 RUNNING").contains("healthy"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("deploy@10.0.0.11:22").contains("b ")
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("deploy@127.0.2.11:22").contains("b ")
                 .contains("1.1.0").contains("1 FATAL, 1 RUNNING").contains("1 problem(s)"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("deploy@10.0.0.12:2222").contains("unreachable"));
-        assertThat(text).contains("deploy@10.0.0.11:22 slot b: http://127.0.0.1:8811/health: connection refused");
-        assertThat(text).contains("  deploy@10.0.0.12:2222: connection refused\n")
-                .doesNotContain("deploy@10.0.0.12:2222: deploy@").doesNotContain("more detail");
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("deploy@127.0.2.12:2222").contains("unreachable"));
+        assertThat(text).contains("deploy@127.0.2.11:22 slot b: http://127.0.0.1:8811/health: connection refused");
+        assertThat(text).contains("  deploy@127.0.2.12:2222: connection refused\n")
+                .doesNotContain("deploy@127.0.2.12:2222: deploy@").doesNotContain("more detail");
         // columns line up: every row starts the SLOT column where the header does
         int slotColumn = header.indexOf("SLOT");
-        lines.stream().filter(l -> l.startsWith("deploy@10.0.0.11:22 ")).forEach(l ->
+        lines.stream().filter(l -> l.startsWith("deploy@127.0.2.11:22 ")).forEach(l ->
                 assertThat(l.charAt(slotColumn - 1)).isEqualTo(' '));
     }
 
@@ -58,24 +58,24 @@ class ViewsTest {
                         new StatusReport.SlotStatus("a", null, false, List.of(), false, List.of())), null)));
         String text = StatusView.text(r);
         assertThat(text).contains("no live slot").contains("lock: free").doesNotContain("* live slot");
-        assertThat(text.lines()).anySatisfy(l -> assertThat(l).startsWith("deploy@10.0.0.11:22").contains(" no "));
+        assertThat(text.lines()).anySatisfy(l -> assertThat(l).startsWith("deploy@127.0.2.11:22").contains(" no "));
     }
 
     @Test
     void statusJson() throws Exception {
         String json = StatusView.json(report());
-        assertThat(json).contains("\"live_slot\" : \"a\"", "\"host\" : \"deploy@10.0.0.11:22\"", "\"healthy\" : false",
-                "\"error\" : \"deploy@10.0.0.12:2222: connection refused\\nmore detail\"");
+        assertThat(json).contains("\"live_slot\" : \"a\"", "\"host\" : \"deploy@127.0.2.11:22\"", "\"healthy\" : false",
+                "\"error\" : \"deploy@127.0.2.12:2222: connection refused\\nmore detail\"");
     }
 
     static List<LedgerEntry> entries() {
         return List.of(
                 new LedgerEntry("2025-01-02T03:00:00Z", "alice@laptop", "essay command", "deploy", "1.1.0", "web", null, "b",
-                        "failed", List.of(new LedgerEntry.HostOutcome("deploy@10.0.0.11:22", "ok", 1200),
-                        new LedgerEntry.HostOutcome("deploy@10.0.0.12:22", "failed", 3000)), "1 host(s) failed"),
+                        "failed", List.of(new LedgerEntry.HostOutcome("deploy@127.0.2.11:22", "ok", 1200),
+                        new LedgerEntry.HostOutcome("deploy@127.0.2.12:22", "failed", 3000)), "1 host(s) failed"),
                 new LedgerEntry("2025-01-02T03:10:00Z", "bob@ci", "Started by timer", "switch", "1.1.0", "web", "a", "b",
-                        "ok", List.of(new LedgerEntry.HostOutcome("deploy@10.0.0.11:22", "ok", 100),
-                        new LedgerEntry.HostOutcome("deploy@10.0.0.12:22", "unchanged", 100)), null));
+                        "ok", List.of(new LedgerEntry.HostOutcome("deploy@127.0.2.11:22", "ok", 100),
+                        new LedgerEntry.HostOutcome("deploy@127.0.2.12:22", "unchanged", 100)), null));
     }
 
     @Test

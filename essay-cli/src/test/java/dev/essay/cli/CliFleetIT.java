@@ -1,0 +1,95 @@
+package dev.essay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.essay.core.testfleet.TestFleet;
+import dev.essay.core.testfleet.TrafficLoop;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** The essay command, end to end, against the real test fleet: what a user types and sees. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliFleetIT {
+    static TestFleet fleet;
+    static String config;
+
+    @BeforeAll
+    static void boot() {
+        fleet = TestFleet.builder().hosts(3).build();
+        fleet.publish("1.0.0");
+        fleet.publish("2.0.0");
+        Path yaml = fleet.writeConfig();
+        config = yaml.toString();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void deployPrintsPrefixedProgressAndASummaryTable() {
+        Cli.Run run = Cli.run("--config", config, "deploy", "1.0.0", "--slot", "a");
+        assertThat(run.exit()).as(run.all()).isZero();
+        for (var host : fleet.hosts()) {
+            assertThat(run.out()).contains("[" + host.spec() + "] pip-install ok")
+                    .contains("[" + host.spec() + "] wait-healthy ok");
+            assertThat(run.out()).containsPattern("(?m)^" + java.util.regex.Pattern.quote(host.spec()) + "\\s+ok\\s+.*installed 1\\.0\\.0");
+        }
+        assertThat(run.out()).contains("deploy: 3 host(s), 3 ok, 0 failed");
+    }
+
+    @Test
+    @Order(2)
+    void switchThenDeployAndSwitchAgainWithoutAFailedRequest() {
+        assertThat(Cli.run("--config", config, "switch").exit()).isZero();
+        try (TrafficLoop traffic = fleet.traffic()) {
+            traffic.awaitSlot("a", 10);
+            Cli.Run deploy = Cli.run("--config", config, "deploy", "2.0.0", "--slot", "b");
+            assertThat(deploy.exit()).as(deploy.all()).isZero();
+            Cli.Run sw = Cli.run("--config", config, "switch");
+            assertThat(sw.exit()).as(sw.all()).isZero();
+            assertThat(sw.out()).contains("slot b (2.0.0) is live");
+            TrafficLoop.Stats stats = traffic.awaitSlot("b", 10);
+            assertThat(stats.failures()).as(String.valueOf(stats.firstFailures())).isZero();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aVersionMissingFromTheIndexExitsThreeWithPipsMessage() {
+        Cli.Run run = Cli.run("--config", config, "deploy", "7.7.7", "--slot", "a");
+        assertThat(run.exit()).isEqualTo(3);
+        assertThat(run.all()).contains("No matching distribution found for essay-sample==7.7.7")
+                .contains("deploy: 3 host(s), 0 ok, 3 failed");
+    }
+
+    @Test
+    @Order(4)
+    void switchingToABrokenSlotIsRefusedWithExitFive() {
+        Cli.Run broken = Cli.run("--config", config, "deploy", "1.0.0", "--slot", "a", "--profile", "unhealthy");
+        assertThat(broken.exit()).isEqualTo(3);
+        Cli.Run sw = Cli.run("--config", config, "switch", "--to", "a");
+        assertThat(sw.exit()).as(sw.all()).isEqualTo(5);
+        assertThat(sw.err()).contains("error: switch refused: slot a is healthy on 0 of 3 host(s)");
+    }
+
+    @Test
+    @Order(5)
+    void statusAndHistoryShowTheFleetAndTheLedger() {
+        Cli.Run status = Cli.run("--config", config, "status");
+        assertThat(status.exit()).as(status.all()).isZero();
+        assertThat(status.out()).contains("b").contains("2.0.0");
+        Cli.Run history = Cli.run("--config", config, "history");
+        assertThat(history.exit()).as(history.all()).isZero();
+        assertThat(history.out()).contains("deploy").contains("switch").contains("failed").contains("refused");
+    }
+}
