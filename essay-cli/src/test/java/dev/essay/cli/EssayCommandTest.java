@@ -180,11 +180,12 @@ class EssayCommandTest {
     }
 
     @Test
-    void rollbackWithNoPreviousSlotIsRefused() {
-        // a dry run reads nothing back from the router, so there is no previous slot to go back to
+    void rollbackDryRunShowsTheScriptsOfARollbackToTheOtherSlot() {
+        // a dry run reads nothing back from the router, so it shows a rollback to the slot that is not live
         Cli.Run r = essay("rollback", "--dry-run");
-        assertThat(r.exit()).as(r.all()).isEqualTo(5);
-        assertThat(r.err()).contains("error: rollback refused").contains("hint: ");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("showing a rollback to slot b").contains("== deploy@127.0.2.5:22: stage ==")
+                .contains("would put slot b");
     }
 
     @Test
