@@ -1,0 +1,143 @@
+package dev.essay.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.essay.core.error.EssayException;
+import dev.essay.core.error.ExitCode;
+import dev.essay.core.model.HostAddress;
+import dev.essay.core.model.Project;
+import dev.essay.core.transport.ExecResult;
+import dev.essay.core.transport.RemoteScript;
+import dev.essay.core.transport.Session;
+import dev.essay.core.transport.Transport;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With several routers a switch is all or none. The orchestration is pure logic, so the routers and
+ * hosts here are a scripted fake transport (the real nginx path is covered by the integration tests).
+ */
+class SeveralRoutersTest {
+    static final HostAddress R1 = HostAddress.parse("essay-router@127.0.1.100:2200");
+    static final HostAddress R2 = HostAddress.parse("essay-router@127.0.1.101:2200");
+
+    @TempDir
+    Path dir;
+
+    /** Answers each step by its name and host, recording "step@host" in order. */
+    static final class Scripted implements Transport {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        final BiFunction<HostAddress, String, ExecResult> answer;
+
+        Scripted(BiFunction<HostAddress, String, ExecResult> answer) {
+            this.answer = answer;
+        }
+
+        @Override
+        public Session open(HostAddress host) {
+            return new Session() {
+                @Override
+                public HostAddress host() {
+                    return host;
+                }
+
+                @Override
+                public ExecResult run(RemoteScript script, LineSink lines) {
+                    calls.add(script.name() + "@" + host.address());
+                    return answer.apply(host, script.name());
+                }
+
+                @Override
+                public int roundTrips() {
+                    return 0;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    static ExecResult ok(String op, String... lines) {
+        return new ExecResult(0, "##essay begin " + op + "\n" + String.join("\n", lines) + "\n##essay end " + op + "\n", "");
+    }
+
+    static ExecResult fail(String op, String line) {
+        return new ExecResult(1, "##essay begin " + op + "\n" + line + "\n##essay fail " + op + " 1\n", "");
+    }
+
+    static ExecResult normal(HostAddress host, String step) {
+        String state = "##essay begin read-state\nheader=# essay: slot=a version=1.0.0\njournal=absent\nlock=free\n##essay end read-state\n";
+        return switch (step) {
+            case "lock" -> new ExecResult(0, ok("acquire-lock", "lock=acquired").stdout() + state, "");
+            case "router-state" -> new ExecResult(0, state, "");
+            case "health" -> ok("check-health", "ok health url=http://" + host.address() + ":8110/health status=200 slot=b version=2.0.0");
+            default -> ok(step.replace(' ', '-'));
+        };
+    }
+
+    private Engine engine(Transport transport) throws Exception {
+        Project base = TestProjects.sample(dir, "/srv/router");
+        Project.Router r = base.router();
+        Project p = new Project(base.file(), base.name(), base.index(), base.roles(), base.defaultRole(), base.ssh(),
+                base.slots(), base.processCount(), base.venv(), base.profile(), base.supervisor(),
+                new Project.Router(List.of(R1, R2), r.role(), r.nginx(), r.config(), r.upstreamFile(), r.upstreamName(),
+                        r.sudo(), r.url(), r.stateDir()), base.health(), base.parallelism(), base.hooks());
+        return Engine.builder(p).transport(transport).build();
+    }
+
+    @Test
+    void whenTheSecondRouterRejectsTheIncludeTheFirstIsPutBackAndNeitherReloads() throws Exception {
+        Scripted t = new Scripted((host, step) -> step.equals("stage") && host.equals(R2)
+                ? fail("test-nginx", "nginx: [emerg] host not found in upstream") : normal(host, step));
+        assertThatThrownBy(() -> engine(t).switchSlot(SwitchRequest.to("b")))
+                .isInstanceOfSatisfying(EssayException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
+                    assertThat(e.getMessage()).contains("127.0.1.101").contains("switch undone");
+                    assertThat(e.detail()).contains("host not found in upstream");
+                });
+        assertThat(t.calls).containsSubsequence("stage@127.0.1.100", "stage@127.0.1.101", "restore@127.0.1.100", "restore@127.0.1.101")
+                .doesNotContain("reload@127.0.1.100", "reload@127.0.1.101", "commit@127.0.1.100");
+        assertThat(t.calls).contains("unlock@127.0.1.100");
+    }
+
+    @Test
+    void whenTheProofFailsOnOneRouterEveryRouterIsRestoredAndReloaded() throws Exception {
+        Scripted t = new Scripted((host, step) -> step.equals("prove") && host.equals(R2)
+                ? fail("prove-switch", "FAIL health url=http://127.0.0.1:8080/health status=200 slot=a version=1.0.0 problem=slot a, expected b")
+                : normal(host, step));
+        assertThatThrownBy(() -> engine(t).switchSlot(SwitchRequest.to("b")))
+                .isInstanceOfSatisfying(EssayException.class, e -> assertThat(e.detail()).contains("slot a, expected b"));
+        assertThat(t.calls).containsSubsequence("reload@127.0.1.100", "reload@127.0.1.101", "prove@127.0.1.100",
+                "prove@127.0.1.101", "restore@127.0.1.100", "restore@127.0.1.101").doesNotContain("commit@127.0.1.100");
+    }
+
+    @Test
+    void whenEveryRouterAgreesTheSwitchIsCommittedOnAll() throws Exception {
+        Scripted t = new Scripted(SeveralRoutersTest::normal);
+        SwitchResult result = engine(t).switchSlot(SwitchRequest.to("b"));
+        assertThat(result.from()).isEqualTo("a");
+        assertThat(result.version()).isEqualTo("2.0.0");
+        assertThat(t.calls).contains("commit@127.0.1.100", "commit@127.0.1.101", "ledger@127.0.1.100", "ledger@127.0.1.101")
+                .doesNotContain("restore@127.0.1.100");
+    }
+
+    @Test
+    void routersThatDisagreeAboutTheLiveSlotAreRefusedUnlessForced() throws Exception {
+        Scripted t = new Scripted((host, step) -> step.equals("router-state") && host.equals(R2)
+                ? new ExecResult(0, "##essay begin read-state\nheader=# essay: slot=b version=2.0.0\njournal=absent\nlock=free\n##essay end read-state\n", "")
+                : normal(host, step));
+        assertThatThrownBy(() -> engine(t).deploy(DeployRequest.of("3.0.0", "b")))
+                .isInstanceOfSatisfying(EssayException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
+                    assertThat(e.getMessage()).contains("routers disagree").contains("127.0.1.101:2200 says b");
+                });
+        assertThat(t.calls).noneMatch(c -> c.startsWith("probe@") || c.startsWith("deploy@"));
+    }
+}
