@@ -66,7 +66,7 @@ class ConsoleTest {
         }
         List<String> printed = out.toString().lines().toList();
         assertThat(printed).hasSize(threads * lines);
-        assertThat(printed).allMatch(l -> l.matches("\\[deploy@10\\.0\\.0\\.\\d+:22] line \\d+ of a reasonably long progress message for this host"));
+        assertThat(printed).allMatch(l -> l.matches("\\[deploy@127\\.0\\.2\\.\\d+:22] line \\d+ of a reasonably long progress message for this host"));
     }
 
     @Test
