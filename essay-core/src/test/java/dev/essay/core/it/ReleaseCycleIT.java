@@ -178,4 +178,25 @@ class ReleaseCycleIT {
         });
         assertThat(history.get(4).hosts()).allSatisfy(h -> assertThat(h.result()).isEqualTo("unchanged"));
     }
+
+    @Test
+    @Order(9)
+    void aKeyWithAPassphraseWorksAndAWrongPassphraseIsAClearError() throws Exception {
+        Path passphrase = fleet.sandbox().resolve("client/passphrase");
+        Files.writeString(passphrase, TestFleet.PASSPHRASE + "\n");
+        String withKey = fleet.configYaml().replace("  identity: " + fleet.identity(),
+                "  identity: " + fleet.passphraseIdentity() + "\n  passphrase_file: " + passphrase);
+        try {
+            Engine locked = Fleets.engine(fleet.writeConfig(withKey), new Fleets.Recorder(), "alice@ci");
+            assertThat(locked.status(null).routers()).singleElement().extracting(StatusReport.RouterStatus::liveSlot).isEqualTo("a");
+            Files.writeString(passphrase, "not the passphrase\n");
+            assertThatThrownBy(() -> Fleets.engine(fleet.writeConfig(withKey), new Fleets.Recorder(), "alice@ci"))
+                    .isInstanceOfSatisfying(EssayException.class, e -> {
+                        assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+                        assertThat(e.getMessage()).contains("wrong or missing passphrase").doesNotContain("not the passphrase");
+                    });
+        } finally {
+            fleet.writeConfig();
+        }
+    }
 }
