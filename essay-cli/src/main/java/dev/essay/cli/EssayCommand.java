@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
             StatusCommand.class,
             HistoryCommand.class,
             UnlockCommand.class,
+            PackageCommand.class,
+            VersionsCommand.class,
+            IndexCommand.class,
             HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

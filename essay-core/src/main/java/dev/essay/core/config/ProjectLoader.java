@@ -54,8 +54,9 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public final class ProjectLoader {
     static final List<String> TOP_KEYS = List.of("project", "index", "roles", "default_role", "ssh", "slots",
-            "process_count", "venv", "profile", "supervisor", "router", "health", "parallelism", "hooks");
-    static final List<String> INDEX_KEYS = List.of("url", "username", "password_env", "password_file", "trusted_host");
+            "process_count", "venv", "profile", "supervisor", "router", "health", "parallelism", "hooks", "build");
+    static final List<String> INDEX_KEYS = List.of("url", "username", "password_env", "password_file", "trusted_host",
+            "upload_url");
     static final List<String> SSH_KEYS = List.of("identity", "passphrase_env", "passphrase_file", "known_hosts",
             "accept_new_host_keys", "connect_timeout");
     static final List<String> SLOT_KEYS = List.of("port_prefix");
@@ -66,6 +67,7 @@ public final class ProjectLoader {
     static final List<String> HEALTH_KEYS = List.of("path", "status", "timeout", "retries", "interval",
             "slot_header", "version_header", "quorum");
     static final List<String> HOOKS_KEYS = List.of("pre_deploy", "post_deploy");
+    static final List<String> BUILD_KEYS = List.of("branch", "stamp_files", "python");
 
     /** Defaults (docs/essay-yaml.md). */
     static final int DEFAULT_PROCESS_COUNT = 1;
@@ -85,6 +87,7 @@ public final class ProjectLoader {
     private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     private static final Pattern SLOT_NAME = Pattern.compile("[a-z][a-z0-9]{0,15}");
     private static final Pattern PORT_PREFIX = Pattern.compile("[1-9][0-9]{1,3}");
+    private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern UPSTREAM_NAME = Pattern.compile("[A-Za-z0-9_]+");
     private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -189,10 +192,11 @@ public final class ProjectLoader {
         Project.Health health = health(top);
         Integer parallelism = integer(top, "parallelism", DEFAULT_PARALLELISM, 1, Integer.MAX_VALUE, "must be at least 1");
         Project.Hooks hooks = hooks(top);
+        Project.Build build = build(top);
 
         problems.throwIfAny();
         return new Project(file, name, index, roles, defaultRole, ssh, slots, processCount, venv, profile,
-                supervisor, router, health, parallelism, hooks);
+                supervisor, router, health, parallelism, hooks, build);
     }
 
     private Node compose(String text) {
@@ -285,7 +289,8 @@ public final class ProjectLoader {
             problems.add(m.lineOf(key), m.field("username"), "required with a password; add the index user name");
         }
         Boolean trusted = bool(m, "trusted_host", false);
-        return new Project.Index(url, username, passwordEnv, passwordFile, Boolean.TRUE.equals(trusted));
+        String uploadUrl = m.has("upload_url") ? url(m, "upload_url", "") : null;
+        return new Project.Index(url, username, passwordEnv, passwordFile, Boolean.TRUE.equals(trusted), uploadUrl);
     }
 
     private Map<String, List<HostAddress>> roles(YamlMap top) {
@@ -595,6 +600,82 @@ public final class ProjectLoader {
         return pre == null || post == null ? null : new Project.Hooks(pre, post);
     }
 
+    private Project.Build build(YamlMap top) {
+        YamlMap m = section(top, "build", BUILD_KEYS, Map.of());
+        if (m == null) {
+            return top.has("build") ? null : Project.Build.defaults();
+        }
+        String branch = string(m, "branch");
+        if (branch == null) {
+            branch = m.has("branch") ? null : Project.Build.DEFAULT_BRANCH;
+        } else if (!BRANCH.matcher(branch).matches() || branch.contains("..") || branch.endsWith(".lock")
+                || branch.endsWith("/") || branch.endsWith(".")) {
+            problems.at(m.get("branch"), m.field("branch"), "'" + branch + "' is not a git branch name; write a name"
+                    + " like main or release/2.x (no spaces, no leading '-', no '..')");
+            branch = null;
+        }
+        List<String> stampFiles = stampFiles(m);
+        String python = string(m, "python");
+        if (python == null) {
+            python = m.has("python") ? null : Project.Build.DEFAULT_PYTHON;
+        } else if (python.isEmpty() || hasWhitespace(python)) {
+            problems.at(m.get("python"), m.field("python"), "'" + python.strip() + "' must be one program name or"
+                    + " path, without whitespace, e.g. python3 or /usr/bin/python3");
+            python = null;
+        }
+        return branch == null || stampFiles == null || python == null ? null
+                : new Project.Build(branch, stampFiles, python);
+    }
+
+    /** {@code build.stamp_files}: relative paths inside the project directory. */
+    private List<String> stampFiles(YamlMap m) {
+        Node node = m.get("stamp_files");
+        if (node == null) {
+            return m.has("stamp_files") ? null : List.of();
+        }
+        String field = m.field("stamp_files");
+        if (!(node instanceof SequenceNode sequence)) {
+            problems.at(node, field, "must be a list of paths relative to the project, e.g. [setup.py], not "
+                    + YamlMap.describe(node));
+            return null;
+        }
+        List<String> files = new ArrayList<>();
+        boolean ok = true;
+        List<Node> items = sequence.getValue();
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String itemField = field + "[" + i + "]";
+            String text = item instanceof ScalarNode s && !YamlMap.isNull(item) ? s.getValue() : null;
+            String problem = null;
+            if (text == null) {
+                problem = "must be a path (a string), not " + YamlMap.describe(item);
+            } else if (text.isBlank() || text.chars().anyMatch(Character::isISOControl)) {
+                problem = "must be a non-empty path without control characters";
+            } else {
+                try {
+                    Path p = Path.of(text);
+                    if (p.isAbsolute() || text.startsWith("~") || text.startsWith("/")) {
+                        problem = "'" + text + "' must be relative to the project directory (the directory of"
+                                + " essay.yaml), e.g. setup.py or myapp/settings.py";
+                    } else if (p.normalize().startsWith("..") || p.normalize().toString().isEmpty()) {
+                        problem = "'" + text + "' points outside the project directory; stamp files are inside it";
+                    } else if (files.contains(p.normalize().toString())) {
+                        problem = "'" + text + "' is listed twice; remove one";
+                    } else {
+                        files.add(p.normalize().toString());
+                    }
+                } catch (InvalidPathException e) {
+                    problem = "'" + text + "' is not a valid path: " + e.getReason();
+                }
+            }
+            if (problem != null) {
+                problems.at(item, itemField, problem);
+                ok = false;
+            }
+        }
+        return ok ? files : null;
+    }
+
     // ---------------------------------------------------------------- values
 
     /** A nested mapping, or null when absent, empty or not a mapping (reported). */
@@ -898,11 +979,12 @@ public final class ProjectLoader {
         replacedBy.put("PYPI_INDEX", "index.url");
         replacedBy.put("PROJECT", "project");
         replacedBy.put("PROCESS_COUNT", "process_count");
+        replacedBy.put("DEFAULT_BRANCH", "build.branch");
         for (Map.Entry<String, String> e : replacedBy.entrySet()) {
             fabfile.put(e.getKey(), "not an essay.yaml key; the fabfile's env." + e.getKey() + " is " + e.getValue()
                     + " here (see docs/migrating.md)");
         }
-        for (String gone : new TreeSet<>(Set.of("GIT_SERVER", "PROJECT_OWNER", "DEFAULT_BRANCH", "BUILD_PATH"))) {
+        for (String gone : new TreeSet<>(Set.of("GIT_SERVER", "PROJECT_OWNER", "BUILD_PATH"))) {
             fabfile.put(gone, "not an essay.yaml key; the fabfile's env." + gone + " has no counterpart: essay package"
                     + " builds the checkout it runs in (see docs/migrating.md)");
         }

@@ -33,11 +33,27 @@ public record Project(
         Router router,
         Health health,
         int parallelism,
-        Hooks hooks) {
+        Hooks hooks,
+        Build build) {
 
     public Project {
         roles = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(roles));
         slots = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(slots));
+        build = build == null ? Build.defaults() : build;
+    }
+
+    /** A project with the default {@code build:} section. */
+    public Project(Path file, String name, Index index, Map<String, List<HostAddress>> roles, String defaultRole,
+                   Ssh ssh, Map<String, Slot> slots, int processCount, Venv venv, String profile,
+                   Supervisor supervisor, Router router, Health health, int parallelism, Hooks hooks) {
+        this(file, name, index, roles, defaultRole, ssh, slots, processCount, venv, profile, supervisor, router,
+                health, parallelism, hooks, Build.defaults());
+    }
+
+    /** The directory of essay.yaml: the project's source tree (the working directory when built in code). */
+    public Path directory() {
+        Path f = (file == null ? Path.of("essay.yaml") : file).toAbsolutePath().normalize();
+        return f.getParent();
     }
 
     /** The hosts of a role, or an error naming the known roles. */
@@ -63,10 +79,51 @@ public record Project(
         return file == null ? "essay.yaml" : file.toString();
     }
 
-    /** Where the package index is and how to authenticate (credentials only by reference). */
-    public record Index(String url, String username, String passwordEnv, Path passwordFile, boolean trustedHost) {
+    /**
+     * Where the package index is and how to authenticate (credentials only by reference).
+     *
+     * @param uploadUrl where {@code essay package} uploads (the legacy upload API twine uses); defaults to
+     *                  {@link #defaultUploadUrl(String) the index url without a trailing simple/}
+     */
+    public record Index(String url, String username, String passwordEnv, Path passwordFile, boolean trustedHost,
+                        String uploadUrl) {
+        public Index {
+            uploadUrl = uploadUrl == null && url != null ? defaultUploadUrl(url) : uploadUrl;
+        }
+
+        public Index(String url, String username, String passwordEnv, Path passwordFile, boolean trustedHost) {
+            this(url, username, passwordEnv, passwordFile, trustedHost, null);
+        }
+
         public Optional<String> user() {
             return Optional.ofNullable(username);
+        }
+
+        /** {@code http://h/simple/} → {@code http://h/}; a URL not ending in {@code simple/} is used as it is. */
+        public static String defaultUploadUrl(String url) {
+            String u = url.endsWith("/") ? url : url + "/";
+            return u.endsWith("/simple/") ? u.substring(0, u.length() - "simple/".length()) : u;
+        }
+    }
+
+    /**
+     * How {@code essay package} builds (essay.yaml {@code build:}).
+     *
+     * @param branch     the branch packaged when neither a commit nor --here is given
+     * @param stampFiles files (relative to the project directory) whose {@code {{ version }}}, {@code {{ git_version }}}
+     *                   and {@code {{ release_time }}} placeholders are filled in the build copy
+     * @param python     the local interpreter that runs {@code -m build}
+     */
+    public record Build(String branch, List<String> stampFiles, String python) {
+        public static final String DEFAULT_BRANCH = "main";
+        public static final String DEFAULT_PYTHON = "python3";
+
+        public Build {
+            stampFiles = List.copyOf(stampFiles);
+        }
+
+        public static Build defaults() {
+            return new Build(DEFAULT_BRANCH, List.of(), DEFAULT_PYTHON);
         }
     }
 

@@ -1,0 +1,449 @@
+package dev.essay.core.pkg;
+
+import dev.essay.core.error.EssayException;
+import dev.essay.core.error.ExitCode;
+import dev.essay.core.event.EngineListener;
+import dev.essay.core.model.Pep440;
+import dev.essay.core.model.Project;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code essay package}: checks out the source into a clean build directory (or copies the working tree),
+ * stamps the version into the copy, builds a wheel and an sdist with {@code python -m build}, and uploads both
+ * to the index. When a racing packager takes the date version first, the upload fails and the next number is
+ * tried (the package is rebuilt with it). The project's working tree and history are never changed.
+ */
+public final class Packager {
+    /** Date versions tried before giving up when racing packagers keep taking the number. */
+    public static final int MAX_ATTEMPTS = 5;
+    private static final Duration GIT_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(20);
+    private static final Set<String> SKIPPED_DIRS = Set.of(".git", "build", "dist", ".venv", "venv", ".tox", ".nox",
+            "__pycache__", ".mypy_cache", ".pytest_cache", ".eggs");
+    private static final Pattern BUILD_BACKEND = Pattern.compile("(?m)^[ \\t]*build-backend[ \\t]*=[ \\t]*[\"']([A-Za-z0-9_.:]+)[\"']");
+    private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._/@{}^~-]*");
+
+    private final Project project;
+    private final IndexClient index;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final EngineListener listener;
+    private final Path workRoot;
+
+    /**
+     * @param clock    for the date version and the release time
+     * @param zone     the packager's zone: the day of a date version is the calendar day here
+     * @param workRoot where build directories are made (null: the system temp directory)
+     */
+    public Packager(Project project, IndexClient index, Clock clock, ZoneId zone, EngineListener listener, Path workRoot) {
+        this.project = project;
+        this.index = index;
+        this.clock = clock;
+        this.zone = zone;
+        this.listener = listener == null ? EngineListener.SILENT : listener;
+        this.workRoot = workRoot;
+    }
+
+    /** The next date version on the index (what a package built now would get). */
+    public String nextVersion(String suffix) {
+        return DateVersion.next(DateVersion.today(clock, zone), index.versions(project.name()), suffix);
+    }
+
+    /** Builds and uploads; see the class comment. */
+    public PackageResult pack(PackageRequest request) {
+        String explicit = explicitVersion(request);
+        if (request.suffix() != null && explicit == null) {
+            DateVersion.label(request.suffix()); // reject a bad suffix before any work
+        }
+        if (request.here() && (request.branch() != null || request.commit() != null)) {
+            throw new EssayException(ExitCode.USAGE, "--here packages the working tree; it cannot be combined with"
+                    + " --branch or --commit", "drop --here, or drop --branch/--commit");
+        }
+        Path work = createWorkDir();
+        try {
+            Source source = request.here() ? copyWorkingTree(work.resolve("src")) : checkout(request, work.resolve("src"));
+            listener.info("source: " + source.description() + (source.commit() == null ? "" : " (" + source.commit() + ")"));
+            Map<Path, String> originals = originals(source.projectDir());
+            Set<String> tried = new LinkedHashSet<>();
+            for (int attempt = 1; ; attempt++) {
+                String version = explicit != null ? explicit : nextVersion(request.suffix(), tried);
+                listener.info("version " + version + (explicit != null ? "" : attempt == 1 ? " (next date version on the index)"
+                        : " (attempt " + attempt + " of " + MAX_ATTEMPTS + ")"));
+                stamp(source, originals, version);
+                Path dist = work.resolve("dist-" + version);
+                List<Path> files = build(source.projectDir(), dist);
+                List<PackageResult.File> uploaded = new ArrayList<>();
+                try {
+                    for (Path file : files) {
+                        String sha = IndexClient.sha256(file);
+                        listener.info("uploading " + file.getFileName() + " (sha256 " + sha + ") to " + index.uploadUrl());
+                        index.upload(project.name(), version, file, sha);
+                        uploaded.add(new PackageResult.File(file, file.getFileName().toString(), sha, null));
+                    }
+                } catch (VersionTakenException e) {
+                    if (explicit != null) {
+                        throw e;
+                    }
+                    tried.add(version);
+                    if (attempt >= MAX_ATTEMPTS) {
+                        throw new EssayException(ExitCode.REFUSED, "gave up after " + attempt + " attempts: every date"
+                                + " version tried was taken by another packager (" + String.join(", ", tried) + ")",
+                                e.detail(), "run essay package again, or give an explicit --version", e);
+                    }
+                    listener.warn(e.getMessage() + ": another packager took it; retrying with the next number");
+                    continue;
+                }
+                cleanSource(work.resolve("src"));
+                return new PackageResult(project.name(), version, source.commit(), source.description(),
+                        index.projectPage(project.name()).toString(), attempt, withUrls(uploaded));
+            }
+        } catch (UncheckedIOException e) {
+            throw new EssayException(ExitCode.ERROR, "packaging failed: " + e.getCause().getMessage(), null, null, e);
+        }
+    }
+
+    private String explicitVersion(PackageRequest request) {
+        if (request.version() == null) {
+            return null;
+        }
+        if (!Pep440.isValid(request.version())) {
+            throw new EssayException(ExitCode.USAGE, "--version '" + request.version() + "' is not a PEP 440 version"
+                    + " in canonical form", "for example 6.11.28.3, 1.2.0rc1 or 6.11.28.3+fixbug");
+        }
+        return DateVersion.withSuffix(request.version(), request.suffix());
+    }
+
+    private String nextVersion(String suffix, Set<String> tried) {
+        Set<String> known = new LinkedHashSet<>(index.versions(project.name()));
+        known.addAll(tried);
+        return DateVersion.next(DateVersion.today(clock, zone), known, suffix);
+    }
+
+    // ---------------------------------------------------------------- source
+
+    /** What was checked out: the project directory inside the build copy and the commit. */
+    private record Source(Path projectDir, String commit, String description) {
+    }
+
+    private Source checkout(PackageRequest request, Path clone) {
+        Path dir = project.directory();
+        Processes.Result top = git(dir, "rev-parse", "--show-toplevel");
+        if (!top.ok()) {
+            throw new PackageException(ExitCode.USAGE, dir + " is not in a git repository", top.tail(),
+                    "run essay package in a git checkout, or use --here to package the working tree as it is");
+        }
+        Path repo = Path.of(top.output().strip()).toAbsolutePath().normalize();
+        Path relative = realPath(repo).relativize(realPath(dir));
+        String revision;
+        String description;
+        if (request.commit() != null) {
+            requireRevision(request.commit(), "--commit");
+            revision = request.commit();
+            description = "commit " + request.commit();
+        } else {
+            String branch = request.branch() != null ? request.branch() : project.build().branch();
+            requireRevision(branch, "--branch");
+            revision = "origin/" + branch;
+            description = "branch " + branch;
+        }
+        listener.info("cloning " + repo + " into " + clone);
+        gitOrFail(repo, "clone", List.of("-c", "protocol.file.allow=always", "clone", "--quiet", "--no-local",
+                "--recurse-submodules", "--", repo.toString(), clone.toString()), "cloning " + repo);
+        Processes.Result verify = git(clone, "rev-parse", "--verify", "--quiet", revision + "^{commit}");
+        if (!verify.ok()) {
+            throw new PackageException(ExitCode.USAGE, (request.commit() != null ? "no commit '" + request.commit()
+                    : "no branch '" + revision.substring("origin/".length())) + "' in " + repo, null,
+                    request.commit() != null ? "give a commit id, tag or branch of that repository"
+                            : "give an existing branch (--branch, or build.branch in essay.yaml)");
+        }
+        gitOrFail(clone, "checkout", List.of("checkout", "--quiet", "--detach", verify.output().strip()),
+                "checking out " + revision);
+        gitOrFail(clone, "submodule", List.of("-c", "protocol.file.allow=always", "submodule", "--quiet", "update",
+                "--init", "--recursive"), "updating submodules");
+        String commit = git(clone, "rev-parse", "HEAD").output().strip();
+        return new Source(clone.resolve(relative.toString()), commit, description);
+    }
+
+    private static void requireRevision(String revision, String option) {
+        if (!REVISION.matcher(revision).matches() || revision.contains("..")) {
+            throw new EssayException(ExitCode.USAGE, option + " '" + revision + "' is not a git revision",
+                    "give a branch name or commit id (it must not start with '-')");
+        }
+    }
+
+    private Source copyWorkingTree(Path copy) {
+        Path dir = project.directory();
+        listener.info("copying the working tree " + dir + " into " + copy);
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                    if (!d.equals(dir) && skipped(d)) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    Files.createDirectories(copy.resolve(dir.relativize(d).toString()));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                    Files.copy(f, copy.resolve(dir.relativize(f).toString()), StandardCopyOption.COPY_ATTRIBUTES,
+                            LinkOption.NOFOLLOW_LINKS);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String commit = null;
+        Processes.Result head = git(dir, "rev-parse", "HEAD");
+        if (head.ok()) {
+            commit = head.output().strip();
+            Processes.Result status = git(dir, "status", "--porcelain");
+            if (status.ok() && !status.output().isBlank()) {
+                commit += "-dirty";
+            }
+        }
+        return new Source(copy, commit, "working tree");
+    }
+
+    private static boolean skipped(Path d) {
+        String name = d.getFileName().toString();
+        return SKIPPED_DIRS.contains(name) || name.endsWith(".egg-info") || Files.exists(d.resolve("pyvenv.cfg"));
+    }
+
+    private static Path realPath(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    private Processes.Result git(Path dir, String... args) {
+        List<String> argv = new ArrayList<>(List.of("git"));
+        argv.addAll(List.of(args));
+        return Processes.run(argv, dir, GIT_TIMEOUT, Map.of());
+    }
+
+    private void gitOrFail(Path dir, String what, List<String> args, String doing) {
+        List<String> argv = new ArrayList<>(List.of("git"));
+        argv.addAll(args);
+        Processes.Result r = Processes.run(argv, dir, GIT_TIMEOUT, Map.of());
+        if (!r.ok()) {
+            throw new PackageException(ExitCode.ERROR, "git " + what + " failed (exit " + r.exit() + ") " + doing,
+                    r.tail(), null);
+        }
+    }
+
+    // ---------------------------------------------------------------- stamping
+
+    /** Original text of pyproject.toml and each stamp file, so every attempt stamps from the pristine source. */
+    private Map<Path, String> originals(Path projectDir) {
+        Map<Path, String> originals = new LinkedHashMap<>();
+        Path pyproject = projectDir.resolve("pyproject.toml");
+        if (Files.isRegularFile(pyproject)) {
+            originals.put(pyproject, read(pyproject));
+        }
+        for (String name : project.build().stampFiles()) {
+            Path file = projectDir.resolve(name).normalize();
+            if (!file.startsWith(projectDir) || !Files.isRegularFile(file)) {
+                throw new PackageException(ExitCode.USAGE, "build.stamp_files: " + name + " does not exist in the"
+                        + " source being packaged", null, "commit it, or fix build.stamp_files in " + project.fileName());
+            }
+            originals.put(file, read(file));
+        }
+        if (originals.isEmpty()) {
+            throw new PackageException(ExitCode.USAGE, "nothing to write the version into: the project has no"
+                    + " pyproject.toml and build.stamp_files is empty", null, "add a pyproject.toml with a [project]"
+                    + " version, or list setup.py (with a {{ version }} placeholder) in build.stamp_files");
+        }
+        return originals;
+    }
+
+    private void stamp(Source source, Map<Path, String> originals, String version) {
+        Map<String, String> values = new HashMap<>();
+        values.put("version", version);
+        values.put("git_version", source.commit() == null ? "" : source.commit());
+        values.put("release_time", OffsetDateTime.now(clock.withZone(zone)).truncatedTo(ChronoUnit.SECONDS)
+                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        Path pyproject = source.projectDir().resolve("pyproject.toml");
+        boolean stampFiles = !project.build().stampFiles().isEmpty();
+        for (Map.Entry<Path, String> e : originals.entrySet()) {
+            Path file = e.getKey();
+            String text = e.getValue();
+            String stamped = text;
+            boolean isStampFile = project.build().stampFiles().stream()
+                    .anyMatch(s -> source.projectDir().resolve(s).normalize().equals(file));
+            if (file.equals(pyproject)) {
+                Stamper.Pyproject p = Stamper.pyproject(text, version);
+                if (p.dynamicVersion() && !stampFiles) {
+                    throw new PackageException(ExitCode.USAGE, "pyproject.toml declares dynamic = [\"version\"] and"
+                            + " build.stamp_files is empty: essay has nowhere to write the version", null,
+                            "list the file the build backend reads the version from (with a {{ version }}"
+                                    + " placeholder) in build.stamp_files, or set a static [project] version");
+                }
+                stamped = p.text();
+            }
+            if (isStampFile) {
+                if (!Stamper.hasPlaceholders(stamped)) {
+                    listener.warn("build.stamp_files: " + source.projectDir().relativize(file)
+                            + " has no {{ version }}, {{ git_version }} or {{ release_time }} placeholder");
+                }
+                stamped = Stamper.placeholders(stamped, values);
+            }
+            write(file, stamped);
+        }
+        listener.info("stamped " + version + " into the build copy (" + String.join(", ",
+                originals.keySet().stream().map(p -> source.projectDir().relativize(p).toString()).toList()) + ")");
+    }
+
+    // ---------------------------------------------------------------- build
+
+    private List<Path> build(Path projectDir, Path dist) {
+        deleteTree(projectDir.resolve("build"));
+        try (Stream<Path> s = Files.list(projectDir)) {
+            s.filter(p -> p.getFileName().toString().endsWith(".egg-info")).forEach(Packager::deleteTree);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String python = project.build().python();
+        List<String> argv = new ArrayList<>(List.of(python, "-m", "build"));
+        String backend = backend(projectDir);
+        if (backendPresent(python, backend, projectDir)) {
+            argv.add("--no-isolation");
+        } else {
+            listener.warn("the build backend " + backend + " is not installed for " + python + "; building in an"
+                    + " isolated environment (needs the index to install it)");
+        }
+        argv.addAll(List.of("--sdist", "--wheel", "--outdir", dist.toString(), projectDir.toString()));
+        listener.info("building: " + String.join(" ", argv));
+        Processes.Result r = Processes.run(argv, projectDir, BUILD_TIMEOUT, Map.of());
+        if (!r.ok()) {
+            boolean noBuild = r.output().contains("No module named build");
+            throw new PackageException(ExitCode.ERROR, python + " -m build failed (exit " + r.exit() + ")", r.tail(),
+                    noBuild ? "install the build package for " + python + " (Debian: apt install python3-build)"
+                            : "fix the build error above; the build copy is in " + projectDir.getParent());
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dist)) {
+            files = s.filter(p -> p.toString().endsWith(".whl") || p.toString().endsWith(".tar.gz"))
+                    .sorted(Comparator.comparing(p -> p.toString().endsWith(".whl") ? 1 : 0)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (files.size() != 2) {
+            throw new PackageException(ExitCode.ERROR, python + " -m build made " + files.size() + " files, expected"
+                    + " a wheel and an sdist", r.tail(), null);
+        }
+        for (Path f : files) {
+            listener.info("built " + f.getFileName());
+        }
+        return files;
+    }
+
+    private static String backend(Path projectDir) {
+        Path pyproject = projectDir.resolve("pyproject.toml");
+        if (Files.isRegularFile(pyproject)) {
+            Matcher m = BUILD_BACKEND.matcher(read(pyproject));
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        return "setuptools.build_meta";
+    }
+
+    /** Whether the backend's top-level module imports with {@code python}: then the build runs offline. */
+    private static boolean backendPresent(String python, String backend, Path dir) {
+        String module = backend.split("[.:]")[0];
+        Processes.Result r = Processes.run(List.of(python, "-c",
+                "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec(sys.argv[1]) else 1)", module),
+                dir, Duration.ofMinutes(1), Map.of());
+        return r.ok();
+    }
+
+    private List<PackageResult.File> withUrls(List<PackageResult.File> uploaded) {
+        Map<String, String> urls = new HashMap<>();
+        try {
+            for (IndexClient.IndexFile f : index.files(project.name())) {
+                urls.put(f.name(), f.url().toString());
+            }
+        } catch (EssayException e) {
+            listener.warn("uploaded, but cannot read the index page back: " + e.getMessage());
+        }
+        String page = index.projectPage(project.name()).toString();
+        return uploaded.stream().map(f -> new PackageResult.File(f.path(), f.name(), f.sha256(),
+                urls.getOrDefault(f.name(), page + f.name()))).toList();
+    }
+
+    // ---------------------------------------------------------------- files
+
+    private Path createWorkDir() {
+        try {
+            return workRoot == null ? Files.createTempDirectory("essay-package-")
+                    : Files.createTempDirectory(Files.createDirectories(workRoot), "essay-package-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes the build copy (the dist directory with the uploaded files stays). */
+    private static void cleanSource(Path src) {
+        deleteTree(src);
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
