@@ -5,6 +5,7 @@ import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import dev.essay.core.error.ConfigException;
+import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
 import java.io.IOException;
@@ -31,21 +32,23 @@ public final class SupervisorConfig {
     }
 
     /**
+     * @param host    the host the config is for: its address is the {@code host} placeholder
      * @param slotDir the slot directory as an absolute remote path (the remote home already expanded), or
      *                a {@code ~/} path when it is not known (dry run)
      */
-    public static Rendered render(Project project, String slot, String slotDir, String version, String profile,
-                                  Secret password) {
+    public static Rendered render(Project project, HostAddress host, String slot, String slotDir, String version,
+                                  String profile, Secret password) {
         String template = readTemplate(project);
-        String text = render(project, template, variables(project, slot, slotDir, version, profile, password.reveal()));
-        String display = render(project, template, variables(project, slot, slotDir, version, profile, MASK));
+        String text = render(project, template, variables(project, host, slot, slotDir, version, profile, password.reveal()));
+        String display = render(project, template, variables(project, host, slot, slotDir, version, profile, MASK));
         return new Rendered(text, display, sha256(display));
     }
 
-    static Map<String, Object> variables(Project project, String slot, String slotDir, String version, String profile,
-                                         String password) {
+    static Map<String, Object> variables(Project project, HostAddress host, String slot, String slotDir, String version,
+                                         String profile, String password) {
         Project.Slot s = project.slot(slot);
         Map<String, Object> v = new LinkedHashMap<>();
+        v.put("host", host.address());
         v.put("run_root", slotDir);
         v.put("venv_dir", slotDir);
         v.put("virtualenv_name", slot);

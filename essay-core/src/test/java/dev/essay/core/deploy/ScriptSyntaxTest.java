@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.essay.core.TestProjects;
 import dev.essay.core.lock.LockHolder;
+import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
 import dev.essay.core.plan.Step;
@@ -29,7 +30,7 @@ class ScriptSyntaxTest {
         Project p = TestProjects.sample(dir, "/srv/router");
         SlotScripts slots = new SlotScripts(p);
         RouterScripts router = new RouterScripts(p);
-        SupervisorConfig.Rendered config = SupervisorConfig.render(p, "b", "/h/b", "2.0.0", "prod", Secret.of("pw"));
+        SupervisorConfig.Rendered config = SupervisorConfig.render(p, HostAddress.parse("u@127.0.0.1"), "b", "/h/b", "2.0.0", "prod", Secret.of("pw"));
         List<Step> steps = List.of(slots.probe(H, "a"), slots.deploy(H, "b", "2.0.0", config, "prod", Secret.of("x")),
                 slots.health(H, "b", "2.0.0", 3), slots.status(H, "a"), router.state(),
                 router.lock(new LockHolder("id", "u", "c", "deploy", "t")), router.unlock("id"), router.breakLock(),

@@ -3,6 +3,7 @@ package dev.essay.core.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.essay.core.TestProjects;
+import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
 import dev.essay.core.plan.Operation;
@@ -20,7 +21,7 @@ class SlotScriptsTest {
     @Test
     void deployRunsTheNamedOperationsInOrder() throws Exception {
         Project p = TestProjects.sample(dir, "/srv/router");
-        SupervisorConfig.Rendered config = SupervisorConfig.render(p, "b", "/home/essay-h1/essay-sample/b", "2.0.0", "prod", Secret.of("pw"));
+        SupervisorConfig.Rendered config = SupervisorConfig.render(p, HostAddress.parse("u@127.0.0.1"), "b", "/home/essay-h1/essay-sample/b", "2.0.0", "prod", Secret.of("pw"));
         Step step = new SlotScripts(p).deploy(H, "b", "2.0.0", config, "prod", null);
         assertThat(step.operations()).extracting(Operation::name)
                 .containsExactly("ensure-venv", "pip-install", "stop-slot", "write-config", "start-slot", "wait-healthy", "stamp");
@@ -38,7 +39,7 @@ class SlotScriptsTest {
     @Test
     void theRenderedConfigCarriesTheFabfilePlaceholdersAndThePasswordOnlyWhereItRuns() throws Exception {
         Project p = TestProjects.sample(dir, "/srv/router");
-        SupervisorConfig.Rendered config = SupervisorConfig.render(p, "b", "/home/u/essay-sample/b", "2.0.0", "prod", Secret.of("s3cret-pw"));
+        SupervisorConfig.Rendered config = SupervisorConfig.render(p, HostAddress.parse("u@127.0.0.1"), "b", "/home/u/essay-sample/b", "2.0.0", "prod", Secret.of("s3cret-pw"));
         assertThat(config.text())
                 .contains("command=/home/u/essay-sample/b/bin/essay-sample --port=811%(process_num)d --profile=prod")
                 .contains("numprocs=2")
@@ -49,7 +50,7 @@ class SlotScriptsTest {
         RemoteScript script = new SlotScripts(p).deploy(H, "b", "2.0.0", config, "prod", null).toScript();
         assertThat(script.text()).contains("s3cret-pw");
         assertThat(script.display()).doesNotContain("s3cret-pw");
-        SupervisorConfig.Rendered again = SupervisorConfig.render(p, "b", "/home/u/essay-sample/b", "2.0.0", "prod", Secret.of("other"));
+        SupervisorConfig.Rendered again = SupervisorConfig.render(p, HostAddress.parse("u@127.0.0.1"), "b", "/home/u/essay-sample/b", "2.0.0", "prod", Secret.of("other"));
         assertThat(again.digest()).as("digest ignores the generated password").isEqualTo(config.digest());
     }
 
@@ -59,7 +60,7 @@ class SlotScriptsTest {
         Project p = new Project(base.file(), base.name(), new Project.Index("https://pypi.example/simple/", "deploy", "IDX_PW", null, false),
                 base.roles(), base.defaultRole(), base.ssh(), base.slots(), base.processCount(), base.venv(), base.profile(),
                 base.supervisor(), base.router(), base.health(), base.parallelism(), base.hooks());
-        SupervisorConfig.Rendered config = SupervisorConfig.render(p, "a", "/h/a", "1.0", "prod", Secret.of("x"));
+        SupervisorConfig.Rendered config = SupervisorConfig.render(p, HostAddress.parse("u@127.0.0.1"), "a", "/h/a", "1.0", "prod", Secret.of("x"));
         RemoteScript script = new SlotScripts(p).deploy(H, "a", "1.0", config, "prod", Secret.of("p@ss word")).toScript();
         assertThat(script.text()).contains("PIP_INDEX_URL='https://deploy:p%40ss+word@pypi.example/simple/'");
         assertThat(script.display()).doesNotContain("p%40ss").contains("PIP_INDEX_URL='https://deploy:********@pypi.example/simple/'");
@@ -71,7 +72,7 @@ class SlotScriptsTest {
         Project p = TestProjects.sample(dir, "/srv/router");
         java.nio.file.Files.writeString(p.supervisor().template(), "[program:x]\ncommand={{ venv_dri }}/bin/x\n");
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-                        SupervisorConfig.render(p, "a", "/h/a", "1.0", "prod", Secret.of("x")))
+                        SupervisorConfig.render(p, HostAddress.parse("u@127.0.0.1"), "a", "/h/a", "1.0", "prod", Secret.of("x")))
                 .isInstanceOf(dev.essay.core.error.ConfigException.class)
                 .hasMessageContaining("supervisord.conf:2")
                 .hasMessageContaining("venv_dri");
