@@ -1,0 +1,1 @@
+"""@project@: a web service released with essay (see README.md)."""
