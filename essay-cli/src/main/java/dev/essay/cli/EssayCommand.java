@@ -23,6 +23,9 @@ import picocli.CommandLine.Spec;
         description = "Releases a Python web service: deploys a version into a side-by-side slot, switches nginx to it,"
                 + " rolls back. Reads essay.yaml (see docs/essay-yaml.md).",
         subcommands = {
+            NewCommand.class,
+            InitCommand.class,
+            ReleaseCommand.class,
             DeployCommand.class,
             SwitchCommand.class,
             RollbackCommand.class,
@@ -58,7 +61,7 @@ public class EssayCommand implements Callable<Integer> {
     boolean verbose;
 
     @Option(names = "--dry-run",
-            description = "deploy, switch, rollback: print the scripts each host would run; run nothing")
+            description = "release, deploy, switch, rollback: print the scripts each host would run; run nothing")
     boolean dryRun;
 
     @Override

@@ -13,6 +13,7 @@ import dev.essay.core.pkg.Packager;
 import java.time.Clock;
 import java.time.ZoneId;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "package",
@@ -31,21 +32,8 @@ final class PackageCommand extends Verb {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--branch", paramLabel = "BRANCH", description = "branch to package (default: build.branch)")
-    String branch;
-
-    @Option(names = "--commit", paramLabel = "COMMIT", description = "commit to package; wins over --branch")
-    String commit;
-
-    @Option(names = "--here", description = "package the working tree as it is (uncommitted changes included)")
-    boolean here;
-
-    @Option(names = "--version", paramLabel = "VERSION", description = "use this PEP 440 version instead of the next date version"
-                    + " (essay's own version: essay --version)")
-    String version;
-
-    @Option(names = "--suffix", paramLabel = "NAME", description = "append NAME as a local version label: 6.11.28.3+name")
-    String suffix;
+    @Mixin
+    SourceOptions source;
 
     @Option(names = "--json", description = "print the result as JSON (progress goes to stderr)")
     boolean json;
@@ -53,16 +41,16 @@ final class PackageCommand extends Verb {
     @Override
     int execute() throws Exception {
         rejectDryRun();
-        if (here && (branch != null || commit != null)) {
-            throw usage("--here packages the working tree; it cannot be combined with --branch or --commit", null);
-        }
+        PackageRequest request = source.request(json);
         Project project = loadProject();
         Console listener = json ? new Console(spec.commandLine().getErr(), spec.commandLine().getErr()) : console;
-        Packager packager = new Packager(project, IndexClient.of(project), Clock.systemUTC(), ZoneId.systemDefault(),
-                listener, null);
-        PackageResult result = packager.pack(new PackageRequest(branch, commit, here, version, suffix, json));
+        PackageResult result = packager(project, listener).pack(request);
         console.out(json ? json(result) : text(result));
         return ExitCode.OK.code();
+    }
+
+    static Packager packager(Project project, Console listener) {
+        return new Packager(project, IndexClient.of(project), Clock.systemUTC(), ZoneId.systemDefault(), listener, null);
     }
 
     static String text(PackageResult r) {

@@ -34,7 +34,7 @@ class EssayCommandTest {
     void helpListsEveryVerbAndTheExitCodes() {
         Cli.Run r = Cli.run("--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("Usage: essay", "deploy", "switch", "rollback", "status", "history", "unlock",
+        assertThat(r.out()).contains("Usage: essay", "release", "new", "init", "deploy", "switch", "rollback", "status", "history", "unlock",
                 "--config=PATH", "--dry-run", "Exit codes:", "130");
         assertThat(r.err()).isEmpty();
     }
@@ -44,6 +44,49 @@ class EssayCommandTest {
         Cli.Run r = Cli.run("deploy", "--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Usage: essay deploy", "--slot=SLOT", "VERSION", "--profile", "--force");
+    }
+
+    @Test
+    void releaseRefusesHereWithABranchBeforeReadingAnything() {
+        Cli.Run r = essay("release", "--here", "--branch", "main");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--here packages the working tree; it cannot be combined with --branch or --commit");
+    }
+
+    @Test
+    void releaseIntoAnUnknownSlotIsAUsageError() {
+        Cli.Run r = essay("release", "--slot", "z", "--dry-run");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("z");
+    }
+
+    @Test
+    void newRefusesAnUnknownTemplateAndWritesNothing() {
+        Path target = dir.resolve("svc");
+        Cli.Run r = Cli.run("new", "svc", "--template", "django", "--dir", target.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--template 'django' is not a template").contains("--template web or --template wsgi");
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void newCreatesTheProjectAndSaysWhatToDoNext() {
+        Path target = dir.resolve("svc");
+        Cli.Run r = Cli.run("new", "svc", "--template", "wsgi", "--dir", target.toString());
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("src/svc/app.py").contains("essay.yaml").contains("first commit ")
+                .contains("&& essay release");
+        assertThat(target.resolve("src/svc/app.py")).content().contains("def application(environ, start_response)");
+    }
+
+    @Test
+    void initKeepsAnExistingEssayYaml() throws IOException {
+        String before = Files.readString(yaml);
+        Cli.Run r = Cli.run("init", dir.toString());
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("nothing to add");
+        assertThat(r.err()).contains("essay.yaml exists; kept it as it is");
+        assertThat(Files.readString(yaml)).isEqualTo(before);
     }
 
     @Test
@@ -192,7 +235,7 @@ class EssayCommandTest {
     void readOnlyVerbsRejectTheGlobalDryRun() {
         Cli.Run r = Cli.run("--dry-run", "--config", yaml.toString(), "status");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("--dry-run applies to deploy, switch and rollback");
+        assertThat(r.err()).contains("--dry-run applies to release, deploy, switch and rollback");
     }
 
     @Test

@@ -13,6 +13,8 @@ import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Pep440;
 import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
+import dev.essay.core.pkg.PackageResult;
+import dev.essay.core.pkg.Packager;
 import dev.essay.core.plan.RemoteStepException;
 import dev.essay.core.plan.Step;
 import dev.essay.core.plan.StepReport;
@@ -40,7 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * essay's API: deploy, switch, rollback, status, history, unlock. Front ends build one from a
+ * essay's API: release, deploy, switch, rollback, status, history, unlock. Front ends build one from a
  * {@link Project}, a {@link Transport} (SSH, or printing for dry runs) and a listener for progress.
  * Every fleet-changing operation runs under the release lock on the router host and is recorded in
  * the ledger there.
@@ -93,35 +95,51 @@ public final class Engine {
     public DeployResult deploy(DeployRequest request) {
         checkCancelled();
         String version = validVersion(request.version());
-        String slot = project.slot(request.slot()).name();
-        String role = request.role() == null ? project.defaultRole() : request.role();
-        List<HostAddress> hosts = project.hosts(role);
-        String profile = request.profile() == null ? project.profile() : request.profile();
-        if (!PROFILE.matcher(profile).matches()) {
-            throw usage("profile '" + profile + "' may hold only letters, digits, '_', '.' and '-'");
-        }
-        Secret password = indexPassword != null ? indexPassword : IndexCredentials.password(project);
-        listener.info("deploy " + project.name() + " " + version + " into slot " + slot + " on " + hosts.size()
-                + " host(s) of role " + role + (transport.dryRun() ? " (dry run: nothing runs)" : ""));
+        Target target = target(request.slot(), request.role(), request.profile());
         try (Routers routers = Routers.open(project, transport, listener)) {
             List<Routers.RouterState> states = routers.lock(holder("deploy", version));
-            String live = liveSlot(states, request.force());
-            if (slot.equals(live) && !request.force()) {
-                throw refused("slot " + slot + " is live on " + routers.primary() + "; deploying into it would touch live traffic",
-                        "deploy into " + otherSlot(slot) + " (--slot " + otherSlot(slot) + "), or pass --force if you really mean it");
-            }
-            if (slot.equals(live)) {
-                listener.warn("--force: deploying into the live slot " + slot);
-            }
-            checkCancelled();
-            FleetResult fleet = onFleet("deploy", hosts, host -> deployHost(host, slot, version, profile, password));
-            record(routers, new LedgerEntry(now(), actor.user(), actor.cause(), "deploy", version, role, null, slot,
-                    fleet.ok() ? "ok" : cancelled ? "cancelled" : "failed", outcomes(fleet),
-                    fleet.ok() ? null : fleet.failed().size() + " host(s) failed"));
-            listener.info(fleet.table().stripTrailing());
-            checkCancelled();
-            return new DeployResult(version, slot, role, fleet);
+            return deployLocked(routers, states, version, target, request.force());
         }
+    }
+
+    /** Where a deploy goes: a slot on the hosts of a role, rendered with a profile (all validated). */
+    private record Target(String slot, String role, List<HostAddress> hosts, String profile) {
+    }
+
+    private Target target(String slot, String role, String profile) {
+        String name = slot == null ? null : project.slot(slot).name();
+        String r = role == null ? project.defaultRole() : role;
+        List<HostAddress> hosts = project.hosts(r);
+        String p = profile == null ? project.profile() : profile;
+        if (!PROFILE.matcher(p).matches()) {
+            throw usage("profile '" + p + "' may hold only letters, digits, '_', '.' and '-'");
+        }
+        return new Target(name, r, hosts, p);
+    }
+
+    private DeployResult deployLocked(Routers routers, List<Routers.RouterState> states, String version, Target target,
+                                      boolean force) {
+        String slot = target.slot();
+        Secret password = indexPassword != null ? indexPassword : IndexCredentials.password(project);
+        listener.info("deploy " + project.name() + " " + version + " into slot " + slot + " on " + target.hosts().size()
+                + " host(s) of role " + target.role() + (transport.dryRun() ? " (dry run: nothing runs)" : ""));
+        String live = liveSlot(states, force);
+        if (slot.equals(live) && !force) {
+            throw refused("slot " + slot + " is live on " + routers.primary() + "; deploying into it would touch live traffic",
+                    "deploy into " + otherSlot(slot) + " (--slot " + otherSlot(slot) + "), or pass --force if you really mean it");
+        }
+        if (slot.equals(live)) {
+            listener.warn("--force: deploying into the live slot " + slot);
+        }
+        checkCancelled();
+        FleetResult fleet = onFleet("deploy", target.hosts(),
+                host -> deployHost(host, slot, version, target.profile(), password));
+        record(routers, new LedgerEntry(now(), actor.user(), actor.cause(), "deploy", version, target.role(), null, slot,
+                fleet.ok() ? "ok" : cancelled ? "cancelled" : "failed", outcomes(fleet),
+                fleet.ok() ? null : fleet.failed().size() + " host(s) failed"));
+        listener.info(fleet.table().stripTrailing());
+        checkCancelled();
+        return new DeployResult(version, slot, target.role(), fleet);
     }
 
     private HostResult deployHost(HostAddress host, String slot, String version, String profile, Secret password) {
@@ -133,7 +151,7 @@ public final class Engine {
             }
             Map<String, String> state = probe.values("read-slot");
             String slotDir = state.getOrDefault("dir", project.venv().slotDir(slot));
-            SupervisorConfig.Rendered config = SupervisorConfig.render(project, slot, slotDir, version, profile,
+            SupervisorConfig.Rendered config = SupervisorConfig.render(project, host, slot, slotDir, version, profile,
                     Secret.of(randomPassword()));
             List<HealthCheck.Probe> health = HealthCheck.parse(probe.output("check-health"));
             boolean healthy = !health.isEmpty() && health.stream().allMatch(p -> p.ok()
@@ -174,41 +192,45 @@ public final class Engine {
 
     public SwitchResult switchSlot(SwitchRequest request) {
         checkCancelled();
-        String action = request.rollback() ? "rollback" : "switch";
         if (request.to() != null) {
             project.slot(request.to());
         }
+        try (Routers routers = Routers.open(project, transport, listener)) {
+            List<Routers.RouterState> states = recoverInterruptedSwitch(routers,
+                    routers.lock(holder(request.rollback() ? "rollback" : "switch", request.to())));
+            return switchLocked(routers, states, request);
+        }
+    }
+
+    private SwitchResult switchLocked(Routers routers, List<Routers.RouterState> states, SwitchRequest request) {
+        String action = request.rollback() ? "rollback" : "switch";
         String role = project.router().role();
         List<HostAddress> hosts = project.hosts(role);
-        try (Routers routers = Routers.open(project, transport, listener)) {
-            List<Routers.RouterState> states = routers.lock(holder(action, request.to()));
-            recoverInterruptedSwitch(routers, states);
-            String live = liveSlot(states, request.force());
-            Upstream.State current = states.get(0).upstream();
-            String target = target(request, live, current);
-            listener.info(action + " " + project.name() + ": " + (live == null ? "no live slot" : "slot " + live + " is live")
-                    + "; checking slot " + target + " on " + hosts.size() + " host(s)" + (transport.dryRun() ? " (dry run)" : ""));
-            checkCancelled();
-            FleetResult health = onFleet("health of slot " + target, hosts, host -> checkSlot(host, target));
-            listener.info(health.table().stripTrailing());
-            List<HostAddress> healthy = health.hosts().stream().filter(HostResult::ok).map(HostResult::host).toList();
-            String version = agreedVersion(health, target);
-            int needed = (int) Math.ceil(hosts.size() * project.health().quorum() / 100.0);
-            if (healthy.size() < needed && !transport.dryRun()) {
-                record(routers, entry(action, version, role, live, target, "refused", health,
-                        healthy.size() + " of " + hosts.size() + " host(s) healthy, " + needed + " needed"));
-                throw refused(action + " refused: slot " + target + " is healthy on " + healthy.size() + " of "
-                                + hosts.size() + " host(s), " + needed + " needed; " + live + " stays live",
-                        "fix or redeploy slot " + target + " on the failed hosts (essay deploy VERSION --slot " + target + ")");
-            }
-            String include = Upstream.render(project, transport.dryRun() ? hosts : healthy, target,
-                    version == null ? "unknown" : version, current, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
-            putLive(routers, include, target, version, healthy.size());
-            record(routers, entry(action, version, role, live, target, "ok", health, null));
-            listener.info((transport.dryRun() ? "dry run: nothing ran; " + action + " would put" : action + " done:") + " slot " + target + (version == null ? "" : " (" + version + ")")
-                    + (transport.dryRun() ? " live" : " is live") + (live == null ? "" : "; slot " + live + " keeps running for rollback"));
-            return new SwitchResult(action, live, target, version, health);
+        String live = liveSlot(states, request.force());
+        Upstream.State current = states.get(0).upstream();
+        String target = target(request, live, current);
+        listener.info(action + " " + project.name() + ": " + (live == null ? "no live slot" : "slot " + live + " is live")
+                + "; checking slot " + target + " on " + hosts.size() + " host(s)" + (transport.dryRun() ? " (dry run)" : ""));
+        checkCancelled();
+        FleetResult health = onFleet("health of slot " + target, hosts, host -> checkSlot(host, target));
+        listener.info(health.table().stripTrailing());
+        List<HostAddress> healthy = health.hosts().stream().filter(HostResult::ok).map(HostResult::host).toList();
+        String version = agreedVersion(health, target);
+        int needed = (int) Math.ceil(hosts.size() * project.health().quorum() / 100.0);
+        if (healthy.size() < needed && !transport.dryRun()) {
+            record(routers, entry(action, version, role, live, target, "refused", health,
+                    healthy.size() + " of " + hosts.size() + " host(s) healthy, " + needed + " needed"));
+            throw refused(action + " refused: slot " + target + " is healthy on " + healthy.size() + " of "
+                            + hosts.size() + " host(s), " + needed + " needed; " + live + " stays live",
+                    "fix or redeploy slot " + target + " on the failed hosts (essay deploy VERSION --slot " + target + ")");
         }
+        String include = Upstream.render(project, transport.dryRun() ? hosts : healthy, target,
+                version == null ? "unknown" : version, current, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
+        putLive(routers, include, target, version, healthy.size());
+        record(routers, entry(action, version, role, live, target, "ok", health, null));
+        listener.info((transport.dryRun() ? "dry run: nothing ran; " + action + " would put" : action + " done:") + " slot " + target + (version == null ? "" : " (" + version + ")")
+                + (transport.dryRun() ? " live" : " is live") + (live == null ? "" : "; slot " + live + " keeps running for rollback"));
+        return new SwitchResult(action, live, target, version, health);
     }
 
     private String target(SwitchRequest request, String live, Upstream.State current) {
@@ -307,14 +329,76 @@ public final class Engine {
         }
     }
 
-    private void recoverInterruptedSwitch(Routers routers, List<Routers.RouterState> states) {
+    /**
+     * Puts back the include that an interrupted switch replaced (its journal is still on the router) and
+     * returns the routers' state as it is afterwards.
+     */
+    private List<Routers.RouterState> recoverInterruptedSwitch(Routers routers, List<Routers.RouterState> states) {
+        boolean recovered = false;
         for (Routers.RouterState state : states) {
             if (state.journal() && !transport.dryRun()) {
                 listener.warn(state.host() + ": an earlier switch was interrupted; restoring the include it replaced");
                 routers.runChecked(state.host(), routers.scripts().restore(true),
                         "restore the include by hand from " + project.router().upstreamFile() + ".essay-prev");
+                recovered = true;
             }
         }
+        return recovered ? routers.state() : states;
+    }
+
+    // ---------------------------------------------------------------- release
+
+    /**
+     * Package, deploy into the slot that is not live, switch: one command under one lock, stopping at the first
+     * failed stage with the live slot untouched. The deploy goes to the hosts of the router's role (the hosts the
+     * switch puts live). In a dry run nothing is built: the version is the one a package would get now.
+     */
+    public ReleaseResult release(ReleaseRequest request, Packager packager) {
+        checkCancelled();
+        Target target = target(request.slot(), project.router().role(), request.profile());
+        try (Routers routers = Routers.open(project, transport, listener)) {
+            List<Routers.RouterState> states = recoverInterruptedSwitch(routers, routers.lock(holder("release", null)));
+            String live = liveSlot(states, false);
+            String slot = target.slot() != null ? target.slot() : releaseSlot(live);
+            if (slot.equals(live)) {
+                throw refused("slot " + slot + " is live; a release deploys into a slot that is not live",
+                        "leave out --slot, or name a slot that is not live");
+            }
+            listener.info("release " + project.name() + ": " + (live == null ? "no slot is live" : "slot " + live + " is live")
+                    + "; releasing into slot " + slot + (transport.dryRun() ? " (dry run: nothing runs)" : ""));
+            PackageResult pkg = null;
+            String version;
+            if (transport.dryRun()) {
+                version = request.pkg().version() != null ? validVersion(request.pkg().version())
+                        : packager.nextVersion(request.pkg().suffix());
+                listener.info("dry run: would package " + project.name() + " " + version + " and upload it to "
+                        + project.index().url());
+            } else {
+                pkg = packager.pack(request.pkg());
+                version = pkg.version();
+                record(routers, new LedgerEntry(now(), actor.user(), actor.cause(), "package", version, target.role(),
+                        null, null, "ok", List.of(), pkg.source() + (pkg.commit() == null ? "" : " " + pkg.commit())));
+            }
+            checkCancelled();
+            DeployResult deploy = deployLocked(routers, states, version,
+                    new Target(slot, target.role(), target.hosts(), target.profile()), false);
+            if (!deploy.ok()) {
+                listener.warn("release stopped: the deploy failed; slot " + (live == null ? "(none)" : live)
+                        + " stays live and nothing was switched");
+                return new ReleaseResult(pkg, deploy, null);
+            }
+            return new ReleaseResult(pkg, deploy, switchLocked(routers, states, SwitchRequest.to(slot)));
+        }
+    }
+
+    private String releaseSlot(String live) {
+        if (live == null) {
+            return project.slots().keySet().iterator().next();
+        }
+        if (project.slots().size() == 2) {
+            return otherSlot(live);
+        }
+        throw usage("with more than two slots, name the slot to release into: essay release --slot SLOT");
     }
 
     // ---------------------------------------------------------------- status, history, unlock

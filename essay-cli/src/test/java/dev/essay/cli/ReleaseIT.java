@@ -1,0 +1,162 @@
+package dev.essay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.essay.core.testfleet.LocalCommand;
+import dev.essay.core.testfleet.SampleDistributions;
+import dev.essay.core.testfleet.TestFleet;
+import dev.essay.core.testfleet.TrafficLoop;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A service made by {@code essay new}, released with {@code essay release} on the real test fleet: package from git
+ * with a date version, upload to the fleet's index, deploy into the slot that is not live, switch; then a release
+ * whose new version cannot start stops before the switch, with the live release serving throughout.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReleaseIT {
+    private static final String NAME = "essay-svc";
+    private static final Pattern RELEASED = Pattern.compile("released " + NAME + " (\\S+): slot (\\w+) is live");
+
+    @TempDir
+    static Path tmp;
+    static TestFleet fleet;
+    static Path project;
+    static String config;
+    static String firstVersion;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        fleet = TestFleet.builder().hosts(2).build();
+        project = tmp.resolve(NAME);
+        Cli.Run created = Cli.run("new", NAME, "--dir", project.toString());
+        assertThat(created.exit()).as(created.all()).isZero();
+        // Point the scaffolded essay.yaml at the test fleet: its hosts, router, index and ssh settings.
+        String yaml = fleet.configYaml().replace("project: " + TestFleet.PROJECT, "project: " + NAME)
+                + "build:\n  python: " + SampleDistributions.PYTHON + "\n";
+        Files.writeString(project.resolve("essay.yaml"), yaml, StandardCharsets.UTF_8);
+        config = project.resolve("essay.yaml").toString();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aNewServiceIsReleasedIntoTheFirstSlotAndServesThroughNginx() {
+        Cli.Run release = Cli.run("--config", config, "release");
+        assertThat(release.exit()).as(release.all()).isZero();
+        Matcher m = RELEASED.matcher(release.out());
+        assertThat(m.find()).as(release.all()).isTrue();
+        firstVersion = m.group(1);
+        assertThat(firstVersion).matches("\\d\\.\\d{1,2}\\.\\d{1,2}\\.1");
+        assertThat(m.group(2)).isEqualTo("a");
+        assertThat(release.out()).contains("packaged " + NAME + " " + firstVersion + " from branch main");
+        try (TrafficLoop traffic = fleet.traffic()) {
+            TrafficLoop.Stats stats = traffic.awaitSlot("a", 5);
+            assertThat(stats.ofVersion(firstVersion)).isEqualTo(stats.successes());
+            assertThat(stats.failures()).isZero();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theNextCommitIsReleasedIntoTheOtherSlotWithoutAFailedRequest() throws Exception {
+        commit("src/essay_svc/app.py", "\"service\": PROJECT,", "\"service\": PROJECT, \"greeting\": \"hello\",",
+                "Say hello");
+        try (TrafficLoop traffic = fleet.traffic()) {
+            traffic.awaitSlot("a", 5);
+            Cli.Run release = Cli.run("--config", config, "release");
+            assertThat(release.exit()).as(release.all()).isZero();
+            Matcher m = RELEASED.matcher(release.out());
+            assertThat(m.find()).as(release.all()).isTrue();
+            assertThat(m.group(1)).isEqualTo(later(firstVersion, 1));
+            assertThat(m.group(2)).isEqualTo("b");
+            assertThat(release.out()).contains("slot a keeps the previous release (essay rollback)");
+            TrafficLoop.Stats stats = traffic.awaitSlot("b", 10);
+            assertThat(stats.failures()).as(String.valueOf(stats.firstFailures())).isZero();
+            assertThat(stats.ofVersion(later(firstVersion, 1))).isPositive();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aReleaseThatCannotStartStopsBeforeTheSwitchAndTheLiveSlotKeepsServing() throws Exception {
+        String broken = later(firstVersion, 2);
+        commit("src/essay_svc/app.py", "    args = parse_args(", "    raise SystemExit(\"essay-svc: broken on purpose\")\n"
+                + "    args = parse_args(", "Break the start");
+        try (TrafficLoop traffic = fleet.traffic()) {
+            traffic.awaitSlot("b", 5);
+            Cli.Run release = Cli.run("--config", config, "release");
+            assertThat(release.exit()).as(release.all()).isEqualTo(3);
+            assertThat(release.err()).contains("release of " + broken + " stopped: the deploy into slot a failed on")
+                    .contains("nothing was switched");
+            assertThat(release.all()).contains("wait-healthy FAILED").contains("essay-svc: broken on purpose");
+            TrafficLoop.Stats stats = traffic.awaitRequests(traffic.requests() + 10);
+            assertThat(stats.failures()).as(String.valueOf(stats.firstFailures())).isZero();
+            assertThat(stats.fromSlot("a")).isZero();
+        }
+        Cli.Run status = Cli.run("--config", config, "status");
+        assertThat(status.exit()).as(status.all()).isZero();
+        assertThat(status.out()).contains(later(firstVersion, 1)).doesNotContain("lock held");
+
+        // The lock was released: fixing the code and releasing again puts the fix live in slot a.
+        commit("src/essay_svc/app.py", "    raise SystemExit(\"essay-svc: broken on purpose\")\n", "", "Fix the start");
+        Cli.Run fixed = Cli.run("--config", config, "release");
+        assertThat(fixed.exit()).as(fixed.all()).isZero();
+        assertThat(fixed.out()).contains("released " + NAME + " " + later(firstVersion, 3) + ": slot a is live");
+        Cli.Run history = Cli.run("--config", config, "history", "--limit", "20");
+        assertThat(history.out()).contains("package").contains(broken).contains("failed");
+    }
+
+    @Test
+    @Order(4)
+    void aDryRunBuildsNothingAndShowsTheVersionItWouldTake() {
+        Cli.Run dry = Cli.run("--config", config, "release", "--dry-run");
+        assertThat(dry.exit()).as(dry.all()).isZero();
+        String expected = later(firstVersion, 4);
+        assertThat(dry.out()).contains("dry run: would package " + NAME + " " + expected)
+                .contains("dry run: nothing was built and nothing ran");
+        assertThat(Cli.run("--config", config, "versions").out()).doesNotContain(expected);
+    }
+
+    /** The date version {@code k} builds after {@code version} on the same day. */
+    private static String later(String version, int k) {
+        int dot = version.lastIndexOf('.');
+        return version.substring(0, dot + 1) + (Integer.parseInt(version.substring(dot + 1)) + k);
+    }
+
+    private static void commit(String file, String find, String replace, String message) throws Exception {
+        Path path = project.resolve(file);
+        String text = Files.readString(path);
+        assertThat(text).contains(find);
+        Files.writeString(path, text.replace(find, replace));
+        git("commit", "-q", "-a", "-m", message);
+    }
+
+    private static void git(String... args) {
+        List<String> argv = new ArrayList<>(List.of("git", "-C", project.toString(), "-c", "user.name=essay test",
+                "-c", "user.email=test@essay.invalid"));
+        argv.addAll(List.of(args));
+        LocalCommand.Result r = LocalCommand.run(argv, Duration.ofMinutes(1));
+        assertThat(r.exitCode()).as(r.output()).isZero();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.essay.core;
+
+import dev.essay.core.pkg.PackageRequest;
+import java.util.Objects;
+
+/**
+ * What {@code essay release} does in one go, under one lock: package the project, deploy the new version into a
+ * slot that is not live on the router's role, switch to it.
+ *
+ * @param pkg     what to package (branch, commit, working tree, version, suffix)
+ * @param slot    the slot to release into; null for the slot that is not live (with two slots)
+ * @param profile profile passed to the supervisord template; null for the project's profile
+ */
+public record ReleaseRequest(PackageRequest pkg, String slot, String profile) {
+    public ReleaseRequest {
+        Objects.requireNonNull(pkg, "pkg");
+    }
+
+    public static ReleaseRequest of(PackageRequest pkg) {
+        return new ReleaseRequest(pkg, null, null);
+    }
+}

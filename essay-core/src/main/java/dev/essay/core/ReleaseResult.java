@@ -1,0 +1,21 @@
+package dev.essay.core;
+
+import dev.essay.core.pkg.PackageResult;
+
+/**
+ * A release's outcome. A release stops at the first failed stage: when the deploy failed on some host,
+ * {@code switched} is null and the live slot was not touched (a failed package or switch throws instead).
+ *
+ * @param pkg      what was packaged and uploaded (null in a dry run)
+ * @param deploy   the deploy of that version into the slot that was not live
+ * @param switched the switch to that slot, or null when the deploy failed
+ */
+public record ReleaseResult(PackageResult pkg, DeployResult deploy, SwitchResult switched) {
+    public boolean ok() {
+        return deploy.ok() && switched != null;
+    }
+
+    public String version() {
+        return deploy.version();
+    }
+}
