@@ -99,9 +99,15 @@ public record Project(
             return Optional.ofNullable(username);
         }
 
-        /** {@code http://h/simple/} → {@code http://h/}; a URL not ending in {@code simple/} is used as it is. */
+        /**
+         * {@code http://h/simple/} → {@code http://h/} (pypiserver, Nexus, Artifactory, essay's index),
+         * {@code http://h/user/index/+simple/} → {@code http://h/user/index/} (devpi); any other URL is used as it is.
+         */
         public static String defaultUploadUrl(String url) {
             String u = url.endsWith("/") ? url : url + "/";
+            if (u.endsWith("/+simple/")) {
+                return u.substring(0, u.length() - "+simple/".length());
+            }
             return u.endsWith("/simple/") ? u.substring(0, u.length() - "simple/".length()) : u;
         }
     }

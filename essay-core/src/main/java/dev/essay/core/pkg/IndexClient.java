@@ -165,7 +165,7 @@ public final class IndexClient {
     /**
      * Uploads one distribution file.
      *
-     * @throws VersionTakenException when the index already has the file (409, or 400 "already exists")
+     * @throws VersionTakenException when the index already has the file (see {@link #isTaken})
      * @throws EssayException        on any other failure, with the status and the tail of the answer
      */
     public void upload(String project, String version, Path file, String sha256) {
@@ -204,7 +204,7 @@ public final class IndexClient {
             return;
         }
         String answer = response.body() == null ? "" : response.body();
-        if (status == 409 || (status == 400 && answer.toLowerCase(Locale.ROOT).contains("already exist"))) {
+        if (isTaken(status, answer)) {
             throw new VersionTakenException(version, fileName, status, tail(answer));
         }
         String suggestion = status == 401 || status == 403
@@ -214,6 +214,20 @@ public final class IndexClient {
                 : "see the index's answer above";
         throw new EssayException(ExitCode.ERROR, "uploading " + fileName + " to " + uploadUrl + " failed: HTTP " + status,
                 tail(answer), suggestion, null);
+    }
+
+    /**
+     * Whether an upload's answer says the file is already there: 409 (essay's index, devpi, pypiserver), or 400/403
+     * with the text of warehouse ("already exists"), Nexus ("... updating asset ...") or Artifactory
+     * ("... overwrite artifact ...").
+     */
+    static boolean isTaken(int status, String answer) {
+        if (status == 409) {
+            return true;
+        }
+        String text = answer.toLowerCase(Locale.ROOT);
+        return (status == 400 || status == 403) && (text.contains("already exist")
+                || text.contains("updating asset") || text.contains("overwrite"));
     }
 
     private static <T> HttpResponse<T> send(HttpClient client, HttpRequest.Builder request,

@@ -52,8 +52,11 @@ class ProjectLoaderBuildTest {
     void uploadUrlDefaultsToTheIndexWithoutSimple() {
         assertThat(Project.Index.defaultUploadUrl("http://pypi.internal:8700/simple/")).isEqualTo("http://pypi.internal:8700/");
         assertThat(Project.Index.defaultUploadUrl("http://pypi.internal:8700/simple")).isEqualTo("http://pypi.internal:8700/");
+        assertThat(Project.Index.defaultUploadUrl("https://devpi.internal/team/prod/+simple/"))
+                .isEqualTo("https://devpi.internal/team/prod/");
+        assertThat(Project.Index.defaultUploadUrl("https://nexus.internal/repository/pypi-hosted/simple/"))
+                .isEqualTo("https://nexus.internal/repository/pypi-hosted/");
         assertThat(Project.Index.defaultUploadUrl("https://h/pypi/simple/")).isEqualTo("https://h/pypi/");
-        assertThat(Project.Index.defaultUploadUrl("https://h/root/dev/+simple/")).isEqualTo("https://h/root/dev/+simple/");
     }
 
     @Test

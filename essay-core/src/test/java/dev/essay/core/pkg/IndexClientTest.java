@@ -152,4 +152,16 @@ class IndexClientTest {
                     assertThat(ee.getMessage() + ee.detail() + ee.suggestion()).doesNotContain("Very-Secret-1");
                 });
     }
+
+    @org.junit.jupiter.api.Test
+    void recognisesEachServersAnswerToAnExistingFile() {
+        assertThat(IndexClient.isTaken(409, "")).isTrue();
+        assertThat(IndexClient.isTaken(400, "400 Bad Request: File already exists.")).isTrue();
+        assertThat(IndexClient.isTaken(400, "Repository does not allow updating assets: pypi-hosted")).isTrue();
+        assertThat(IndexClient.isTaken(403, "Not enough permissions to delete/overwrite artifact 'pypi-local:x/1.0/x-1.0.tar.gz'"))
+                .isTrue();
+        assertThat(IndexClient.isTaken(403, "Forbidden")).isFalse();
+        assertThat(IndexClient.isTaken(400, "Invalid value for version")).isFalse();
+        assertThat(IndexClient.isTaken(500, "already exists")).isFalse();
+    }
 }
