@@ -13,14 +13,14 @@ final class HistoryView {
     private HistoryView() {
     }
 
-    /** A row per entry, oldest first: time, user, action, version, from → to, hosts ok/failed, result. */
+    /** A row per entry, oldest first: time, user, action, version, from -> to, hosts ok/failed, result. */
     static String text(List<LedgerEntry> entries) {
         if (entries.isEmpty()) {
             return "no releases recorded yet";
         }
-        TextTable table = new TextTable("TIME", "USER", "ACTION", "VERSION", "FROM → TO", "HOSTS", "RESULT");
+        TextTable table = new TextTable("TIME", "USER", "ACTION", "VERSION", "FROM -> TO", "HOSTS", "RESULT");
         for (LedgerEntry e : entries) {
-            table.row(e.time(), e.user(), e.action(), e.version(), slot(e.from()) + " → " + slot(e.to()), hosts(e),
+            table.row(e.time(), e.user(), e.action(), e.version(), slot(e.from()) + " -> " + slot(e.to()), hosts(e),
                     e.result() + (e.detail() == null || e.detail().isBlank() ? "" : ": " + e.detail()));
         }
         return table.toString();

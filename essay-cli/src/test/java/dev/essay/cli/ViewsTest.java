@@ -83,10 +83,10 @@ class ViewsTest {
         String text = HistoryView.text(entries());
         List<String> lines = text.lines().toList();
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).containsSubsequence("TIME", "USER", "ACTION", "VERSION", "FROM → TO", "HOSTS", "RESULT");
-        assertThat(lines.get(1)).containsSubsequence("2025-01-02T03:00:00Z", "alice@laptop", "deploy", "1.1.0", "- → b",
+        assertThat(lines.get(0)).containsSubsequence("TIME", "USER", "ACTION", "VERSION", "FROM -> TO", "HOSTS", "RESULT");
+        assertThat(lines.get(1)).containsSubsequence("2025-01-02T03:00:00Z", "alice@laptop", "deploy", "1.1.0", "- -> b",
                 "1 ok, 1 failed", "failed: 1 host(s) failed");
-        assertThat(lines.get(2)).containsSubsequence("2025-01-02T03:10:00Z", "bob@ci", "switch", "1.1.0", "a → b",
+        assertThat(lines.get(2)).containsSubsequence("2025-01-02T03:10:00Z", "bob@ci", "switch", "1.1.0", "a -> b",
                 "2 ok, 0 failed", "ok");
         assertThat(lines.get(1).indexOf("deploy")).isEqualTo(lines.get(2).indexOf("switch"));
     }

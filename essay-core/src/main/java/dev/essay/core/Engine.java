@@ -167,10 +167,14 @@ public final class Engine {
             }
             return new HostResult(host, HostResult.Status.OK, since(start),
                     (transport.dryRun() ? "would install " : "installed ") + version, null);
-        } catch (EssayException e) {
-            return failed(host, start, e);
         } catch (RuntimeException e) {
-            return new HostResult(host, HostResult.Status.FAILED, since(start), null, host + ": " + e);
+            if (cancelled) {
+                return new HostResult(host, HostResult.Status.FAILED, since(start), null, host
+                        + ": cancelled while deploying; slot " + slot + " may be half-deployed (the live slot was not"
+                        + " touched): deploy again to finish it");
+            }
+            return e instanceof EssayException ee ? failed(host, start, ee)
+                    : new HostResult(host, HostResult.Status.FAILED, since(start), null, host + ": " + e);
         }
     }
 
@@ -592,7 +596,7 @@ public final class Engine {
 
     private HostResult failed(HostAddress host, long start, EssayException e) {
         String error = e.getMessage() + (e.detail() == null || e.detail().isBlank() ? "" : "\n" + e.detail())
-                + (e.suggestion() == null ? "" : "\n→ " + e.suggestion());
+                + (e.suggestion() == null ? "" : "\nhint: " + e.suggestion());
         return new HostResult(host, HostResult.Status.FAILED, since(start), null, error);
     }
 
