@@ -1,6 +1,8 @@
 package io.jenkins.plugins.essay;
 
+import dev.essay.core.error.EssayException;
 import dev.essay.core.model.Pep440;
+import dev.essay.core.pkg.DateVersion;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.Util;
 import hudson.model.Item;
@@ -39,6 +41,36 @@ final class EssayForms {
             return FormValidation.ok();
         }
         return FormValidation.error("'" + v + "' is not a PEP 440 version (1.4.0, 2.0.0rc1, 1.4.0.post1, ...).");
+    }
+
+    /** A package's version is optional: empty for the next date version. */
+    static FormValidation checkPackageVersion(@CheckForNull Item item, @CheckForNull String value) {
+        return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok() : checkVersion(item, value);
+    }
+
+    /** A package's local version label ({@code 6.11.28.3+fixbug}), as the engine accepts it. */
+    static FormValidation checkSuffix(@CheckForNull Item item, @CheckForNull String value) {
+        String v = Util.fixEmptyAndTrim(value);
+        if (!mayCheck(item) || v == null || expression(v)) {
+            return FormValidation.ok();
+        }
+        try {
+            return FormValidation.ok("The version gets the local label +" + DateVersion.label(v) + ".");
+        } catch (EssayException e) {
+            return FormValidation.error("A suffix is ASCII letters and digits, optionally separated by single '.', '-'"
+                    + " or '_' (fixbug, hotfix-2).");
+        }
+    }
+
+    /** A branch or commit to package: git checks the rest when it runs. */
+    static FormValidation checkRevision(@CheckForNull Item item, @CheckForNull String value) {
+        String v = Util.fixEmptyAndTrim(value);
+        if (!mayCheck(item) || v == null || expression(v)) {
+            return FormValidation.ok();
+        }
+        return v.startsWith("-") || v.chars().anyMatch(Character::isWhitespace) || v.contains("..")
+                ? FormValidation.error("A git branch name or commit id: no spaces, no '..', not starting with '-'.")
+                : FormValidation.ok();
     }
 
     static FormValidation checkSlot(@CheckForNull Item item, @CheckForNull String value, boolean required) {

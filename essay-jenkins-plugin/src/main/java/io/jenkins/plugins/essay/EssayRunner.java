@@ -1,6 +1,7 @@
 package io.jenkins.plugins.essay;
 
 import com.cloudbees.jenkins.plugins.sshcredentials.SSHUserPrivateKey;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import dev.essay.core.model.Actor;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
@@ -10,6 +11,7 @@ import hudson.FilePath;
 import hudson.model.Cause;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.slaves.WorkspaceList;
 import hudson.util.Secret;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -54,12 +56,8 @@ final class EssayRunner {
                     + "→ Known hosts (or set unclassified.essay.knownHosts with Configuration as Code)");
         }
         SSHUserPrivateKey key = EssayCredentials.sshKey(run, credentialsId);
-        String configPath = config == null || config.isBlank() ? DEFAULT_CONFIG : config.strip();
-        FilePath essayYaml = workspace.child(configPath);
-        if (!essayYaml.exists()) {
-            throw new AbortException("essay: " + configPath + " not found in the workspace " + workspace.getRemote()
-                    + "; check out the project's repository first (checkout scm) or set config: to its path");
-        }
+        String configPath = configPath(config);
+        FilePath essayYaml = essayYaml(workspace, configPath);
         if (key.getPrivateKeys().size() > 1) {
             log.println("[essay] WARNING: credential '" + credentialsId + "' holds " + key.getPrivateKeys().size()
                     + " keys; essay uses the first");
@@ -76,6 +74,64 @@ final class EssayRunner {
         if (global.isAcceptNewHostKeys()) {
             log.println("[essay] WARNING: new host keys are accepted without verification (Manage Jenkins → System → essay)");
         }
+        return act(run, log, op, essayYaml, id, callable, actor);
+    }
+
+    /**
+     * Builds and uploads a package ({@link Operation#pack}) on the agent, with the index login of the
+     * {@code indexCredentialsId} credential (null: the login essay.yaml describes); returns the outcome when it
+     * succeeded. The build copy is made in the workspace's {@code @tmp} directory and removed when the package
+     * was uploaded (a failed build's copy stays there, for a look).
+     *
+     * @throws AbortException      when it failed or the input is wrong
+     * @throws InterruptedException when the build was aborted (after the packaging stopped and the outcome was recorded)
+     */
+    static @NonNull Outcome pack(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
+                                 @NonNull TaskListener listener, @NonNull Operation op,
+                                 @CheckForNull String indexCredentialsId, @CheckForNull String config)
+            throws IOException, InterruptedException {
+        PrintStream log = listener.getLogger();
+        StandardUsernamePasswordCredentials login = indexCredentialsId == null || indexCredentialsId.isBlank() ? null
+                : EssayCredentials.indexLogin(run, indexCredentialsId.strip());
+        String configPath = configPath(config);
+        FilePath essayYaml = essayYaml(workspace, configPath);
+        Actor actor = actor(run);
+        String id = UUID.randomUUID().toString();
+        FilePath tmp = WorkspaceList.tempDir(workspace);
+        FilePath workRoot = tmp == null ? null : tmp.child("essay-package-" + id);
+        RemoteEssay callable = RemoteEssay.pack(id, op, login == null ? null : login.getUsername(),
+                login == null ? null : login.getPassword().getPlainText(),
+                workRoot == null ? null : workRoot.getRemote(), actor, new HashMap<>(env), listener);
+        log.println("[essay] " + op.describe() + " with " + configPath + " as " + actor.user()
+                + (login == null ? "" : ", uploading as Jenkins credential '" + indexCredentialsId.strip() + "'")
+                + (workspace.getChannel() == null ? "" : " (on the agent running this build)"));
+        Outcome outcome = act(run, log, op, essayYaml, id, callable, actor);
+        if (workRoot != null) {
+            try {
+                workRoot.deleteRecursive();
+            } catch (IOException e) {
+                log.println("[essay] WARNING: could not remove the build copy " + workRoot.getRemote() + ": " + e);
+            }
+        }
+        return outcome;
+    }
+
+    private static String configPath(@CheckForNull String config) {
+        return config == null || config.isBlank() ? DEFAULT_CONFIG : config.strip();
+    }
+
+    private static FilePath essayYaml(FilePath workspace, String configPath) throws IOException, InterruptedException {
+        FilePath essayYaml = workspace.child(configPath);
+        if (!essayYaml.exists()) {
+            throw new AbortException("essay: " + configPath + " not found in the workspace " + workspace.getRemote()
+                    + "; check out the project's repository first (checkout scm) or set config: to its path");
+        }
+        return essayYaml;
+    }
+
+    /** Runs the callable next to essay.yaml; on abort, stops it; records and reports how it ended. */
+    private static Outcome act(Run<?, ?> run, PrintStream log, Operation op, FilePath essayYaml, String id,
+                               RemoteEssay callable, Actor actor) throws IOException, InterruptedException {
         long started = System.currentTimeMillis();
         Outcome outcome;
         try {
@@ -118,6 +174,11 @@ final class EssayRunner {
 
     /** Failures as the log shows them: remote stack traces only for errors essay does not classify. */
     private static void report(PrintStream log, Outcome outcome) {
+        if (outcome.ok() && "package".equals(outcome.action())) {
+            log.println("[essay] package ok: " + outcome.version() + " from " + outcome.source());
+            log.println("[essay] uploaded: " + String.valueOf(outcome.detail()).replace("\n", "\n[essay] uploaded: "));
+            return;
+        }
         if (outcome.ok()) {
             log.println("[essay] " + outcome.action() + " ok" + (outcome.to() == null ? "" : ": slot " + outcome.to())
                     + (outcome.version() == null ? "" : " runs " + outcome.version())

@@ -2,6 +2,7 @@ package io.jenkins.plugins.essay;
 
 import dev.essay.core.DeployRequest;
 import dev.essay.core.SwitchRequest;
+import dev.essay.core.pkg.PackageRequest;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import java.io.Serializable;
@@ -13,7 +14,7 @@ import java.io.Serializable;
 final class Operation implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    enum Kind { DEPLOY, SWITCH }
+    enum Kind { DEPLOY, SWITCH, PACKAGE }
 
     private final Kind kind;
     private final String version;
@@ -22,9 +23,11 @@ final class Operation implements Serializable {
     private final String profile;
     private final boolean rollback;
     private final boolean force;
+    /** What to package: null, or (for {@link Kind#PACKAGE}) the source and the suffix. */
+    private final PackageSource source;
 
     private Operation(Kind kind, String version, String slot, String role, String profile, boolean rollback,
-                      boolean force) {
+                      boolean force, PackageSource source) {
         this.kind = kind;
         this.version = version;
         this.slot = slot;
@@ -32,26 +35,45 @@ final class Operation implements Serializable {
         this.profile = profile;
         this.rollback = rollback;
         this.force = force;
+        this.source = source;
+    }
+
+    /** The source of a package: a branch, a commit or the working tree; and the local version label. */
+    private record PackageSource(String branch, String commit, boolean here, String suffix) implements Serializable {
     }
 
     /** Deploy {@code version} into {@code slot}; null role and profile mean essay.yaml's defaults. */
     static Operation deploy(@NonNull String version, @NonNull String slot, @CheckForNull String role,
                             @CheckForNull String profile, boolean force) {
-        return new Operation(Kind.DEPLOY, version, slot, role, profile, false, force);
+        return new Operation(Kind.DEPLOY, version, slot, role, profile, false, force, null);
     }
 
     /** Put {@code to} live (null: the slot that is not live, or on rollback the previous one). */
     static Operation switchTo(@CheckForNull String to, boolean rollback, boolean force) {
-        return new Operation(Kind.SWITCH, null, to, null, null, rollback, force);
+        return new Operation(Kind.SWITCH, null, to, null, null, rollback, force, null);
+    }
+
+    /**
+     * Build and upload a package: of {@code commit}, else {@code branch} (null: essay.yaml's build.branch), or of the
+     * working tree with {@code here}; {@code version} null for the next date version, {@code suffix} a local label.
+     */
+    static Operation pack(@CheckForNull String branch, @CheckForNull String commit, boolean here,
+                          @CheckForNull String version, @CheckForNull String suffix) {
+        return new Operation(Kind.PACKAGE, version, null, null, null, false, false,
+                new PackageSource(branch, commit, here, suffix));
     }
 
     Kind kind() {
         return kind;
     }
 
-    /** What the ledger calls it: {@code deploy}, {@code switch} or {@code rollback}. */
+    /** What the ledger calls it: {@code deploy}, {@code switch}, {@code rollback} or {@code package}. */
     String action() {
-        return kind == Kind.DEPLOY ? "deploy" : rollback ? "rollback" : "switch";
+        return switch (kind) {
+            case DEPLOY -> "deploy";
+            case SWITCH -> rollback ? "rollback" : "switch";
+            case PACKAGE -> "package";
+        };
     }
 
     @CheckForNull String version() {
@@ -75,8 +97,21 @@ final class Operation implements Serializable {
         return new SwitchRequest(slot, rollback, force);
     }
 
-    /** For the log: {@code deploy 1.4.0 into slot b}, {@code switch to slot b}, {@code rollback}. */
+    PackageRequest packageRequest() {
+        return new PackageRequest(source.branch(), source.commit(), source.here(), version, source.suffix(), false);
+    }
+
+    /**
+     * For the log: {@code deploy 1.4.0 into slot b}, {@code switch to slot b}, {@code rollback},
+     * {@code package commit 1a2b3c as the next date version}.
+     */
     String describe() {
+        if (kind == Kind.PACKAGE) {
+            String what = source.here() ? "the working tree" : source.commit() != null ? "commit " + source.commit()
+                    : "branch " + (source.branch() == null ? "(build.branch of essay.yaml)" : source.branch());
+            return "package " + what + " as " + (version == null ? "the next date version" : version)
+                    + (source.suffix() == null ? "" : " +" + source.suffix());
+        }
         if (kind == Kind.DEPLOY) {
             return "deploy " + version + " into slot " + slot + (role == null ? "" : " (role " + role + ")")
                     + (force ? " --force" : "");

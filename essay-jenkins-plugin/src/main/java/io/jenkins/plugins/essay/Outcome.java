@@ -4,6 +4,7 @@ import dev.essay.core.DeployResult;
 import dev.essay.core.SwitchResult;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
+import dev.essay.core.pkg.PackageResult;
 import dev.essay.core.run.HostResult;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
@@ -43,10 +44,12 @@ final class Outcome implements Serializable {
     private final String exitCode;
     /** Only for errors essay does not classify (a bug): the stack trace, printed to the build log. */
     private final String stackTrace;
+    /** Only for a package: what was built ({@code branch main (1a2b3c...)}). */
+    private final String source;
 
     private Outcome(String action, String result, String version, String role, String from, String to,
                     List<HostOutcome> hosts, String message, String detail, String suggestion, String exitCode,
-                    String stackTrace) {
+                    String stackTrace, String source) {
         this.action = action;
         this.result = result;
         this.version = version;
@@ -59,12 +62,14 @@ final class Outcome implements Serializable {
         this.suggestion = suggestion;
         this.exitCode = exitCode;
         this.stackTrace = stackTrace;
+        this.source = source;
     }
 
     static Outcome deployed(DeployResult r) {
         List<HostOutcome> hosts = r.fleet().hosts().stream().map(HostOutcome::of).collect(Collectors.toList());
         if (r.ok()) {
-            return new Outcome("deploy", OK, r.version(), r.role(), null, r.slot(), hosts, null, null, null, null, null);
+            return new Outcome("deploy", OK, r.version(), r.role(), null, r.slot(), hosts, null, null, null, null, null,
+                    null);
         }
         List<HostResult> failed = r.fleet().failed();
         String names = failed.stream().map(h -> h.host().toString()).collect(Collectors.joining(", "));
@@ -72,12 +77,21 @@ final class Outcome implements Serializable {
                 "deploy of " + r.version() + " into slot " + r.slot() + " failed on " + failed.size() + " of "
                         + hosts.size() + " host(s): " + names,
                 null, "read each host's FAILED lines above; slot " + r.slot()
-                        + " is not live, so no traffic reached the failed hosts", ExitCode.PARTIAL_FAILURE.name(), null);
+                        + " is not live, so no traffic reached the failed hosts", ExitCode.PARTIAL_FAILURE.name(), null,
+                null);
     }
 
     static Outcome switched(SwitchResult r) {
         List<HostOutcome> hosts = r.health().hosts().stream().map(HostOutcome::of).collect(Collectors.toList());
-        return new Outcome(r.action(), OK, r.version(), null, r.from(), r.to(), hosts, null, null, null, null, null);
+        return new Outcome(r.action(), OK, r.version(), null, r.from(), r.to(), hosts, null, null, null, null, null,
+                null);
+    }
+
+    static Outcome packaged(PackageResult r) {
+        String source = r.source() + (r.commit() == null ? "" : " (" + r.commit() + ")");
+        String files = r.files().stream().map(f -> f.name() + " " + f.url()).collect(Collectors.joining("\n"));
+        return new Outcome("package", OK, r.version(), null, null, null, List.of(), null, files, null, null, null,
+                source);
     }
 
     /** The engine refused or failed, with what a user needs to know. */
@@ -89,13 +103,13 @@ final class Outcome implements Serializable {
             default -> FAILED;
         };
         return new Outcome(op.action(), result, op.version(), op.role(), null, op.slot(), List.of(),
-                String.valueOf(e.getMessage()), e.detail(), e.suggestion(), code.name(), null);
+                String.valueOf(e.getMessage()), e.detail(), e.suggestion(), code.name(), null, null);
     }
 
     /** A problem in the input (an unknown role or slot, a bad key): no stack trace needed. */
     static Outcome invalid(Operation op, String message, String suggestion) {
         return new Outcome(op.action(), FAILED, op.version(), op.role(), null, op.slot(), List.of(), message, null,
-                suggestion, ExitCode.USAGE.name(), null);
+                suggestion, ExitCode.USAGE.name(), null, null);
     }
 
     /** Something essay does not classify: a bug or an environment problem; the trace goes to the log. */
@@ -105,15 +119,18 @@ final class Outcome implements Serializable {
         return new Outcome(op.action(), FAILED, op.version(), op.role(), null, op.slot(), List.of(),
                 "essay failed unexpectedly: " + t, null,
                 "this is probably a bug in essay; please report it with the stack trace above",
-                ExitCode.ERROR.name(), trace.toString());
+                ExitCode.ERROR.name(), trace.toString(), null);
     }
 
-    /** Stopped before the engine said how it ended (the agent did not answer in time). */
+    /** Stopped before the engine said how it ended (the agent did not answer in time, or packaging was stopped). */
     static Outcome cancelledWithoutAnswer(Operation op, String why) {
+        String suggestion = op.kind() == Operation.Kind.PACKAGE
+                ? "a file uploaded before the stop stays on the index (`essay versions` lists the versions there);"
+                        + " run the packaging again for a new version"
+                : "run `essay status` to see the state the fleet was left in, and `essay unlock` if the lock is still"
+                        + " held";
         return new Outcome(op.action(), CANCELLED, op.version(), op.role(), null, op.slot(), List.of(),
-                "cancelled; " + why, null,
-                "run `essay status` to see the state the fleet was left in, and `essay unlock` if the lock is still held",
-                ExitCode.CANCELLED.name(), null);
+                "cancelled; " + why, null, suggestion, ExitCode.CANCELLED.name(), null, null);
     }
 
     boolean ok() {
@@ -170,6 +187,11 @@ final class Outcome implements Serializable {
 
     @CheckForNull String stackTrace() {
         return stackTrace;
+    }
+
+    /** What a package was built from; null for other operations. */
+    @CheckForNull String source() {
+        return source;
     }
 
     /** Message, detail and hint, as the build log's final error shows them. */

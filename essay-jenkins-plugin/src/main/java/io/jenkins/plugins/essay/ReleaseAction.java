@@ -2,17 +2,27 @@ package io.jenkins.plugins.essay;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.EnvVars;
+import hudson.model.EnvironmentContributingAction;
 import hudson.model.Run;
 import java.util.Date;
 import java.util.List;
 import jenkins.model.RunAction2;
 
 /**
- * One deploy, switch or rollback a build ran: who and why, what moved where, and each host's result.
- * Kept in the build's {@code build.xml}; shown on the build page (summary.jelly) and, across builds,
- * on the job's Releases page ({@link ReleasesAction}). A build that deploys and then switches has two.
+ * One package, deploy, switch or rollback a build ran: who and why, what moved where (or what was packaged),
+ * and each host's result. Kept in the build's {@code build.xml}; shown on the build page (summary.jelly) and,
+ * across builds, on the job's Releases page ({@link ReleasesAction}). A build that deploys and then switches
+ * has two.
+ *
+ * <p>A package that succeeded sets {@value #VERSION_VARIABLE} for the rest of the build, so that a later
+ * "essay: deploy" build step can take {@code ${ESSAY_VERSION}}; with several, the last one's version.
  */
-public final class ReleaseAction implements RunAction2 {
+public final class ReleaseAction implements RunAction2, EnvironmentContributingAction {
+    /** The environment variable with the version the build last packaged. */
+    public static final String VERSION_VARIABLE = "ESSAY_VERSION";
+    static final String PACKAGE = "package";
+
     private final String action;
     private final String result;
     private final String version;
@@ -24,6 +34,8 @@ public final class ReleaseAction implements RunAction2 {
     private final String message;
     private final String suggestion;
     private final List<HostOutcome> hosts;
+    /** What a package was built from ({@code branch main (1a2b3c...)}); null for the other actions. */
+    private final String source;
     private final long startedAt;
     private final long finishedAt;
 
@@ -41,6 +53,7 @@ public final class ReleaseAction implements RunAction2 {
         this.message = outcome.message();
         this.suggestion = outcome.suggestion();
         this.hosts = new java.util.ArrayList<>(outcome.hosts()); // a plain list: XStream writes it to build.xml
+        this.source = outcome.source();
         this.startedAt = startedAt;
         this.finishedAt = finishedAt;
     }
@@ -60,7 +73,7 @@ public final class ReleaseAction implements RunAction2 {
         return run;
     }
 
-    /** {@code deploy}, {@code switch} or {@code rollback}. */
+    /** {@code package}, {@code deploy}, {@code switch} or {@code rollback}. */
     public @NonNull String getAction() {
         return action;
     }
@@ -76,7 +89,12 @@ public final class ReleaseAction implements RunAction2 {
 
     /** True for a switch or rollback that put a slot live. */
     public boolean isLiveChange() {
-        return isOk() && !"deploy".equals(action) && toSlot != null;
+        return isOk() && !"deploy".equals(action) && !PACKAGE.equals(action) && toSlot != null;
+    }
+
+    /** What a package was built from: {@code branch main (1a2b3c...)}, {@code working tree}; null for the others. */
+    public @CheckForNull String getSource() {
+        return source;
     }
 
     public @CheckForNull String getVersion() {
@@ -97,8 +115,11 @@ public final class ReleaseAction implements RunAction2 {
         return toSlot;
     }
 
-    /** {@code from → to} for switches, {@code → to} for deploys. */
+    /** {@code from → to} for switches, {@code into to} for deploys, nothing for packages. */
     public @NonNull String getSlots() {
+        if (PACKAGE.equals(action)) {
+            return "";
+        }
         if ("deploy".equals(action)) {
             return toSlot == null ? "" : "into " + toSlot;
         }
@@ -108,7 +129,9 @@ public final class ReleaseAction implements RunAction2 {
     /** One line for people: {@code essay deploy 1.5.0 into slot a: failed (alice@jenkins, 12.0s)}. */
     public @NonNull String getSummary() {
         StringBuilder out = new StringBuilder("essay ").append(action);
-        if ("deploy".equals(action)) {
+        if (PACKAGE.equals(action)) {
+            out.append(version == null ? "" : " " + version).append(source == null ? "" : " from " + source);
+        } else if ("deploy".equals(action)) {
             out.append(version == null ? "" : " " + version).append(toSlot == null ? "" : " into slot " + toSlot);
         } else {
             out.append(toSlot == null ? "" : " to slot " + toSlot).append(version == null ? "" : " (" + version + ")")
@@ -155,6 +178,14 @@ public final class ReleaseAction implements RunAction2 {
 
     public @NonNull String getDuration() {
         return String.format(java.util.Locale.ROOT, "%.1fs", Math.max(0, finishedAt - startedAt) / 1000.0);
+    }
+
+    /** A package that succeeded: {@value #VERSION_VARIABLE} for the build steps after it. */
+    @Override
+    public void buildEnvironment(@NonNull Run<?, ?> r, @NonNull EnvVars env) {
+        if (PACKAGE.equals(action) && isOk() && version != null) {
+            env.put(VERSION_VARIABLE, version);
+        }
     }
 
     /** Not in the side panel: the build page shows it as a summary, the job as its Releases page. */

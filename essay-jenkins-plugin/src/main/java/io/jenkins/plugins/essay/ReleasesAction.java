@@ -16,7 +16,7 @@ import java.util.Set;
 import jenkins.model.TransientActionFactory;
 
 /**
- * The job's Releases page: every deploy, switch and rollback its builds ran, newest first, with links to
+ * The job's Releases page: every package, deploy, switch and rollback its builds ran, newest first, with links to
  * the builds, the slot and version the job last put live, and a filter by outcome
  * ({@code ?outcome=failed}). Rendered by {@code index.jelly}.
  */
@@ -131,7 +131,8 @@ public final class ReleasesAction implements Action {
             }
             if (job instanceof Project<?, ?> project) {
                 for (Builder b : project.getBuilders()) {
-                    if (b instanceof EssayDeployBuilder || b instanceof EssaySwitchBuilder) {
+                    if (b instanceof EssayPackageBuilder || b instanceof EssayDeployBuilder
+                            || b instanceof EssaySwitchBuilder) {
                         return true;
                     }
                 }

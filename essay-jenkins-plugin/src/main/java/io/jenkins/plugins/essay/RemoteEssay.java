@@ -3,18 +3,24 @@ package io.jenkins.plugins.essay;
 import dev.essay.core.Engine;
 import dev.essay.core.config.ProjectLoader;
 import dev.essay.core.error.EssayException;
+import dev.essay.core.error.ExitCode;
 import dev.essay.core.event.EngineListener;
 import dev.essay.core.model.Actor;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
+import dev.essay.core.pkg.IndexClient;
+import dev.essay.core.pkg.Packager;
 import dev.essay.core.transport.SshSettings;
 import dev.essay.core.transport.SshTransport;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import java.io.File;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -27,16 +33,18 @@ import jenkins.MasterToSlaveFileCallable;
  * Runs one engine call on the agent that runs the build, next to the workspace: reads essay.yaml there
  * (relative paths in it, such as the supervisord template, resolve against the workspace), connects to
  * the fleet over SSH with the key handed over in memory, and streams the engine's progress to the build
- * log through the (remotable) {@link TaskListener}.
+ * log through the (remotable) {@link TaskListener}. A package ({@link Packager}) needs no SSH: it builds on the
+ * agent, under a directory the controller chose, and uploads to the index.
  *
- * <p>The SSH key, its passphrase and the build environment travel inside this callable over the
- * agent channel (encrypted) and live only in memory there; nothing is written to the workspace, and
+ * <p>The SSH key, its passphrase, the index password and the build environment travel inside this callable
+ * over the agent channel (encrypted) and live only in memory there; nothing is written to the workspace, and
  * {@link #toString()} names none of them.
  *
  * <p>Cancellation: the engine runs on its own thread. When this callable's thread is interrupted (the
  * controller interrupts a remote call when the build is aborted) or {@link Cancel} arrives for the same id,
- * {@link Engine#cancel()} closes the host sessions and the engine releases the release lock; the
- * outcome is kept for a while so {@link Cancel} can hand it to the controller.
+ * {@link Engine#cancel()} closes the host sessions and the engine releases the release lock (a package's thread is
+ * interrupted instead, which stops git, the build and the upload); the outcome is kept for a while so
+ * {@link Cancel} can hand it to the controller.
  */
 final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
     private static final long serialVersionUID = 1L;
@@ -57,6 +65,11 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
     private final String passphrase;
     private final String knownHosts;
     private final boolean acceptNewHostKeys;
+    /** A package's index login from a Jenkins credential; null: as essay.yaml says. */
+    private final String indexUsername;
+    private final String indexPassword;
+    /** Where a package is built (null: the temporary directory). */
+    private final String workRoot;
     private final String user;
     private final String cause;
     private final Map<String, String> buildEnv;
@@ -65,6 +78,13 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
     RemoteEssay(String id, Operation operation, String keyName, String privateKey, String passphrase,
                 String knownHosts, boolean acceptNewHostKeys, Actor actor, Map<String, String> buildEnv,
                 TaskListener listener) {
+        this(id, operation, keyName, privateKey, passphrase, knownHosts, acceptNewHostKeys, null, null, null, actor,
+                buildEnv, listener);
+    }
+
+    private RemoteEssay(String id, Operation operation, String keyName, String privateKey, String passphrase,
+                        String knownHosts, boolean acceptNewHostKeys, String indexUsername, String indexPassword,
+                        String workRoot, Actor actor, Map<String, String> buildEnv, TaskListener listener) {
         this.id = id;
         this.operation = operation;
         this.keyName = keyName;
@@ -72,10 +92,23 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
         this.passphrase = passphrase;
         this.knownHosts = knownHosts;
         this.acceptNewHostKeys = acceptNewHostKeys;
+        this.indexUsername = indexUsername;
+        this.indexPassword = indexPassword;
+        this.workRoot = workRoot;
         this.user = actor.user();
         this.cause = actor.cause();
         this.buildEnv = buildEnv;
         this.listener = listener;
+    }
+
+    /**
+     * A package ({@link Operation#pack}): built under {@code workRoot} on the agent, uploaded with the index login
+     * of a Jenkins credential ({@code indexUsername} null: the login essay.yaml describes).
+     */
+    static RemoteEssay pack(String id, Operation operation, String indexUsername, String indexPassword,
+                            String workRoot, Actor actor, Map<String, String> buildEnv, TaskListener listener) {
+        return new RemoteEssay(id, operation, null, null, null, null, false, indexUsername, indexPassword, workRoot,
+                actor, buildEnv, listener);
     }
 
     @Override
@@ -103,7 +136,7 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
             return Outcome.unexpected(operation, e.getCause() == null ? e : e.getCause());
         } finally {
             running.finishedAt = System.currentTimeMillis();
-            running.engine = null; // it holds the SSH transport, and with it the key
+            running.canceller = null; // it holds the engine, the SSH transport, and with them the key
         }
     }
 
@@ -112,6 +145,9 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
         LogListener events = new LogListener(log);
         try {
             Project project = ProjectLoader.load(essayYaml.toPath());
+            if (operation.kind() == Operation.Kind.PACKAGE) {
+                return pack(project, events, running);
+            }
             Duration timeout = project.ssh() == null ? null : project.ssh().connectTimeout();
             SshSettings ssh = new SshSettings(keyName, Secret.of(privateKey),
                     passphrase == null ? null : Secret.of(passphrase), knownHosts, null, acceptNewHostKeys, timeout);
@@ -123,12 +159,13 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
                     builder.indexPassword(indexPassword);
                 }
                 Engine engine = builder.build();
-                if (!running.start(engine)) {
+                if (!running.start(engine::cancel)) {
                     return Outcome.cancelledWithoutAnswer(operation, "aborted before essay started; nothing was changed");
                 }
                 return switch (operation.kind()) {
                     case DEPLOY -> Outcome.deployed(engine.deploy(operation.deployRequest()));
                     case SWITCH -> Outcome.switched(engine.switchSlot(operation.switchRequest()));
+                    case PACKAGE -> throw new IllegalStateException("a package does not use the engine");
                 };
             }
         } catch (EssayException e) {
@@ -141,6 +178,50 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
         } finally {
             log.flush();
         }
+    }
+
+    /** Builds and uploads on this thread; a cancel interrupts it, which stops git, the build and the upload. */
+    private Outcome pack(Project project, EngineListener events, Running running) {
+        IndexClient index;
+        try {
+            index = indexClient(project);
+        } catch (EssayException e) {
+            if (project.index().passwordEnv() == null) {
+                throw e;
+            }
+            return Outcome.invalid(operation, String.valueOf(e.getMessage()), "give indexCredentialsId (a 'Username with"
+                    + " password' credential), or bind " + project.index().passwordEnv() + " with withCredentials");
+        }
+        Packager packager = new Packager(project, index, Clock.systemUTC(), ZoneId.systemDefault(), events,
+                workRoot == null ? null : Path.of(workRoot));
+        Thread worker = Thread.currentThread();
+        if (!running.start(worker::interrupt)) {
+            return Outcome.cancelledWithoutAnswer(operation, "aborted before essay started; nothing was changed");
+        }
+        try {
+            return Outcome.packaged(packager.pack(operation.packageRequest()));
+        } catch (EssayException e) {
+            if (running.cancelled && e.exitCode() != ExitCode.CANCELLED) {
+                // An interrupted file read or write fails as an I/O error: it is the stop all the same.
+                return Outcome.cancelledWithoutAnswer(operation, "stopped while packaging (" + e.getMessage() + ")");
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The index client of a package: with the Jenkins credential's login when the step names one, else as essay.yaml
+     * says, with a password_env variable taken from the build's environment when it is there.
+     */
+    private IndexClient indexClient(Project project) {
+        Project.Index index = project.index();
+        if (indexUsername != null) {
+            return new IndexClient(index.url(), index.uploadUrl(), indexUsername,
+                    Secret.of(indexPassword == null ? "" : indexPassword));
+        }
+        Secret fromBuild = indexPassword(project);
+        return fromBuild == null || index.username() == null ? IndexClient.of(project)
+                : new IndexClient(index.url(), index.uploadUrl(), index.username(), fromBuild);
     }
 
     /**
@@ -170,20 +251,22 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
     /** The state of one operation in this JVM. */
     private static final class Running {
         volatile FutureTask<Outcome> task;
-        volatile Engine engine;
+        /** Stops the running work: {@link Engine#cancel()}, or interrupting a package's thread. */
+        volatile Runnable canceller;
         volatile boolean cancelled;
         volatile long finishedAt;
 
-        /** Registers the engine; false when a cancel came first (then the engine must not start). */
-        synchronized boolean start(Engine e) {
-            engine = e;
+        /** Registers how to stop the work; false when a cancel came first (then the work must not start). */
+        synchronized boolean start(Runnable c) {
+            canceller = c;
             return !cancelled;
         }
 
         synchronized void cancel() {
             cancelled = true;
-            if (engine != null) {
-                engine.cancel();
+            Runnable c = canceller;
+            if (c != null) {
+                c.run();
             }
         }
 

@@ -47,6 +47,41 @@ class ConfigRoundTripTest {
     }
 
     @Test
+    void packageStep(JenkinsRule j) throws Exception {
+        EssayPackageStep step = new EssayPackageStep();
+        step.setCommit("1a2b3c4");
+        step.setVersion("1.4.0");
+        step.setSuffix("hotfix-2");
+        step.setIndexCredentialsId("index-upload");
+        step.setConfig("deploy/essay.yaml");
+        j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+
+        EssayPackageStep here = new EssayPackageStep();
+        here.setHere(true);
+        here.setBranch("release");
+        j.assertEqualDataBoundBeans(here, new StepConfigTester(j).configRoundTrip(here));
+
+        EssayPackageStep after = new StepConfigTester(j).configRoundTrip(new EssayPackageStep());
+        j.assertEqualDataBoundBeans(new EssayPackageStep(), after);
+        assertEquals("essay.yaml", after.getConfig());
+    }
+
+    @Test
+    void packageBuilder(JenkinsRule j) throws Exception {
+        EssayPackageBuilder builder = new EssayPackageBuilder();
+        builder.setCommit("${GIT_COMMIT}");
+        builder.setSuffix("${SUFFIX}");
+        builder.setIndexCredentialsId("index-upload");
+        j.assertEqualDataBoundBeans(builder, j.configRoundtrip(builder));
+
+        EssayPackageBuilder here = new EssayPackageBuilder();
+        here.setHere(true);
+        here.setVersion("1.4.0");
+        here.setConfig("deploy/essay.yaml");
+        j.assertEqualDataBoundBeans(here, j.configRoundtrip(here));
+    }
+
+    @Test
     void deployBuilder(JenkinsRule j) throws Exception {
         EssayDeployBuilder builder = new EssayDeployBuilder("${VERSION}", "${SLOT}");
         builder.setRole("web");

@@ -116,6 +116,47 @@ class FailureMessagesTest {
     }
 
     @Test
+    void sshKeyAsIndexLogin() throws Exception {
+        FreeStyleProject p = j.createFreeStyleProject();
+        EssayPackageBuilder builder = new EssayPackageBuilder();
+        builder.setIndexCredentialsId("deploy-key");
+        p.getBuildersList().add(builder);
+        FreeStyleBuild b = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("credential 'deploy-key' is of type", b);
+        j.assertLogContains("where 'Username with password' was expected", b);
+        assertNoStackTrace(b);
+    }
+
+    @Test
+    void packageWithoutEssayYamlInPipeline() throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, "shop-package");
+        p.setDefinition(new CpsFlowDefinition("node {\n"
+                + "  essayPackage indexCredentialsId: 'user-pass'\n"
+                + "}\n", true));
+        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("essay.yaml not found in the workspace", b);
+        j.assertLogNotContains("\tat ", b);
+    }
+
+    @Test
+    void packageFormValidation() throws Exception {
+        FreeStyleProject p = j.createFreeStyleProject();
+        EssayPackageBuilder.DescriptorImpl d = j.jenkins.getDescriptorByType(EssayPackageBuilder.DescriptorImpl.class);
+        assertEquals(FormValidation.Kind.OK, d.doCheckIndexCredentialsId(p, "user-pass").kind);
+        assertEquals(FormValidation.Kind.OK, d.doCheckIndexCredentialsId(p, "").kind, "the index login is optional");
+        assertEquals(FormValidation.Kind.ERROR, d.doCheckIndexCredentialsId(p, "deploy-key").kind);
+        assertEquals(FormValidation.Kind.ERROR, d.doCheckIndexCredentialsId(p, "no-such-login").kind);
+        assertEquals(2, d.doFillIndexCredentialsIdItems(p, "").size(), "the empty choice and the one login");
+        assertEquals(FormValidation.Kind.OK, d.doCheckVersion(p, "").kind, "empty: the next date version");
+        assertEquals(FormValidation.Kind.ERROR, d.doCheckVersion(p, "latest").kind);
+        assertEquals(FormValidation.Kind.OK, d.doCheckSuffix(p, "hotfix-2").kind);
+        assertEquals(FormValidation.Kind.ERROR, d.doCheckSuffix(p, "fix bug").kind);
+        assertEquals(FormValidation.Kind.ERROR, d.doCheckCommit(p, "--upload-pack=x").kind);
+        assertEquals(FormValidation.Kind.OK, d.doCheckCommit(p, "${GIT_COMMIT}").kind);
+        assertEquals(FormValidation.Kind.OK, d.doCheckBranch(p, "release/1.4").kind);
+    }
+
+    @Test
     void credentialsFormValidation() throws Exception {
         FreeStyleProject p = j.createFreeStyleProject();
         EssayDeployBuilder.DescriptorImpl d = j.jenkins.getDescriptorByType(EssayDeployBuilder.DescriptorImpl.class);

@@ -39,6 +39,26 @@ class SnippetGeneratorTest {
     }
 
     @Test
+    void packageStep(JenkinsRule j) throws Exception {
+        SnippetizerTester st = new SnippetizerTester(j);
+        st.assertRoundTrip(new EssayPackageStep(), "essayPackage()");
+
+        EssayPackageStep step = new EssayPackageStep();
+        step.setCommit("1a2b3c4");
+        step.setIndexCredentialsId("index-upload");
+        st.assertRoundTrip(step, "essayPackage commit: '1a2b3c4', indexCredentialsId: 'index-upload'");
+
+        EssayPackageStep all = new EssayPackageStep();
+        all.setBranch("release");
+        all.setHere(true);
+        all.setVersion("1.4.0");
+        all.setSuffix("fixbug");
+        all.setConfig("deploy/essay.yaml");
+        st.assertRoundTrip(all, "essayPackage branch: 'release', config: 'deploy/essay.yaml', here: true, "
+                + "suffix: 'fixbug', version: '1.4.0'");
+    }
+
+    @Test
     void generatedFromTheForm(JenkinsRule j) throws Exception {
         SnippetizerTester st = new SnippetizerTester(j);
         st.assertGenerateSnippet("{'stapler-class':'" + EssayDeployStep.class.getName() + "', 'version':'1.4.0', "
@@ -48,11 +68,16 @@ class SnippetGeneratorTest {
         st.assertGenerateSnippet("{'stapler-class':'" + EssaySwitchStep.class.getName() + "', 'to':'', "
                         + "'rollback':true, 'credentialsId':'deploy-key', 'config':'essay.yaml', 'force':false}",
                 "essaySwitch credentialsId: 'deploy-key', rollback: true", null);
+        st.assertGenerateSnippet("{'stapler-class':'" + EssayPackageStep.class.getName() + "', 'commit':'1a2b3c4', "
+                        + "'branch':'', 'here':false, 'indexCredentialsId':'index-upload', 'config':'essay.yaml', "
+                        + "'version':'', 'suffix':''}",
+                "essayPackage commit: '1a2b3c4', indexCredentialsId: 'index-upload'", null);
     }
 
     @Test
     void documentation(JenkinsRule j) throws Exception {
         SnippetizerTester.assertDocGeneration(EssayDeployStep.class);
         SnippetizerTester.assertDocGeneration(EssaySwitchStep.class);
+        SnippetizerTester.assertDocGeneration(EssayPackageStep.class);
     }
 }
