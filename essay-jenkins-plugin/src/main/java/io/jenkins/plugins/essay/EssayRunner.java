@@ -91,6 +91,12 @@ final class EssayRunner {
                                  @CheckForNull String indexCredentialsId, @CheckForNull String config)
             throws IOException, InterruptedException {
         PrintStream log = listener.getLogger();
+        Operation given = op;
+        op = op.packagingCheckedOut(env.get("GIT_COMMIT"));
+        if (op != given) {
+            log.println("[essay] no branch or commit given: packaging GIT_COMMIT " + env.get("GIT_COMMIT").strip()
+                    + ", the commit this build checked out");
+        }
         StandardUsernamePasswordCredentials login = indexCredentialsId == null || indexCredentialsId.isBlank() ? null
                 : EssayCredentials.indexLogin(run, indexCredentialsId.strip());
         String configPath = configPath(config);

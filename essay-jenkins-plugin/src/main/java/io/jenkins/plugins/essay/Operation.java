@@ -63,6 +63,20 @@ final class Operation implements Serializable {
                 new PackageSource(branch, commit, here, suffix));
     }
 
+    /**
+     * A package of no named source (no branch, commit or working tree) builds {@code checkedOut}, the commit the
+     * build checked out (the Git plugin's {@code GIT_COMMIT}), when there is one: a Jenkins checkout is a detached
+     * commit with no local branch to package. Any other operation is returned as it is.
+     */
+    Operation packagingCheckedOut(@CheckForNull String checkedOut) {
+        if (kind != Kind.PACKAGE || checkedOut == null || checkedOut.isBlank() || source.branch() != null
+                || source.commit() != null || source.here()) {
+            return this;
+        }
+        return new Operation(kind, version, slot, role, profile, rollback, force,
+                new PackageSource(null, checkedOut.strip(), false, source.suffix()));
+    }
+
     Kind kind() {
         return kind;
     }
