@@ -28,6 +28,9 @@ final class HistoryView {
 
     /** "2 ok, 1 failed" ("unchanged" hosts count as ok). */
     static String hosts(LedgerEntry e) {
+        if (e.hosts().isEmpty()) {
+            return "-";
+        }
         long failed = e.hosts().stream().filter(h -> "failed".equals(h.result())).count();
         long ok = e.hosts().stream().filter(h -> "ok".equals(h.result()) || "unchanged".equals(h.result())).count();
         return ok + " ok, " + failed + " failed";

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,6 +67,7 @@ public final class Demo implements Callable<Integer> {
     boolean help;
 
     private static final String CLI = "./essay";
+    private static final Pattern DATE_VERSION = Pattern.compile("\\d+\\.\\d{1,2}\\.\\d{1,2}\\.\\d+");
     private final PrintWriter out;
     private final PrintWriter err;
     private final Object stepMonitor = new Object();
@@ -139,7 +141,10 @@ public final class Demo implements Callable<Integer> {
 
     // ------------------------------------------------------------------------------------------ the cycle
 
-    /** One step: what it shows, the essay arguments, and the answer expected through nginx afterwards. */
+    /**
+     * One step: what it shows, the essay arguments, and the answer expected through nginx afterwards (a null
+     * version: a date version y.m.d.n).
+     */
     private record Step(String title, List<String> args, String slot, String version) {
         static Step of(String title, String slot, String version, String... args) {
             return new Step(title, List.of(args), slot, version);
@@ -153,6 +158,8 @@ public final class Demo implements Callable<Integer> {
                 Step.of("deploy 2.0.0 into slot b, while slot a keeps serving", "a", "1.0.0", "deploy", "2.0.0", "--slot", "b"),
                 Step.of("switch to slot b", "b", "2.0.0", "switch", "--to", "b"),
                 Step.of("roll back to the previous slot", "a", "1.0.0", "rollback"),
+                Step.of("release: package the main branch with a date version, deploy it into slot b, switch", "b", null,
+                        "release"),
                 Step.of("status of the fleet", null, null, "status"),
                 Step.of("history: the ledger on the router", null, null, "history"));
     }
@@ -190,8 +197,9 @@ public final class Demo implements Callable<Integer> {
                 if (code == 0) {
                     say("");
                     say("=== done in " + seconds(started) + " ===");
-                    say("1.0.0 went live in slot a, 2.0.0 in slot b, and the rollback put slot a (1.0.0) back live; "
-                            + "every switch was proven through nginx.");
+                    say("1.0.0 went live in slot a, 2.0.0 in slot b, the rollback put slot a (1.0.0) back live, and "
+                            + "essay release packaged the main branch and put it live in slot b; every switch was proven"
+                            + " through nginx.");
                 }
             }
         } finally {
@@ -302,7 +310,8 @@ public final class Demo implements Callable<Integer> {
                 answer = response.statusCode() + (response.statusCode() == 502 ? " Bad Gateway: no slot is live yet" : "");
             }
             ok = slot.isEmpty() ? response.statusCode() == 502
-                    : response.statusCode() == 200 && answeredSlot.equals(slot) && answeredVersion.equals(version);
+                    : response.statusCode() == 200 && answeredSlot.equals(slot)
+                    && (version == null ? DATE_VERSION.matcher(answeredVersion).matches() : answeredVersion.equals(version));
         } catch (IOException e) {
             answer = "no answer: " + e;
             ok = false;
@@ -312,7 +321,8 @@ public final class Demo implements Callable<Integer> {
         }
         say("through nginx: GET " + url + " -> " + answer);
         if (!ok) {
-            err.println("demo: error: expected " + (slot.isEmpty() ? "502 (nothing live)" : "slot " + slot + " with version " + version)
+            err.println("demo: error: expected " + (slot.isEmpty() ? "502 (nothing live)"
+                    : "slot " + slot + " with version " + (version == null ? "y.m.d.n" : version))
                     + " through nginx");
         }
         return ok;

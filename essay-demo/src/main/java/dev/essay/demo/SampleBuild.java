@@ -98,7 +98,8 @@ final class SampleBuild {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** Copies the sample without build leftovers ({@code build}, {@code dist}, caches, virtualenvs, {@code .git}). */
+    static void copyTree(Path from, Path to) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {

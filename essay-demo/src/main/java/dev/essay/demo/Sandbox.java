@@ -56,7 +56,7 @@ import java.util.stream.Stream;
  *   <li>nginx, started by the sandbox as the current user with a config entirely inside the sandbox,
  *       proxying {@code 127.0.0.1:<port>} to the upstream essay writes; essay reloads it over SSH as the
  *       router host;</li>
- *   <li>{@code project/essay.yaml} describing all that.</li>
+ *   <li>{@code project/}: a git repository with a copy of the sample and {@code essay.yaml} describing all that.</li>
  * </ul>
  *
  * The SSH servers and the index live in this JVM. nginx and the supervisord of every slot essay deploys
@@ -413,10 +413,19 @@ public final class Sandbox implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ essay.yaml
 
+    /**
+     * The project directory: a git repository holding a copy of the sample (so {@code essay release} can package its
+     * main branch) and essay.yaml, in one first commit.
+     */
     private void writeProject(Path sample) throws IOException {
-        Files.copy(sample.resolve("conf/supervisord.conf"), layout.project().resolve("conf/supervisord.conf"),
-                StandardCopyOption.REPLACE_EXISTING);
+        SampleBuild.copyTree(sample, layout.project());
         Files.writeString(layout.config(), configYaml());
+        Map<String, String> env = Map.of("HOME", layout.project().toString(), "GIT_CONFIG_NOSYSTEM", "1");
+        for (List<String> git : List.of(List.of("git", "init", "-q", "-b", "main"), List.of("git", "add", "-A"),
+                List.of("git", "-c", "user.name=essay demo", "-c", "user.email=demo@essay.invalid", "commit", "-q", "-m",
+                        "essay-sample with the demo's essay.yaml"))) {
+            LocalCommand.run(git, layout.project(), env, Duration.ofMinutes(1)).orThrow();
+        }
     }
 
     /** The essay.yaml of this sandbox (docs/essay-yaml.md). */
@@ -445,6 +454,7 @@ public final class Sandbox implements AutoCloseable {
         y.append("  python: ").append(SampleBuild.PYTHON).append('\n');
         y.append("profile: prod\n");
         y.append("supervisor:\n  template: conf/supervisord.conf\n");
+        y.append("build:\n  python: ").append(SampleBuild.PYTHON).append("     # runs -m build for essay release\n");
         y.append("router:\n");
         y.append("  hosts: [").append(router.spec()).append("]\n");
         y.append("  nginx: ").append(NGINX).append('\n');

@@ -62,7 +62,7 @@ class DemoIT {
 
         String text = out.toString();
         assertThat(code).as(text + "\nstderr:\n" + err).isZero();
-        assertThat(text).contains("=== step 7/7");
+        assertThat(text).contains("=== step 8/8");
         // essay proved every switch through nginx, and one request after each step shows who answers
         assertThat(text).containsSubsequence(
                 "deployed 1.0.0 into slot a on 3 host(s)",
@@ -74,17 +74,24 @@ class DemoIT {
                 "proven: ", "reached slot b", "switch done: slot b (2.0.0) is live",
                 "-> 200 from slot b, version 2.0.0",
                 "proven: ", "reached slot a", "rollback done: slot a (1.0.0) is live",
-                "-> 200 from slot a, version 1.0.0");
-        // after the rollback, status shows slot a live with 1.0.0, healthy on every host; b still runs 2.0.0
-        String status = text.substring(text.indexOf("=== step 6/7"), text.indexOf("=== step 7/7"));
-        assertThat(status).contains("live slot a (1.0.0)", "previous slot b", "lock: free");
-        assertThat(status.lines().filter(l -> l.matches(".*@127\\.0\\.\\d+\\.\\d+:\\d+\\s+a \\*\\s+1\\.0\\.0\\s+yes\\s+2 RUNNING\\s+healthy\\s*")))
+                "-> 200 from slot a, version 1.0.0",
+                "release essay-sample: slot a is live; releasing into slot b", "source: branch main", "proven: ",
+                "reached slot b", "packaged essay-sample ", " from branch main", "released essay-sample ", ": slot b is live; slot a keeps the previous release (essay rollback)",
+                "-> 200 from slot b, version ");
+        java.util.regex.Matcher released = java.util.regex.Pattern.compile("released essay-sample (\\d+\\.\\d+\\.\\d+\\.1): slot b")
+                .matcher(text);
+        assertThat(released.find()).as("the release's date version, the first of the day on the sandbox's index").isTrue();
+        String version = released.group(1);
+        // after the release, status shows slot b live with the date version, healthy on every host; a still runs 1.0.0
+        String status = text.substring(text.indexOf("=== step 7/8"), text.indexOf("=== step 8/8"));
+        assertThat(status).contains("live slot b (" + version + ")", "previous slot a", "lock: free");
+        assertThat(status.lines().filter(l -> l.matches(".*@127\\.0\\.\\d+\\.\\d+:\\d+\\s+a\\s+1\\.0\\.0\\s+yes\\s+2 RUNNING\\s+healthy\\s*")))
                 .hasSize(3);
-        assertThat(status.lines().filter(l -> l.matches(".*@127\\.0\\.\\d+\\.\\d+:\\d+\\s+b\\s+2\\.0\\.0\\s+yes\\s+2 RUNNING\\s+healthy\\s*")))
-                .hasSize(3);
-        String history = text.substring(text.indexOf("=== step 7/7"));
+        assertThat(status.lines().filter(l -> l.matches(".*@127\\.0\\.\\d+\\.\\d+:\\d+\\s+b \\*\\s+" + java.util.regex.Pattern.quote(version)
+                + "\\s+yes\\s+2 RUNNING\\s+healthy\\s*"))).hasSize(3);
+        String history = text.substring(text.indexOf("=== step 8/8"));
         assertThat(history).containsSubsequence("deploy", "1.0.0", "switch", "1.0.0", "deploy", "2.0.0", "switch", "2.0.0",
-                "rollback", "1.0.0");
+                "rollback", "1.0.0", "package", version, "deploy", version, "switch", version);
         assertThat(text).contains("sandbox: stopped 6 supervisords (with 12 sample processes), nginx, 4 SSH hosts and the index");
 
         // nothing the demo started runs any more, and the sandbox is gone
@@ -115,7 +122,8 @@ class DemoIT {
         essay.setOut(new PrintWriter(statusOut, true));
         essay.setErr(new PrintWriter(statusOut, true));
         assertThat(essay.execute("--config", dir.resolve("project/essay.yaml").toString(), "status")).as(statusOut.toString()).isZero();
-        assertThat(statusOut.toString()).contains("live slot a (1.0.0)").containsPattern("a \\*\\s+1\\.0\\.0\\s+yes\\s+2 RUNNING\\s+healthy");
+        assertThat(statusOut.toString()).contains("previous slot a").containsPattern("live slot b \\(\\d+\\.\\d+\\.\\d+\\.1\\)")
+                .containsPattern("b \\*\\s+\\d+\\.\\d+\\.\\d+\\.1\\s+yes\\s+2 RUNNING\\s+healthy");
 
         List<Long> running = processesMentioning(dir);
         assertThat(running).as("keeper, nginx, 2 supervisords, 4 sample processes").hasSizeGreaterThanOrEqualTo(8).contains(keeper);
