@@ -7,20 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.essay.core.index.PackageIndexServer;
 import dev.essay.core.model.Secret;
 import dev.essay.core.pkg.DateVersion;
+import dev.essay.core.pkg.Trees;
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +37,7 @@ class PackageCommandTest {
     @BeforeEach
     void setUp() throws Exception {
         repo = tmp.resolve("repo");
-        copyTree(Path.of("..", "sample"), repo);
+        Trees.copy(Path.of("..", "sample"), repo, Trees::isLeftover);
         indexDir = Files.createDirectories(tmp.resolve("index"));
         index = PackageIndexServer.start(indexDir, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new PackageIndexServer.Credentials("deploy", Secret.of(PASSWORD)));
@@ -163,22 +160,5 @@ class PackageCommandTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         return out;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            s.forEach(p -> {
-                Path target = to.resolve(from.relativize(p).toString());
-                try {
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(target);
-                    } else if (!p.toString().contains("__pycache__") && !p.toString().contains(".egg-info")) {
-                        Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }

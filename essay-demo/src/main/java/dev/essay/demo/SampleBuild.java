@@ -1,14 +1,12 @@
 package dev.essay.demo;
 
+import dev.essay.core.pkg.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +25,6 @@ import java.util.stream.Stream;
 final class SampleBuild {
     static final String PYTHON = "/usr/bin/python3";
     private static final Pattern PLACEHOLDER = Pattern.compile("(?m)^version = \"0\\.0\\.0\"$");
-    private static final Set<String> SKIP = Set.of("build", "dist", "__pycache__", ".venv", "venv", ".git");
 
     private SampleBuild() {
     }
@@ -63,7 +60,7 @@ final class SampleBuild {
             Path source = work.resolve("src");
             Path dist = work.resolve("dist");
             Files.createDirectories(work);
-            copyTree(sample, source);
+            Trees.copy(sample, source, Trees::isLeftover);
             Path pyproject = source.resolve("pyproject.toml");
             Matcher m = PLACEHOLDER.matcher(Files.readString(pyproject, StandardCharsets.UTF_8));
             if (!m.find()) {
@@ -96,28 +93,5 @@ final class SampleBuild {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build essay-sample " + version, e);
         }
-    }
-
-    /** Copies the sample without build leftovers ({@code build}, {@code dist}, caches, virtualenvs, {@code .git}). */
-    static void copyTree(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                String name = dir.getFileName().toString();
-                if (!dir.equals(from) && (SKIP.contains(name) || name.endsWith(".egg-info"))) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isRegularFile() && !file.getFileName().toString().endsWith(".pyc")) {
-                    Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

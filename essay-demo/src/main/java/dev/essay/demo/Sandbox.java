@@ -1,6 +1,7 @@
 package dev.essay.demo;
 
 import dev.essay.core.index.PackageIndexServer;
+import dev.essay.core.pkg.Trees;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,13 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -418,7 +414,7 @@ public final class Sandbox implements AutoCloseable {
      * main branch) and essay.yaml, in one first commit.
      */
     private void writeProject(Path sample) throws IOException {
-        SampleBuild.copyTree(sample, layout.project());
+        Trees.copy(sample, layout.project(), Trees::isLeftover);
         Files.writeString(layout.config(), configYaml());
         Map<String, String> env = Map.of("HOME", layout.project().toString(), "GIT_CONFIG_NOSYSTEM", "1");
         for (List<String> git : List.of(List.of("git", "init", "-q", "-b", "main"), List.of("git", "add", "-A"),
@@ -615,7 +611,7 @@ public final class Sandbox implements AutoCloseable {
         seenPids.addAll(result.stopped());
         List<String> problems = new ArrayList<>(result.problems());
         try {
-            deleteTree(layout.dir());
+            Trees.delete(layout.dir());
         } catch (UncheckedIOException e) {
             problems.add(e.getMessage());
         }
@@ -699,7 +695,7 @@ public final class Sandbox implements AutoCloseable {
             problems.add("still running: " + survivors);
         }
         try {
-            deleteTree(layout.dir());
+            Trees.delete(layout.dir());
         } catch (UncheckedIOException e) {
             problems.add(e.getMessage());
         }
@@ -967,42 +963,6 @@ public final class Sandbox implements AutoCloseable {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                    if (!(exc instanceof NoSuchFileException)) {
-                        Files.deleteIfExists(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    try {
-                        Files.deleteIfExists(dir);
-                    } catch (java.nio.file.DirectoryNotEmptyException e) {
-                        // something wrote into it meanwhile: one more pass
-                        deleteTree(dir);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
         }
     }
 }

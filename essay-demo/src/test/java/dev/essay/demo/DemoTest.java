@@ -98,7 +98,7 @@ class DemoTest {
             assertThat(dir.resolve("pids/demo.pid")).hasContent(running.pid() + "");
         } finally {
             running.destroyForcibly().waitFor();
-            Sandbox.deleteTree(dir);
+            dev.essay.core.pkg.Trees.delete(dir);
         }
     }
 

@@ -8,13 +8,8 @@ import dev.essay.core.model.Project;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -44,8 +39,6 @@ public final class Packager {
     public static final int MAX_ATTEMPTS = 5;
     private static final Duration GIT_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(20);
-    private static final Set<String> SKIPPED_DIRS = Set.of(".git", "build", "dist", ".venv", "venv", ".tox", ".nox",
-            "__pycache__", ".mypy_cache", ".pytest_cache", ".eggs");
     private static final Pattern BUILD_BACKEND = Pattern.compile("(?m)^[ \\t]*build-backend[ \\t]*=[ \\t]*[\"']([A-Za-z0-9_.:]+)[\"']");
     private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._/@{}^~-]*");
 
@@ -200,27 +193,7 @@ public final class Packager {
     private Source copyWorkingTree(Path copy) {
         Path dir = project.directory();
         listener.info("copying the working tree " + dir + " into " + copy);
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                    if (!d.equals(dir) && skipped(d)) {
-                        return FileVisitResult.SKIP_SUBTREE;
-                    }
-                    Files.createDirectories(copy.resolve(dir.relativize(d).toString()));
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                    Files.copy(f, copy.resolve(dir.relativize(f).toString()), StandardCopyOption.COPY_ATTRIBUTES,
-                            LinkOption.NOFOLLOW_LINKS);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Trees.copy(dir, copy, Trees::isLeftover);
         String commit = null;
         Processes.Result head = git(dir, "rev-parse", "HEAD");
         if (head.ok()) {
@@ -231,11 +204,6 @@ public final class Packager {
             }
         }
         return new Source(copy, commit, "working tree");
-    }
-
-    private static boolean skipped(Path d) {
-        String name = d.getFileName().toString();
-        return SKIPPED_DIRS.contains(name) || name.endsWith(".egg-info") || Files.exists(d.resolve("pyvenv.cfg"));
     }
 
     private static Path realPath(Path p) {
@@ -327,9 +295,9 @@ public final class Packager {
     // ---------------------------------------------------------------- build
 
     private List<Path> build(Path projectDir, Path dist) {
-        deleteTree(projectDir.resolve("build"));
+        Trees.delete(projectDir.resolve("build"));
         try (Stream<Path> s = Files.list(projectDir)) {
-            s.filter(p -> p.getFileName().toString().endsWith(".egg-info")).forEach(Packager::deleteTree);
+            s.filter(p -> p.getFileName().toString().endsWith(".egg-info")).forEach(Trees::delete);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -415,20 +383,7 @@ public final class Packager {
 
     /** Removes the build copy (the dist directory with the uploaded files stays). */
     private static void cleanSource(Path src) {
-        deleteTree(src);
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Trees.delete(src);
     }
 
     private static String read(Path file) {

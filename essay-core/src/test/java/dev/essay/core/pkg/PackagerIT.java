@@ -11,13 +11,11 @@ import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
 import dev.essay.core.testfleet.LocalCommand;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +26,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,7 +61,7 @@ class PackagerIT {
     @BeforeEach
     void setUp() throws IOException {
         repo = tmp.resolve("repo");
-        copyTree(Path.of("..", "sample"), repo);
+        Trees.copy(Path.of("..", "sample"), repo, Trees::isLeftover);
         Files.writeString(repo.resolve("src/essay_sample/_build.py"), BUILD_PY.formatted("main"));
         Path passwordFile = Files.writeString(tmp.resolve("index-password"), PASSWORD + "\n");
         indexDir = Files.createDirectories(tmp.resolve("index"));
@@ -302,22 +299,5 @@ class PackagerIT {
     private static LocalCommand.Result run(String... command) {
         return LocalCommand.run(List.of(command), Duration.ofMinutes(5), null,
                 Map.of("PIP_CONFIG_FILE", "/dev/null", "PYTHONNOUSERSITE", "1")).orThrow();
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            s.forEach(p -> {
-                Path target = to.resolve(from.relativize(p).toString());
-                try {
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(target);
-                    } else if (!p.toString().contains("__pycache__") && !p.toString().contains(".egg-info")) {
-                        Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }

@@ -1,14 +1,11 @@
 package dev.essay.core.testfleet;
 
+import dev.essay.core.pkg.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -77,9 +74,9 @@ public final class SampleDistributions {
             Path work = Files.createDirectories(cacheDir().resolve(version));
             Path source = work.resolve("src");
             Path out = work.resolve("dist");
-            deleteTree(source);
-            deleteTree(out);
-            copyTree(sampleDir(), source);
+            Trees.delete(source);
+            Trees.delete(out);
+            Trees.copy(sampleDir(), source, Trees::isLeftover);
             Path pyproject = source.resolve("pyproject.toml");
             String text = Files.readString(pyproject, StandardCharsets.UTF_8);
             Matcher m = PLACEHOLDER.matcher(text);
@@ -111,60 +108,9 @@ public final class SampleDistributions {
     private static Path cacheDir() throws IOException {
         if (cacheDir == null) {
             Path dir = Files.createTempDirectory("essay-sample-dists-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "essay-sample-dists-cleanup"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> Trees.delete(dir), "essay-sample-dists-cleanup"));
             cacheDir = dir;
         }
         return cacheDir;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                String name = dir.getFileName().toString();
-                if (!dir.equals(from) && (SKIP.contains(name) || name.endsWith(".egg-info"))) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isRegularFile() && !file.getFileName().toString().endsWith(".pyc")) {
-                    Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.essay.core.testfleet;
 
 import dev.essay.core.index.PackageIndexServer;
+import dev.essay.core.pkg.Trees;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -411,7 +412,7 @@ public final class TestFleet implements AutoCloseable {
             homes.put(user, ensureUser(user));
         }
         killUserProcesses(users);
-        homes.values().forEach(home -> SampleDistributions.deleteTree(home.resolve("essay-sample")));
+        homes.values().forEach(home -> Trees.delete(home.resolve("essay-sample")));
         try {
             sandbox = Files.createTempDirectory(Path.of("/tmp"), "essay-fleet-");
             chmod(sandbox, "rwxr-xr-x");
@@ -705,14 +706,14 @@ public final class TestFleet implements AutoCloseable {
         phases.add("user processes " + millisSince(started));
         for (FleetHost host : all) {
             try {
-                SampleDistributions.deleteTree(host.home().resolve("essay-sample"));
+                Trees.delete(host.home().resolve("essay-sample"));
             } catch (RuntimeException e) {
                 problems.add(e.getMessage());
             }
         }
         if (sandbox != null) {
             try {
-                SampleDistributions.deleteTree(sandbox);
+                Trees.delete(sandbox);
             } catch (RuntimeException e) {
                 problems.add(e.getMessage());
             }
@@ -867,10 +868,10 @@ public final class TestFleet implements AutoCloseable {
             List<String> list = List.of(users.split(","));
             killUserProcesses(list);
             for (String user : list) {
-                homeOf(user).ifPresent(home -> SampleDistributions.deleteTree(home.resolve("essay-sample")));
+                homeOf(user).ifPresent(home -> Trees.delete(home.resolve("essay-sample")));
             }
         }
-        SampleDistributions.deleteTree(stale);
+        Trees.delete(stale);
     }
 
     private void recordInLockFile(List<String> users) throws IOException {

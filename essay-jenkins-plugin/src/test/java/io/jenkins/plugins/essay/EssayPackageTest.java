@@ -17,6 +17,7 @@ import hudson.model.ParametersDefinitionProperty;
 import hudson.model.Result;
 import hudson.model.StringParameterDefinition;
 import hudson.tasks.Shell;
+import dev.essay.core.pkg.Trees;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -62,7 +63,7 @@ class EssayPackageTest {
                 "python3 with the build and setuptools modules is needed to package; SKIPPED, not passed");
         Assumptions.assumeTrue(runs(tmp, "git", "--version"), "git is needed to package; SKIPPED, not passed");
         project = tmp.resolve("project");
-        copyTree(Path.of(System.getProperty("basedir", "."), "..", "sample"), project);
+        Trees.copy(Path.of(System.getProperty("basedir", "."), "..", "sample"), project, Trees::isLeftover);
         Path indexDir = Files.createDirectories(tmp.resolve("index"));
         index = PackageIndexServer.start(indexDir, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new PackageIndexServer.Credentials("deploy", Secret.of(PASSWORD)));
@@ -215,19 +216,6 @@ class EssayPackageTest {
             return process.waitFor(5, TimeUnit.MINUTES) && process.exitValue() == 0;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
         }
     }
 }
