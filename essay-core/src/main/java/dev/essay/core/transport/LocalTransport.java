@@ -33,6 +33,9 @@ public final class LocalTransport implements Transport {
                     try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                         String line;
                         while ((line = reader.readLine()) != null) {
+                            if (RemoteScript.isTick(line)) {
+                                continue;
+                            }
                             lines.line(line);
                             out.append(line).append('\n');
                         }

@@ -14,6 +14,17 @@ public record RemoteScript(String name, String text, String display) {
     /** Lines of this prefix in a script's stdout are progress markers, not output. */
     public static final String MARKER = "##essay ";
 
+    /**
+     * The line a step's watchdog writes every second (see {@code Step}): transports drop it. It is how the remote
+     * side notices that essay's connection is gone (the write fails) and ends the step's processes.
+     */
+    public static final String TICK = MARKER + "tick";
+
+    /** Whether a line of a script's stdout is the watchdog's {@link #TICK}, which is neither output nor progress. */
+    public static boolean isTick(String line) {
+        return TICK.equals(line);
+    }
+
     public static RemoteScript of(String name, String text) {
         return new RemoteScript(name, text, text);
     }

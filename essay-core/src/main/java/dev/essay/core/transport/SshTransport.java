@@ -156,16 +156,16 @@ public final class SshTransport implements Transport {
             }
         }
 
+        /** Reads stdout line by line, handing each to {@code lines}; the watchdog's ticks are dropped. */
         private String readLines(InputStream out, LineSink lines) throws IOException {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            StringBuilder all = new StringBuilder();
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
             int n;
             while ((n = out.read(buffer)) >= 0) {
-                all.write(buffer, 0, n);
                 for (int i = 0; i < n; i++) {
                     if (buffer[i] == '\n') {
-                        lines.line(line.toString(StandardCharsets.UTF_8));
+                        take(line.toString(StandardCharsets.UTF_8), lines, all, true);
                         line.reset();
                     } else {
                         line.write(buffer[i]);
@@ -173,9 +173,20 @@ public final class SshTransport implements Transport {
                 }
             }
             if (line.size() > 0) {
-                lines.line(line.toString(StandardCharsets.UTF_8));
+                take(line.toString(StandardCharsets.UTF_8), lines, all, false);
             }
-            return all.toString(StandardCharsets.UTF_8);
+            return all.toString();
+        }
+
+        private static void take(String line, LineSink lines, StringBuilder all, boolean newline) {
+            if (RemoteScript.isTick(line)) {
+                return;
+            }
+            lines.line(line);
+            all.append(line);
+            if (newline) {
+                all.append('\n');
+            }
         }
 
         @Override

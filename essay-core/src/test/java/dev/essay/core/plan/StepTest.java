@@ -20,6 +20,12 @@ class StepTest {
                 # essay step: demo
                 set -u
                 umask 022
+                /bin/sh -c 'trap "" PIPE
+                while printf "%s\\n" "##essay tick" 2>/dev/null; do sleep 1 </dev/null >/dev/null 2>&1; done
+                essay_end() { for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do [ "$c" = "$$" ] || essay_end "$c"; done; kill -TERM "$1" 2>/dev/null; }
+                essay_end "$1"' essay-watchdog "$$" </dev/null 2>/dev/null &
+                essay_watchdog=$!
+                trap 'kill "$essay_watchdog" 2>/dev/null' EXIT
                 X=1
 
                 # operation: first
@@ -42,6 +48,43 @@ class StepTest {
                 if [ "$essay_rc" -ne 0 ]; then printf '##essay fail %s %s\\n' second "$essay_rc"; exit "$essay_rc"; fi
                 printf '##essay end %s\\n' second
                 """);
+    }
+
+    @Test
+    void whenEssaysConnectionGoesAwayTheWatchdogEndsTheStepsProcesses() throws Exception {
+        Step step = new Step("silent", "", List.of(Operation.of("wait", "sleep 300 & echo child=$!; wait")));
+        Process sh = new ProcessBuilder("/bin/sh", "-s").redirectErrorStream(true).start();
+        try (var in = sh.getOutputStream()) {
+            in.write(step.toScript().text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        var reader = new java.io.BufferedReader(new java.io.InputStreamReader(sh.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        long child = -1;
+        for (String line = reader.readLine(); line != null && child < 0; line = reader.readLine()) {
+            if (line.startsWith("child=")) {
+                child = Long.parseLong(line.substring(6));
+            }
+        }
+        assertThat(child).isPositive();
+        assertThat(ProcessHandle.of(child)).isPresent();
+        sh.getInputStream().close(); // what a dropped SSH connection does to the remote shell's stdout
+        assertThat(sh.waitFor(150, java.util.concurrent.TimeUnit.SECONDS)).as("the step ended long before its sleep").isTrue();
+        long sleeping = child;
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        while (ProcessHandle.of(sleeping).map(ProcessHandle::isAlive).orElse(false) && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        assertThat(ProcessHandle.of(sleeping).map(ProcessHandle::isAlive).orElse(false)).as("sleep 300 was ended").isFalse();
+    }
+
+    @Test
+    void ticksAreNotOutput() {
+        Step step = new Step("slow", "", List.of(Operation.of("slow", "sleep 1.5; echo done")));
+        List<String> lines = new ArrayList<>();
+        StepReport report = new StepReport(sh.run(step.toScript(), lines::add));
+        assertThat(report.ok()).isTrue();
+        assertThat(report.output("slow")).isEqualTo("done\n");
+        assertThat(lines).noneMatch(l -> l.contains("tick"));
+        assertThat(report.result().stdout()).doesNotContain("tick");
     }
 
     @Test
