@@ -45,6 +45,11 @@ final class StatusView {
             }
             out.append('\n');
             out.append("  lock: ").append(r.lockHolder() == null ? "free" : "held by " + r.lockHolder()).append('\n');
+            if (r.interruptedSwitch()) {
+                out.append("  switch: INTERRUPTED: the include above may never have been proven; the next essay switch or"
+                        + " rollback puts the previous include back first").append(r.lockHolder() == null ? ""
+                        : " (once the lock is free: essay unlock if its holder died)").append('\n');
+            }
         }
         if (!report.routers().isEmpty()) {
             out.append('\n');
@@ -117,6 +122,7 @@ final class StatusView {
             m.put("previous_slot", r.previousSlot());
             m.put("since", r.since());
             m.put("lock_holder", r.lockHolder());
+            m.put("interrupted_switch", r.interruptedSwitch());
             routers.add(m);
         }
         List<Object> hosts = new ArrayList<>();

@@ -52,6 +52,17 @@ class ViewsTest {
     }
 
     @Test
+    void statusSaysWhenASwitchWasInterrupted() throws Exception {
+        StatusReport r = new StatusReport(List.of(new StatusReport.RouterStatus(ROUTER, "b", "2.0.0", "a", null,
+                "alice@laptop (switch b, since 2025-01-02T03:04:05Z, essay command)", true)), List.of());
+        assertThat(StatusView.text(r)).contains("switch: INTERRUPTED: the include above may never have been proven;"
+                + " the next essay switch or rollback puts the previous include back first (once the lock is free: essay"
+                + " unlock if its holder died)");
+        assertThat(StatusView.json(r)).contains("\"interrupted_switch\" : true");
+        assertThat(StatusView.text(report())).doesNotContain("INTERRUPTED");
+    }
+
+    @Test
     void statusWithNoLiveSlotAndAFreeLock() {
         StatusReport r = new StatusReport(List.of(new StatusReport.RouterStatus(ROUTER, null, null, null, null, null)),
                 List.of(new StatusReport.HostStatus(WEB1, List.of(

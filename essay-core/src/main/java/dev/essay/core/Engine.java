@@ -59,6 +59,7 @@ public final class Engine {
     private final Clock clock;
     private final SlotScripts slots;
     private final Set<Session> openHostSessions = ConcurrentHashMap.newKeySet();
+    private final Set<Routers> openRouters = ConcurrentHashMap.newKeySet();
     private volatile boolean cancelled;
 
     private Engine(Builder b) {
@@ -80,13 +81,17 @@ public final class Engine {
     }
 
     /**
-     * Stops work in progress: closes host sessions (remote steps end with their connection) and makes
-     * the running operation release the lock and throw a CANCELLED error. Safe from any thread.
+     * Stops work in progress: closes host and router sessions (remote steps end with their connection) and makes
+     * the running operation undo a switch in progress, release the lock (on new router sessions) and throw a
+     * CANCELLED error. Safe from any thread.
      */
     public void cancel() {
         cancelled = true;
         for (Session s : openHostSessions) {
             s.close();
+        }
+        for (Routers r : openRouters) {
+            r.interrupt();
         }
     }
 
@@ -96,7 +101,7 @@ public final class Engine {
         checkCancelled();
         String version = validVersion(request.version());
         Target target = target(request.slot(), request.role(), request.profile());
-        try (Routers routers = Routers.open(project, transport, listener)) {
+        try (Routers routers = routers()) {
             List<Routers.RouterState> states = routers.lock(holder("deploy", version));
             return deployLocked(routers, states, version, target, request.force());
         }
@@ -199,7 +204,7 @@ public final class Engine {
         if (request.to() != null) {
             project.slot(request.to());
         }
-        try (Routers routers = Routers.open(project, transport, listener)) {
+        try (Routers routers = routers()) {
             List<Routers.RouterState> states = recoverInterruptedSwitch(routers,
                     routers.lock(holder(request.rollback() ? "rollback" : "switch", request.to())));
             return switchLocked(routers, states, request);
@@ -325,6 +330,10 @@ public final class Engine {
                     listener.warn(router + ": could not restore: " + restore.result().tail(10));
                 }
             }
+            if (cancelled) {
+                throw new EssayException(ExitCode.CANCELLED, "cancelled during the switch; the previous include is back"
+                        + " and the release lock was released", null, "run essay status to see the state the fleet was left in", e);
+            }
             if (e instanceof EssayException ee && ee.exitCode() != ExitCode.CANCELLED) {
                 throw new EssayException(ExitCode.REFUSED, ee.getMessage() + "; switch undone, the previous slot is live",
                         ee.detail(), ee.suggestion(), ee);
@@ -360,7 +369,7 @@ public final class Engine {
     public ReleaseResult release(ReleaseRequest request, Packager packager) {
         checkCancelled();
         Target target = target(request.slot(), project.router().role(), request.profile());
-        try (Routers routers = Routers.open(project, transport, listener)) {
+        try (Routers routers = routers()) {
             List<Routers.RouterState> states = recoverInterruptedSwitch(routers, routers.lock(holder("release", null)));
             String live = liveSlot(states, false);
             String slot = target.slot() != null ? target.slot() : releaseSlot(live);
@@ -410,10 +419,11 @@ public final class Engine {
     public StatusReport status(String role) {
         List<HostAddress> hosts = project.hosts(role == null ? project.defaultRole() : role);
         List<StatusReport.RouterStatus> routerStatus = new ArrayList<>();
-        try (Routers routers = Routers.open(project, transport, listener)) {
+        try (Routers routers = routers()) {
             for (Routers.RouterState s : routers.state()) {
                 routerStatus.add(new StatusReport.RouterStatus(s.host(), s.upstream().slot(), s.upstream().version(),
-                        s.upstream().previous(), s.upstream().time(), s.lockHolder() == null ? null : s.lockHolder().toString()));
+                        s.upstream().previous(), s.upstream().time(), s.lockHolder() == null ? null : s.lockHolder().toString(),
+                        s.journal()));
             }
         }
         List<StatusReport.HostStatus> hostStatus = new ArrayList<>();
@@ -449,7 +459,7 @@ public final class Engine {
 
     /** The newest {@code limit} ledger entries from the primary router, oldest first. */
     public List<LedgerEntry> history(int limit) {
-        try (Routers routers = Routers.open(project, transport, listener)) {
+        try (Routers routers = routers()) {
             StepReport report = routers.runChecked(routers.primary(), routers.scripts().readLedger(limit), null);
             return report.output("read-ledger").lines().map(LedgerEntry::parse).filter(Objects::nonNull).toList();
         }
@@ -457,7 +467,7 @@ public final class Engine {
 
     /** Breaks the release lock whoever holds it; returns who held it, or null if it was free. */
     public String unlock() {
-        try (Routers routers = Routers.open(project, transport, listener)) {
+        try (Routers routers = routers()) {
             StepReport report = routers.runChecked(routers.primary(), routers.scripts().breakLock(), null);
             Map<String, String> v = report.values("break-lock");
             if (!"broken".equals(v.get("lock"))) {
@@ -496,6 +506,13 @@ public final class Engine {
             Thread.currentThread().interrupt();
             throw cancelledError();
         }
+    }
+
+    /** Sessions to the routers for one operation; {@link #cancel} interrupts the steps running there. */
+    private Routers routers() {
+        Routers routers = Routers.open(project, transport, listener);
+        openRouters.add(routers);
+        return routers;
     }
 
     private Session openHost(HostAddress host) {

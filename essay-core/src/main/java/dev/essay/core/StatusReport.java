@@ -5,8 +5,17 @@ import java.util.List;
 
 /** {@code essay status}: the live slot per router, and per host and slot what is installed and answering. */
 public record StatusReport(List<RouterStatus> routers, List<HostStatus> hosts) {
+    /**
+     * @param interruptedSwitch a switch was interrupted (its journal is still on the router): the include may name a
+     *                          slot that was never proven; the next switch or rollback puts the previous include back
+     *                          first
+     */
     public record RouterStatus(HostAddress host, String liveSlot, String version, String previousSlot, String since,
-                               String lockHolder) {
+                               String lockHolder, boolean interruptedSwitch) {
+        public RouterStatus(HostAddress host, String liveSlot, String version, String previousSlot, String since,
+                            String lockHolder) {
+            this(host, liveSlot, version, previousSlot, since, lockHolder, false);
+        }
     }
 
     /** @param error null, or why the host could not be read */

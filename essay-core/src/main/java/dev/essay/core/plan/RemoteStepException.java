@@ -6,13 +6,19 @@ import dev.essay.core.model.HostAddress;
 
 /** An operation failed on a host: carries the host, the operation, its exit status and remote output. */
 public class RemoteStepException extends EssayException {
+    /** The exit status of a step whose connection ended before the remote shell reported one. */
+    public static final int NO_EXIT_STATUS = -1;
+
     private final HostAddress host;
     private final String operation;
     private final int exitStatus;
 
     public RemoteStepException(HostAddress host, String operation, int exitStatus, String remoteOutput, String suggestion) {
-        super(ExitCode.PARTIAL_FAILURE, host + ": " + operation + " failed (exit " + exitStatus + ")", remoteOutput,
-                suggestion, null);
+        super(ExitCode.PARTIAL_FAILURE, exitStatus == NO_EXIT_STATUS
+                        ? host + ": the connection was lost during " + operation + " (no exit status)"
+                        : host + ": " + operation + " failed (exit " + exitStatus + ")", remoteOutput,
+                exitStatus == NO_EXIT_STATUS ? "check that " + host + " and its sshd are up; " + operation
+                        + " may have run partly, so run the same command again once the host answers" : suggestion, null);
         this.host = host;
         this.operation = operation;
         this.exitStatus = exitStatus;

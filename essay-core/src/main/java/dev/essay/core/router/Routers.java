@@ -12,9 +12,11 @@ import dev.essay.core.transport.RemoteScript;
 import dev.essay.core.transport.Session;
 import dev.essay.core.transport.Transport;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Sessions to every router host, opened once per operation. The first router holds the lock; every
@@ -22,13 +24,18 @@ import java.util.Map;
  */
 public final class Routers implements AutoCloseable {
     private final RouterScripts scripts;
+    private final Transport transport;
     private final boolean dryRun;
     private final EngineListener listener;
     private final Map<HostAddress, Session> sessions = new LinkedHashMap<>();
+    /** Routers whose session {@link #interrupt} closed: the next step there opens a new one. */
+    private final Set<HostAddress> interrupted = new HashSet<>();
+    private boolean closed;
     private LockHolder held;
 
     private Routers(Project project, Transport transport, EngineListener listener) {
         this.scripts = new RouterScripts(project);
+        this.transport = transport;
         this.dryRun = transport.dryRun();
         this.listener = listener;
     }
@@ -136,13 +143,38 @@ public final class Routers implements AutoCloseable {
     }
 
     public StepReport run(HostAddress host, Step step) {
-        Session session = sessions.get(host);
+        Session session = session(host);
         RemoteScript script = step.toScript();
         return new StepReport(session.run(script, line -> {
             if (line.startsWith(RemoteScript.MARKER + "fail ")) {
                 listener.host(host, script.name() + ": " + line.substring(RemoteScript.MARKER.length()));
             }
         }));
+    }
+
+    private synchronized Session session(HostAddress host) {
+        if (interrupted.remove(host)) {
+            sessions.put(host, transport.open(host));
+        }
+        return sessions.get(host);
+    }
+
+    /**
+     * Ends the steps running on the routers now (from any thread, e.g. on Ctrl-C) by closing their sessions; a step
+     * run afterwards (putting the previous include back, releasing the lock) opens a new session.
+     */
+    public synchronized void interrupt() {
+        if (closed) {
+            return;
+        }
+        for (Map.Entry<HostAddress, Session> e : sessions.entrySet()) {
+            interrupted.add(e.getKey());
+            try {
+                e.getValue().close();
+            } catch (RuntimeException ignored) {
+                // closing is best effort
+            }
+        }
     }
 
     /** Round trips per router so far. */
@@ -153,6 +185,10 @@ public final class Routers implements AutoCloseable {
     @Override
     public void close() {
         unlock();
+        synchronized (this) {
+            closed = true;
+            interrupted.clear();
+        }
         for (Session s : sessions.values()) {
             try {
                 s.close();

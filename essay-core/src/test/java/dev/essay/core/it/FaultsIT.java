@@ -209,6 +209,98 @@ class FaultsIT {
         assertThat(Files.readString(fleet.slotDir(fleet.host(1), "b").resolve(".essay-deployed"))).isEqualTo(stamp);
     }
 
+    @Test
+    @Order(8)
+    void sshdKilledMidDeployFailsThatHostWithItsOutputAndARedeployFinishesIt() throws Exception {
+        // A pre-deploy hook holds every host inside its deploy step (after pip install, before the restart) until
+        // the test lets it go: host 2's sshd is killed while its deploy runs.
+        Path gated = fleet.writeConfig(fleet.configYaml() + "hooks:\n  pre_deploy:\n"
+                + "    - echo waiting at the gate; touch \"$HOME/drill-started\"; while [ ! -e \"$HOME/drill-go\" ]; do sleep 0.1; done\n");
+        FleetHost victim = fleet.host(2);
+        for (FleetHost host : fleet.hosts()) { // the homes outlive fleets: no gate of an earlier run may count
+            Files.deleteIfExists(host.home().resolve("drill-go"));
+            Files.deleteIfExists(host.home().resolve("drill-started"));
+        }
+        Fleets.Recorder log = new Fleets.Recorder();
+        Engine gatedEngine = Fleets.engine(gated, log, "alice@ci");
+        CompletableFuture<DeployResult> deploy = CompletableFuture.supplyAsync(() -> gatedEngine.deploy(DeployRequest.of("2.1.0", "b")));
+        DeployResult result;
+        try {
+            awaitFile(victim.home().resolve("drill-started"));
+            fleet.stopHost(2);
+        } finally {
+            for (FleetHost host : fleet.hosts()) {
+                Files.writeString(host.home().resolve("drill-go"), "");
+            }
+            result = deploy.get(5, TimeUnit.MINUTES);
+            fleet.startHost(2);
+            fleet.writeConfig();
+            for (FleetHost host : fleet.hosts()) {
+                Files.deleteIfExists(host.home().resolve("drill-go"));
+                Files.deleteIfExists(host.home().resolve("drill-started"));
+            }
+        }
+        assertThat(result.ok()).isFalse();
+        assertThat(result.fleet().failed()).singleElement().satisfies(h -> {
+            assertThat(h.host().toString()).isEqualTo(victim.spec());
+            assertThat(h.error()).contains(victim.spec()).contains("connection").contains("pre-deploy")
+                    .contains("waiting at the gate");
+        });
+        assertThat(result.fleet().hosts()).filteredOn(HostResult::ok).hasSize(2);
+        assertThatThrownBy(() -> engine.switchSlot(SwitchRequest.to("b")))
+                .isInstanceOfSatisfying(EssayException.class, e -> assertThat(e.getMessage()).contains("healthy on 2 of 3 host(s)"));
+
+        DeployResult again = engine.deploy(DeployRequest.of("2.1.0", "b"));
+        assertThat(again.ok()).as(out.text()).isTrue();
+        assertThat(again.fleet().hosts()).filteredOn(h -> h.status() == HostResult.Status.OK).singleElement()
+                .satisfies(h -> assertThat(h.host().toString()).isEqualTo(victim.spec()));
+        assertThat(engine.status(null).hosts()).allSatisfy(h -> assertThat(h.slots()).anySatisfy(slot -> {
+            assertThat(slot.slot()).isEqualTo("b");
+            assertThat(slot.version()).isEqualTo("2.1.0");
+            assertThat(slot.healthy()).isTrue();
+        }));
+    }
+
+    @Test
+    @Order(9)
+    void whenNginxCannotReloadTheSwitchIsUndoneAndStatusStillSaysTheOldSlot() throws Exception {
+        assertThat(engine.deploy(DeployRequest.of("2.1.0", "b")).ok()).isTrue();
+        String include = Files.readString(fleet.upstreamFile());
+        // nginx -s reload signals the master named in the pid file; without it the reload fails while nginx -t passes
+        // (nginx -t leaves an empty pid file behind, which the reload refuses too).
+        Path pid = fleet.routerDir().resolve("nginx.pid");
+        Path moved = pid.resolveSibling("nginx.pid.drill");
+        Files.move(pid, moved);
+        try {
+            assertThatThrownBy(() -> engine.switchSlot(SwitchRequest.to("b")))
+                    .isInstanceOfSatisfying(EssayException.class, e -> {
+                        assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
+                        assertThat(e.getMessage()).contains("reload-nginx failed").contains("switch undone");
+                        assertThat(e.detail()).contains("nginx.pid");
+                    });
+        } finally {
+            Files.move(moved, pid, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        assertThat(Files.readString(fleet.upstreamFile())).isEqualTo(include);
+        assertThat(fleet.routerStateDir().resolve("switch.journal")).doesNotExist();
+        assertThat(engine.status(null).routers()).singleElement().satisfies(r -> {
+            assertThat(r.liveSlot()).isEqualTo("a");
+            assertThat(r.version()).isEqualTo("1.0.0");
+        });
+        assertThat(engine.history(1)).singleElement().extracting(LedgerEntry::action, LedgerEntry::result)
+                .containsExactly("deploy", "ok");
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        while (!Files.exists(file)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(file + " never appeared");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private static void awaitLock(boolean present) throws InterruptedException {
         Path lock = fleet.routerStateDir().resolve("lock");
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));

@@ -250,6 +250,11 @@ public final class TestFleet implements AutoCloseable {
         return countLogLines(host, "Starting session: ");
     }
 
+    /** The router's directory: nginx.conf, upstream.conf, nginx.pid, logs, state/. */
+    public Path routerDir() {
+        return sandbox.resolve("router");
+    }
+
     public Path nginxConfig() {
         return sandbox.resolve("router/nginx.conf");
     }

@@ -1,0 +1,274 @@
+package dev.essay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.essay.core.testfleet.FleetHost;
+import dev.essay.core.testfleet.LocalCommand;
+import dev.essay.core.testfleet.TestFleet;
+import dev.essay.core.testfleet.TrafficLoop;
+import java.io.File;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The essay command killed mid-deploy and mid-switch, as a separate JVM (SIGINT: Ctrl-C; SIGKILL: nothing runs
+ * any more), with requests flowing through nginx all along: no request fails, and a fresh run recovers the lock,
+ * a half-written include and a half-deployed slot.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliInterruptIT {
+    private static final String GATE_HOOK = "hooks:\n  pre_deploy:\n"
+            + "    - touch \"$HOME/drill-started\"; while [ ! -e \"$HOME/drill-go\" ]; do sleep 0.1; done\n";
+
+    @TempDir
+    static Path tmp;
+    static TestFleet fleet;
+    static String config;
+    TrafficLoop traffic;
+
+    @BeforeAll
+    static void boot() {
+        fleet = TestFleet.builder().hosts(2).build();
+        fleet.publish("1.0.0");
+        fleet.publish("2.0.0");
+        config = fleet.writeConfig().toString();
+        assertThat(Cli.run("--config", config, "deploy", "1.0.0", "--slot", "a").exit()).isZero();
+        assertThat(Cli.run("--config", config, "switch", "--to", "a").exit()).isZero();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    @BeforeEach
+    void startTraffic() throws Exception {
+        for (FleetHost host : fleet.hosts()) {
+            Files.deleteIfExists(host.home().resolve("drill-started"));
+            Files.deleteIfExists(host.home().resolve("drill-go"));
+        }
+        traffic = fleet.traffic();
+        traffic.awaitRequests(5);
+    }
+
+    @AfterEach
+    void noRequestFailedAndNothingIsLeftRunning() throws Exception {
+        TrafficLoop.Stats stats = traffic.awaitRequests(traffic.requests() + 10);
+        traffic.close();
+        assertThat(stats.failures()).as("failed requests through nginx: " + stats.firstFailures()).isZero();
+        for (FleetHost host : fleet.hosts()) {
+            await(() -> !LocalCommand.run(List.of("pgrep", "-u", host.user(), "-f", "drill-go"), Duration.ofSeconds(10)).ok(),
+                    "the gated hook of " + host + " to end with its session");
+            Files.deleteIfExists(host.home().resolve("drill-started"));
+            Files.deleteIfExists(host.home().resolve("drill-go"));
+        }
+        fleet.writeConfig();
+    }
+
+    @Test
+    @Order(1)
+    void ctrlCMidDeployStopsTheRemoteWorkReleasesTheLockAndTheNextDeployFinishes() throws Exception {
+        Child child = Child.start(gated(), "deploy", "2.0.0", "--slot", "b");
+        awaitGate();
+        child.signal("INT");
+        assertThat(child.waitFor()).as(child.output()).isEqualTo(130);
+        assertThat(child.output()).contains("interrupted: cancelling").contains("cancelled; the release lock was released")
+                .contains("cancelled while deploying; slot b may be half-deployed")
+                .doesNotContain("venv module");
+        assertThat(lockDir()).doesNotExist();
+
+        Cli.Run again = Cli.run("--config", config, "deploy", "2.0.0", "--slot", "b");
+        assertThat(again.exit()).as(again.all()).isZero();
+        assertThat(again.out()).contains("deployed 2.0.0 into slot b on 2 host(s)");
+    }
+
+    @Test
+    @Order(2)
+    void sigkillMidDeployLeavesTheLockWhichUnlockBreaksAndTheNextDeployFinishes() throws Exception {
+        Child child = Child.start(gated(), "deploy", "1.0.0", "--slot", "b");
+        awaitGate();
+        child.signal("KILL");
+        assertThat(child.waitFor()).isEqualTo(137);
+        assertThat(lockDir()).exists();
+
+        Cli.Run blocked = Cli.run("--config", config, "deploy", "1.0.0", "--slot", "b");
+        assertThat(blocked.exit()).isEqualTo(4);
+        assertThat(blocked.err()).contains("(deploy 1.0.0, since ");
+        Cli.Run unlock = Cli.run("--config", config, "unlock");
+        assertThat(unlock.exit()).as(unlock.all()).isZero();
+        assertThat(unlock.out()).contains("broke the release lock held by").contains("deploy 1.0.0");
+
+        Cli.Run again = Cli.run("--config", config, "deploy", "1.0.0", "--slot", "b");
+        assertThat(again.exit()).as(again.all()).isZero();
+        Cli.Run status = Cli.run("--config", config, "status");
+        assertThat(status.out()).containsPattern("b\\s+1\\.0\\.0\\s+yes\\s+2 RUNNING\\s+healthy").contains("lock: free");
+    }
+
+    @Test
+    @Order(3)
+    void sigkillMidSwitchLeavesAnUnprovenIncludeThatTheNextSwitchPutsBackFirst() throws Exception {
+        try (Gate gate = Gate.start()) {
+            Child child = Child.start(gate.config(), "switch", "--to", "b");
+            // The proof asks the gate, which never names slot b: the include is staged and nginx reloaded.
+            assertThat(gate.asked.await(2, TimeUnit.MINUTES)).as(child.output()).isTrue();
+            child.signal("KILL");
+            assertThat(child.waitFor()).isEqualTo(137);
+        }
+        assertThat(fleet.routerStateDir().resolve("switch.journal")).exists();
+        Cli.Run status = Cli.run("--config", config, "status");
+        assertThat(status.out()).contains("live slot b").contains("switch: INTERRUPTED").contains("lock: held by");
+
+        assertThat(Cli.run("--config", config, "unlock").exit()).isZero();
+        Cli.Run sw = Cli.run("--config", config, "switch", "--to", "b");
+        assertThat(sw.exit()).as(sw.all()).isZero();
+        assertThat(sw.all()).contains("an earlier switch was interrupted; restoring the include it replaced")
+                .contains("switch essay-sample: slot a is live").contains("switch done: slot b (1.0.0) is live");
+        assertThat(fleet.routerStateDir().resolve("switch.journal")).doesNotExist();
+        assertThat(Cli.run("--config", config, "status").out()).doesNotContain("INTERRUPTED");
+        traffic.awaitSlot("b", 5);
+    }
+
+    @Test
+    @Order(4)
+    void ctrlCMidSwitchPutsThePreviousIncludeBackAndReleasesTheLock() throws Exception {
+        String include = Files.readString(fleet.upstreamFile());
+        try (Gate gate = Gate.start()) {
+            Child child = Child.start(gate.config(), "switch", "--to", "a");
+            assertThat(gate.asked.await(2, TimeUnit.MINUTES)).as(child.output()).isTrue();
+            child.signal("INT");
+            assertThat(child.waitFor()).as(child.output()).isEqualTo(130);
+            assertThat(child.output()).contains("cancelled during the switch; the previous include is back");
+        }
+        assertThat(lockDir()).doesNotExist();
+        assertThat(fleet.routerStateDir().resolve("switch.journal")).doesNotExist();
+        assertThat(Files.readString(fleet.upstreamFile())).isEqualTo(include);
+        traffic.awaitRequests(traffic.requests() + 5);
+        assertThat(Cli.run("--config", config, "status").out()).contains("live slot b (1.0.0)").contains("lock: free");
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private static Path lockDir() {
+        return fleet.routerStateDir().resolve("lock");
+    }
+
+    /** essay.yaml with a pre-deploy hook that holds every host's deploy until the test writes drill-go. */
+    private static Path gated() throws Exception {
+        Path file = tmp.resolve("gated.yaml");
+        Files.writeString(file, fleet.configYaml().replace("template: conf/supervisord.conf",
+                "template: " + fleet.projectDir().resolve("conf/supervisord.conf")) + GATE_HOOK);
+        return file;
+    }
+
+    private static void awaitGate() throws InterruptedException {
+        for (FleetHost host : fleet.hosts()) {
+            await(() -> Files.exists(host.home().resolve("drill-started")), host + " to reach the gated hook");
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The essay command in its own JVM, output to a file. */
+    private record Child(Process process, Path outputFile) {
+        static Child start(Path essayYaml, String... args) throws Exception {
+            Path out = Files.createTempFile(tmp, "essay-", ".out");
+            List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", essayYaml.toString()));
+            argv.addAll(List.of(args));
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            return new Child(p, out);
+        }
+
+        void signal(String signal) {
+            LocalCommand.run(List.of("kill", "-" + signal, Long.toString(process.pid())), Duration.ofSeconds(10)).orThrow();
+        }
+
+        int waitFor() throws InterruptedException {
+            if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("essay did not exit: " + output());
+            }
+            return process.exitValue();
+        }
+
+        String output() {
+            try {
+                return Files.readString(outputFile, StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                return "(no output: " + e + ")";
+            }
+        }
+    }
+
+    /**
+     * An HTTP server standing in for router.url in a switch's proof: it answers every request 200 but names slot
+     * "gate", so the proof keeps asking (the include is staged and nginx reloaded) until the test acts.
+     */
+    private static final class Gate implements AutoCloseable {
+        final CountDownLatch asked = new CountDownLatch(1);
+        private final HttpServer server;
+
+        private Gate(HttpServer server) {
+            this.server = server;
+        }
+
+        static Gate start() throws Exception {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+            Gate gate = new Gate(server);
+            server.createContext("/", exchange -> {
+                gate.asked.countDown();
+                exchange.getResponseHeaders().add("X-Essay-Slot", "gate");
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+            server.start();
+            return gate;
+        }
+
+        Path config() throws Exception {
+            Path file = tmp.resolve("gate-" + server.getAddress().getPort() + ".yaml");
+            String yaml = fleet.configYaml().replace("template: conf/supervisord.conf",
+                    "template: " + fleet.projectDir().resolve("conf/supervisord.conf"));
+            String url = "http://127.0.0.1:" + fleet.routerUrl().getPort() + "/health";
+            assertThat(yaml).contains("url: " + url);
+            Files.writeString(file, yaml.replace("url: " + url, "url: http://127.0.0.1:" + server.getAddress().getPort() + "/health"));
+            return file;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+}
