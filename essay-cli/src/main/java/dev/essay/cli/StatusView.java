@@ -46,7 +46,7 @@ final class StatusView {
             out.append('\n');
             out.append("  lock: ").append(r.lockHolder() == null ? "free" : "held by " + r.lockHolder()).append('\n');
             if (r.interruptedSwitch()) {
-                out.append("  switch: INTERRUPTED: the include above may never have been proven; the next essay switch or"
+                out.append("  switch: INTERRUPTED: the include above may never have been proven; the next essay release, deploy, switch or"
                         + " rollback puts the previous include back first").append(r.lockHolder() == null ? ""
                         : " (once the lock is free: essay unlock if its holder died)").append('\n');
             }

@@ -56,7 +56,7 @@ class ViewsTest {
         StatusReport r = new StatusReport(List.of(new StatusReport.RouterStatus(ROUTER, "b", "2.0.0", "a", null,
                 "alice@laptop (switch b, since 2025-01-02T03:04:05Z, essay command)", true)), List.of());
         assertThat(StatusView.text(r)).contains("switch: INTERRUPTED: the include above may never have been proven;"
-                + " the next essay switch or rollback puts the previous include back first (once the lock is free: essay"
+                + " the next essay release, deploy, switch or rollback puts the previous include back first (once the lock is free: essay"
                 + " unlock if its holder died)");
         assertThat(StatusView.json(r)).contains("\"interrupted_switch\" : true");
         assertThat(StatusView.text(report())).doesNotContain("INTERRUPTED");

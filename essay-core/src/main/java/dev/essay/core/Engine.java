@@ -102,7 +102,8 @@ public final class Engine {
         String version = validVersion(request.version());
         Target target = target(request.slot(), request.role(), request.profile());
         try (Routers routers = routers()) {
-            List<Routers.RouterState> states = routers.lock(holder("deploy", version));
+            // An interrupted switch is put back first: which slot is live decides where a deploy may go.
+            List<Routers.RouterState> states = recoverInterruptedSwitch(routers, routers.lock(holder("deploy", version)));
             return deployLocked(routers, states, version, target, request.force());
         }
     }
