@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * @param name     {@code h1} .. {@code hN}, or {@code router}
  * @param user     the only user the host's sshd lets in ({@code essay-h1} .., {@code essay-router})
  * @param address  the host's loopback address ({@code 127.0.1.i}; the router: {@code 127.0.1.100})
- * @param port     the sshd port
+ * @param port     the port clients connect to: the sshd's, or its delaying relay's (see {@code TestFleet.Builder.latency})
  * @param home     the user's home directory (where {@code ~/} points on this host)
  * @param workDir  a directory in the sandbox owned by the user ({@code <sandbox>/hosts/<user>}), for tests
  */

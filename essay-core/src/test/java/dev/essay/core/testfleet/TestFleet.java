@@ -50,8 +50,9 @@ import java.util.stream.Stream;
  * <h2>Layout</h2>
  * <ul>
  *   <li>Host {@code i} (1-based) is the Unix user {@code essay-h<i>} logging in to its own
- *       {@code /usr/sbin/sshd} on {@code 127.0.1.<i>:<free port>}; the router is {@code essay-router} on
- *       {@code 127.0.1.100}. Each sshd lets in only its user, by key only ({@code AuthorizedKeysFile
+ *       {@code /usr/sbin/sshd} on {@code 127.0.1.<i>:<free port>} (from host 100 on, {@code 127.0.1.<i+1>}); the
+ *       router is {@code essay-router} on {@code 127.0.1.100}. With {@link Builder#latency}, clients reach each
+ *       sshd through a {@link DelayProxy} on the same address, and {@link FleetHost#port()} is the relay's. Each sshd lets in only its user, by key only ({@code AuthorizedKeysFile
  *       <sandbox>/keys/%u}), logs at {@code VERBOSE} to {@link #sshdLog} (one {@code Starting session:} line
  *       per command channel: see {@link #sshSessions}), and sets {@code ESSAY_SAMPLE_HOST=127.0.1.<i>} in
  *       every session, so the sample processes a host starts listen on that host's address: every host
@@ -102,6 +103,8 @@ public final class TestFleet implements AutoCloseable {
     private static final AtomicBoolean OPEN = new AtomicBoolean();
 
     private final int hostCount;
+    private final Duration latency;
+    private final Map<String, DelayProxy> proxies = new LinkedHashMap<>();
     private final List<FleetHost> hosts = new ArrayList<>();
     private final Map<String, Process> sshds = new LinkedHashMap<>();
     private final Map<String, Long> startedPids = new LinkedHashMap<>();
@@ -126,8 +129,14 @@ public final class TestFleet implements AutoCloseable {
         return Collections.unmodifiableMap(slots);
     }
 
-    private TestFleet(int hostCount) {
+    private TestFleet(int hostCount, Duration latency) {
         this.hostCount = hostCount;
+        this.latency = latency;
+    }
+
+    /** The loopback address of host {@code i} (1-based): {@code 127.0.1.i}, skipping the router's {@code .100}. */
+    static String hostAddress(int i) {
+        return "127.0.1." + (i < 100 ? i : i + 1);
     }
 
     public static Builder builder() {
@@ -137,16 +146,30 @@ public final class TestFleet implements AutoCloseable {
     /** Options of a fleet. */
     public static final class Builder {
         private int hosts = 1;
+        private Duration latency = Duration.ZERO;
 
         private Builder() {
         }
 
-        /** Number of SSH hosts in role {@code web} (1 to 99; default 1), besides the router host. */
+        /** Number of SSH hosts in role {@code web} (1 to 253; default 1), besides the router host. */
         public Builder hosts(int count) {
-            if (count < 1 || count > 99) {
-                throw new IllegalArgumentException("hosts must be 1..99, not " + count);
+            if (count < 1 || count > 253) {
+                throw new IllegalArgumentException("hosts must be 1..253, not " + count);
             }
             this.hosts = count;
+            return this;
+        }
+
+        /**
+         * Adds {@code roundTrip} of latency to every SSH connection to the hosts and the router (default none):
+         * each sshd is reached through a {@link DelayProxy} that holds the bytes half of it in each direction.
+         * Only SSH is delayed; the index, nginx and the slots are reached directly.
+         */
+        public Builder latency(Duration roundTrip) {
+            if (roundTrip.isNegative()) {
+                throw new IllegalArgumentException("latency must not be negative: " + roundTrip);
+            }
+            this.latency = roundTrip;
             return this;
         }
 
@@ -157,7 +180,7 @@ public final class TestFleet implements AutoCloseable {
                 throw new IllegalStateException("a TestFleet is already open in this JVM; close it before building "
                         + "another (fleets share the Unix users essay-h<i> and essay-router)");
             }
-            TestFleet fleet = new TestFleet(hosts);
+            TestFleet fleet = new TestFleet(hosts, latency);
             try {
                 fleet.boot();
                 return fleet;
@@ -440,7 +463,7 @@ public final class TestFleet implements AutoCloseable {
             String authorized = Files.readString(Path.of(identity + ".pub")) + Files.readString(Path.of(passphraseIdentity + ".pub"));
 
             for (int i = 1; i <= hostCount; i++) {
-                hosts.add(newHost("h" + i, "essay-h" + i, "127.0.1." + i, homes.get("essay-h" + i)));
+                hosts.add(newHost("h" + i, "essay-h" + i, hostAddress(i), homes.get("essay-h" + i)));
             }
             router = newHost("router", ROUTER_USER, ROUTER_ADDRESS, homes.get(ROUTER_USER));
             List<FleetHost> all = new ArrayList<>(hosts);
@@ -492,6 +515,11 @@ public final class TestFleet implements AutoCloseable {
         hostKeys.put(name, pub[0] + " " + pub[1]);
         int port = freePort(address);
         FleetHost host = new FleetHost(name, user, address, port, home, work);
+        if (!latency.isZero()) {
+            DelayProxy proxy = DelayProxy.start(address, new InetSocketAddress(address, port), latency.dividedBy(2));
+            proxies.put(name, proxy);
+            host = new FleetHost(name, user, address, proxy.port(), home, work);
+        }
         String config = String.join("\n",
                 "# sshd of test fleet host " + name + " (" + host.spec() + ")",
                 "ListenAddress " + address + ":" + port,
@@ -696,6 +724,8 @@ public final class TestFleet implements AutoCloseable {
                 }
             }
         }
+        proxies.values().forEach(DelayProxy::close);
+        proxies.clear();
         phases.add("sshd " + millisSince(started));
         if (index != null) {
             index.close();

@@ -91,6 +91,8 @@ class TestFleetIT {
         }
         assertThat(fleet.hosts()).extracting(FleetHost::address).containsExactly("127.0.1.1", "127.0.1.2", "127.0.1.3");
         assertThat(fleet.routerHost().address()).isEqualTo("127.0.1.100");
+        assertThat(List.of(TestFleet.hostAddress(99), TestFleet.hostAddress(100), TestFleet.hostAddress(253)))
+                .containsExactly("127.0.1.99", "127.0.1.101", "127.0.1.254");
     }
 
     @Test
