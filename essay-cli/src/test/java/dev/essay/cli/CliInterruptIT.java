@@ -3,6 +3,7 @@ package dev.essay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.essay.core.testfleet.DrillLog;
 import dev.essay.core.testfleet.FleetHost;
 import dev.essay.core.testfleet.LocalCommand;
 import dev.essay.core.testfleet.TestFleet;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,9 +76,10 @@ class CliInterruptIT {
     }
 
     @AfterEach
-    void noRequestFailedAndNothingIsLeftRunning() throws Exception {
+    void noRequestFailedAndNothingIsLeftRunning(TestInfo test) throws Exception {
         TrafficLoop.Stats stats = traffic.awaitRequests(traffic.requests() + 10);
         traffic.close();
+        DrillLog.record(getClass().getSimpleName() + "." + test.getTestMethod().orElseThrow().getName(), stats);
         assertThat(stats.failures()).as("failed requests through nginx: " + stats.firstFailures()).isZero();
         for (FleetHost host : fleet.hosts()) {
             await(() -> !LocalCommand.run(List.of("pgrep", "-u", host.user(), "-f", "drill-go"), Duration.ofSeconds(10)).ok(),

@@ -42,13 +42,20 @@ for url in spec["urls"]:
     needed = spec.get("consecutive", 1)
     streak = 0
     last = ""
+    # a process that was just started answers within a fraction of a second: the first pauses are short
+    # (0.1 s, doubling) up to the configured interval
+    pause = min(0.1, spec["interval"])
     for attempt in range(spec["retries"]):
         ok, last = check(url)
         streak = streak + 1 if ok else 0
         if streak >= needed:
             break
-        if not ok or streak < needed:
-            time.sleep(spec["interval"] if not ok else 0.05)
+        if attempt + 1 < spec["retries"]:
+            if ok:
+                time.sleep(0.05)
+            else:
+                time.sleep(pause)
+                pause = min(pause * 2, spec["interval"])
     print(("ok " if streak >= needed else "FAIL ") + last)
     sys.stdout.flush()
     if streak < needed:

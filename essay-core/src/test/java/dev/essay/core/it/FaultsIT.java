@@ -12,6 +12,7 @@ import dev.essay.core.error.ExitCode;
 import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.lock.LockHeldException;
 import dev.essay.core.run.HostResult;
+import dev.essay.core.testfleet.DrillLog;
 import dev.essay.core.testfleet.FleetHost;
 import dev.essay.core.testfleet.TestFleet;
 import dev.essay.core.testfleet.TrafficLoop;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -70,9 +72,10 @@ class FaultsIT {
     }
 
     @AfterEach
-    void liveSlotServedThroughout() throws Exception {
+    void liveSlotServedThroughout(TestInfo test) throws Exception {
         TrafficLoop.Stats stats = traffic.awaitRequests(traffic.requests() + 10);
         traffic.close();
+        DrillLog.record(getClass().getSimpleName() + "." + test.getTestMethod().orElseThrow().getName(), stats);
         assertThat(stats.failures()).as("failed requests through nginx: " + stats.firstFailures()).isZero();
         assertThat(Fleets.ask(fleet.routerUrl())).isEqualTo(new Fleets.Answer(200, "a", "1.0.0"));
         assertThat(fleet.routerStateDir().resolve("lock")).as("the lock is released").doesNotExist();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -43,6 +44,10 @@ public final class TrafficLoop implements AutoCloseable {
     private final Map<String, Long> bySlot = new TreeMap<>();
     private final Map<String, Long> byVersion = new TreeMap<>();
     private final List<String> firstFailures = new ArrayList<>();
+    /** When the answering slot changed: {nanoTime the response completed, index into slotNames}. */
+    private final List<long[]> slotChanges = new ArrayList<>();
+    private final List<String> slotNames = new ArrayList<>();
+    private String lastSlot;
     private boolean running = true;
     private volatile boolean stopRequested;
 
@@ -170,6 +175,21 @@ public final class TrafficLoop implements AutoCloseable {
     public boolean isRunning() {
         synchronized (lock) {
             return running;
+        }
+    }
+
+    /**
+     * When the first 2xx response from {@code slot} completed at or after {@code sinceNanoTime} (both
+     * {@link System#nanoTime()}), provided another slot answered before it; empty when none did yet.
+     */
+    public OptionalLong firstServedBy(String slot, long sinceNanoTime) {
+        synchronized (lock) {
+            for (long[] change : slotChanges) {
+                if (change[0] - sinceNanoTime >= 0 && slotNames.get((int) change[1]).equals(slot)) {
+                    return OptionalLong.of(change[0]);
+                }
+            }
+            return OptionalLong.empty();
         }
     }
 
@@ -308,6 +328,14 @@ public final class TrafficLoop implements AutoCloseable {
             requests++;
             if (outcome.status() >= 200 && outcome.status() < 300) {
                 successes++;
+                String slot = outcome.slot() == null || outcome.slot().isEmpty() ? NONE : outcome.slot();
+                if (!slot.equals(lastSlot)) {
+                    if (!slotNames.contains(slot)) {
+                        slotNames.add(slot);
+                    }
+                    slotChanges.add(new long[] {System.nanoTime(), slotNames.indexOf(slot)});
+                    lastSlot = slot;
+                }
                 bySlot.merge(outcome.slot() == null || outcome.slot().isEmpty() ? NONE : outcome.slot(), 1L, Long::sum);
                 byVersion.merge(outcome.version() == null || outcome.version().isEmpty() ? NONE : outcome.version(), 1L, Long::sum);
             } else {

@@ -1,0 +1,417 @@
+package dev.essay.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.essay.core.config.ProjectLoader;
+import dev.essay.core.model.Project;
+import dev.essay.core.pkg.Trees;
+import dev.essay.core.testfleet.FleetHost;
+import dev.essay.core.testfleet.LocalCommand;
+import dev.essay.core.testfleet.TestFleet;
+import dev.essay.core.testfleet.TrafficLoop;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.ToLongFunction;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * The benchmark harness ({@code bench/run}): every scenario of docs/benchmarks.md on a real OpenSSH test
+ * fleet built on this machine, printed as Markdown tables and written to {@code <out>/results.md} and
+ * {@code <out>/results.json}. Figures are ratios and counts measured in the same invocation; it never fails
+ * on a time. Needs root (the fleet creates Unix users).
+ *
+ * <ol>
+ *   <li>Fan-out, per latency and fleet size N: {@code essay deploy} (the CLI jar, in its own JVM) into slot a
+ *       and {@code essay switch} to it; the floor (plain ssh, one script per host) into slot b; the Ansible
+ *       playbook into slot c, switching to it. Each starts with cold pip caches and fresh slot directories.</li>
+ *   <li>Zero downtime: wrk and a probe loop drive requests through nginx while CYCLES times
+ *       deploy, switch and rollback run; the probe times the first answer of the new slot.</li>
+ *   <li>Fault drills: the table of the drill log written by FaultsIT and CliInterruptIT (bench/run runs them
+ *       first) with each drill's test outcome.</li>
+ * </ol>
+ */
+public final class Bench {
+    private final Map<String, String> options;
+    private final Path jar;
+    private final Path repo;
+    private final Path work;
+    private final Map<String, Object> json = new LinkedHashMap<>();
+    private final StringBuilder markdown = new StringBuilder();
+
+    private Bench(Map<String, String> options) throws Exception {
+        this.options = options;
+        this.repo = Path.of(options.getOrDefault("repo", ".")).toAbsolutePath().normalize();
+        this.jar = Path.of(required("jar"));
+        this.work = Files.createTempDirectory("essay-bench-");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String arg : args) {
+            if (!arg.startsWith("--") || !arg.contains("=")) {
+                throw new IllegalArgumentException("options are --name=value, not " + arg);
+            }
+            options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        Bench bench = new Bench(options);
+        try {
+            bench.run();
+        } finally {
+            Trees.delete(bench.work);
+        }
+    }
+
+    private String required(String name) {
+        String value = options.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("--" + name + "= is required");
+        }
+        return value;
+    }
+
+    private List<Integer> ints(String name, String fallback) {
+        List<Integer> values = new ArrayList<>();
+        for (String v : options.getOrDefault(name, fallback).split(",")) {
+            if (!v.isBlank()) {
+                values.add(Integer.parseInt(v.strip()));
+            }
+        }
+        return values;
+    }
+
+    private void run() throws Exception {
+        List<Integer> sizes = ints("sizes", "1,10");
+        List<Integer> latencies = ints("latency-ms", "0");
+        List<String> tools = List.of(options.getOrDefault("tools", "essay,floor,ansible").split(","));
+        int cycles = Integer.parseInt(options.getOrDefault("cycles", "20"));
+        int loadHosts = Integer.parseInt(options.getOrDefault("load-hosts", "10"));
+
+        Map<String, Object> machine = machine();
+        json.put("machine", machine);
+        markdown.append("Run ").append(machine.get("date")).append(" on ").append(machine.get("cpus")).append(" CPUs, ")
+                .append(machine.get("memory")).append(", ").append(machine.get("kernel")).append("; ")
+                .append(machine.get("ssh")).append(", ").append(machine.get("ansible")).append(", ")
+                .append(machine.get("java")).append(".\n");
+
+        List<Map<String, Object>> fanOut = new ArrayList<>();
+        if (!sizes.isEmpty()) {
+            for (int latency : latencies) {
+                Double first = null;
+                for (int n : sizes) {
+                    Map<String, Object> row = fanOut(n, latency, tools);
+                    double deploy = (double) row.get("essay_deploy_s");
+                    first = first == null ? deploy : first;
+                    row.put("essay_deploy_t_over_first", deploy / first);
+                    fanOut.add(row);
+                    System.err.println("[bench] fan-out " + row);
+                }
+            }
+            json.put("fan_out", fanOut);
+            fanOutTables(fanOut);
+        }
+        if (cycles > 0) {
+            Map<String, Object> zero = zeroDowntime(loadHosts, latencies.get(0), cycles);
+            json.put("zero_downtime", zero);
+            zeroDowntimeTable(zero);
+        }
+        if (options.containsKey("drills")) {
+            List<Map<String, Object>> drills = drills(Path.of(options.get("drills")));
+            json.put("fault_drills", drills);
+            drillTable(drills);
+        }
+        Path out = Path.of(options.getOrDefault("out", repo.resolve("bench/results").toString()));
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("results.md"), markdown.toString(), StandardCharsets.UTF_8);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("results.json").toFile(), json);
+        System.out.println();
+        System.out.print(markdown);
+        System.out.println();
+        System.out.println("written: " + out.resolve("results.md") + ", " + out.resolve("results.json"));
+    }
+
+    // ------------------------------------------------------------------------------------------------ fan-out
+
+    private Map<String, Object> fanOut(int n, int latencyMs, List<String> tools) throws Exception {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("hosts", n);
+        row.put("latency_ms", latencyMs);
+        try (TestFleet fleet = TestFleet.builder().hosts(n).latency(Duration.ofMillis(latencyMs)).build()) {
+            fleet.publish("1.0.0");
+            Path yaml = fleet.writeConfig(benchConfig(fleet, n));
+            Project project = ProjectLoader.load(yaml);
+            EssayCli essay = new EssayCli(jar, yaml, work);
+            List<FleetHost> hosts = fleet.hosts();
+            ToLongFunction<FleetHost> sessions = fleet::sshSessions;
+            if (tools.contains("essay")) {
+                clearPipCaches(fleet);
+                long c0 = total(hosts, fleet::sshConnections);
+                long s0 = total(hosts, sessions);
+                EssayCli.Run deploy = essay.run("deploy", "1.0.0", "--slot", "a").orThrow("essay deploy");
+                long s1 = total(hosts, sessions);
+                long c1 = total(hosts, fleet::sshConnections);
+                long r1 = fleet.sshSessions(fleet.routerHost());
+                EssayCli.Run switched = essay.run("switch", "--to", "a").orThrow("essay switch");
+                long s2 = total(hosts, sessions);
+                row.put("essay_deploy_s", deploy.seconds());
+                row.put("essay_switch_s", switched.seconds());
+                row.put("essay_total_s", deploy.seconds() + switched.seconds());
+                row.put("essay_connections_per_host_deploy", (c1 - c0) / (double) n);
+                row.put("essay_sessions_per_host_deploy", (s1 - s0) / (double) n);
+                row.put("essay_sessions_per_host_switch", (s2 - s1) / (double) n);
+                row.put("essay_router_sessions_switch", fleet.sshSessions(fleet.routerHost()) - r1);
+                row.put("essay_peak_mib_deploy", deploy.peakMib());
+                row.put("essay_peak_mib_switch", switched.peakMib());
+            }
+            if (tools.contains("floor")) {
+                clearPipCaches(fleet);
+                double floor = Floor.deploy(fleet, project, "b", "1.0.0");
+                row.put("floor_deploy_s", floor);
+                if (row.containsKey("essay_deploy_s")) {
+                    row.put("essay_over_floor", (double) row.get("essay_deploy_s") / floor);
+                }
+            }
+            if (tools.contains("ansible")) {
+                clearPipCaches(fleet);
+                long s0 = total(hosts, sessions);
+                long r0 = fleet.sshSessions(fleet.routerHost());
+                double ansible = Ansible.deployAndSwitch(fleet, project, repo.resolve("bench/ansible/deploy.yml"), "c", "1.0.0");
+                row.put("ansible_total_s", ansible);
+                row.put("ansible_sessions_per_host", (total(hosts, sessions) - s0) / (double) n);
+                row.put("ansible_router_sessions", fleet.sshSessions(fleet.routerHost()) - r0);
+                if (row.containsKey("essay_total_s")) {
+                    row.put("essay_over_ansible", (double) row.get("essay_total_s") / ansible);
+                }
+            }
+        }
+        return row;
+    }
+
+    /** The fleet's essay.yaml with a third slot c (Ansible's) and parallelism N (Ansible runs with forks = N). */
+    private static String benchConfig(TestFleet fleet, int n) {
+        String yaml = fleet.configYaml();
+        String slotB = "  b: { port_prefix: \"811\" }\n";
+        if (!yaml.contains(slotB)) {
+            throw new IllegalStateException("the fleet's essay.yaml changed; update Bench.benchConfig:\n" + yaml);
+        }
+        return yaml.replace(slotB, slotB + "  c: { port_prefix: \"812\" }\n") + "parallelism: " + n + "\n";
+    }
+
+    /** Each tool starts with what pip cached on the hosts removed, so that none downloads less than another. */
+    private static void clearPipCaches(TestFleet fleet) {
+        for (FleetHost host : fleet.hosts()) {
+            Trees.delete(host.home().resolve(".cache/pip"));
+        }
+    }
+
+    private static long total(List<FleetHost> hosts, ToLongFunction<FleetHost> count) {
+        return hosts.stream().mapToLong(count).sum();
+    }
+
+    private void fanOutTables(List<Map<String, Object>> rows) {
+        markdown.append("\n### Fan-out: deploy to N hosts\n\n");
+        markdown.append("| latency (RTT) | hosts N | essay deploy | T(N)/T(first N) | floor (plain ssh) | essay/floor | SSH connections per host | SSH sessions per host | essay peak RSS |\n");
+        markdown.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> r : rows) {
+            markdown.append(String.format(Locale.ROOT, "| %d ms | %d | %s | %s | %s | %s | %s | %s | %s |\n", r.get("latency_ms"), r.get("hosts"),
+                    seconds(r.get("essay_deploy_s")), ratio(r.get("essay_deploy_t_over_first")), seconds(r.get("floor_deploy_s")),
+                    ratio(r.get("essay_over_floor")), count(r.get("essay_connections_per_host_deploy")),
+                    count(r.get("essay_sessions_per_host_deploy")), mib(r.get("essay_peak_mib_deploy"))));
+        }
+        markdown.append("\n### Deploy and switch, side by side with Ansible\n\n");
+        markdown.append("| latency (RTT) | hosts N | essay deploy + switch | Ansible playbook | essay/Ansible | SSH sessions per host: essay | Ansible | router sessions: essay switch | Ansible |\n");
+        markdown.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> r : rows) {
+            Object essaySessions = r.containsKey("essay_sessions_per_host_deploy")
+                    ? (double) r.get("essay_sessions_per_host_deploy") + (double) r.get("essay_sessions_per_host_switch") : null;
+            markdown.append(String.format(Locale.ROOT, "| %d ms | %d | %s | %s | %s | %s | %s | %s | %s |\n", r.get("latency_ms"), r.get("hosts"),
+                    seconds(r.get("essay_total_s")), seconds(r.get("ansible_total_s")), ratio(r.get("essay_over_ansible")),
+                    count(essaySessions), count(r.get("ansible_sessions_per_host")),
+                    count(r.get("essay_router_sessions_switch")), count(r.get("ansible_router_sessions"))));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ zero downtime
+
+    private Map<String, Object> zeroDowntime(int n, int latencyMs, int cycles) throws Exception {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("hosts", n);
+        result.put("latency_ms", latencyMs);
+        result.put("cycles", cycles);
+        try (TestFleet fleet = TestFleet.builder().hosts(n).latency(Duration.ofMillis(latencyMs)).build()) {
+            List.of("1.0.0", "2.0.0", "2.1.0").forEach(fleet::publish);
+            Path yaml = fleet.writeConfig(benchConfig(fleet, n));
+            EssayCli essay = new EssayCli(jar, yaml, work);
+            essay.run("deploy", "1.0.0", "--slot", "a").orThrow("essay deploy");
+            essay.run("switch", "--to", "a").orThrow("essay switch");
+            List<Double> toNewSlot = new ArrayList<>();
+            List<Double> switchTimes = new ArrayList<>();
+            double deploying = 0;
+            Wrk.Counts keepAliveCounts;
+            Wrk.Counts closeCounts;
+            TrafficLoop.Stats probeStats;
+            Path script = repo.resolve("bench/wrk.lua");
+            try (TrafficLoop probe = TrafficLoop.builder(fleet.routerUrl()).maxDuration(Duration.ofHours(12)).start();
+                    Wrk keepAlive = Wrk.start(fleet.routerUrl(), script, 2, 2, true, work);
+                    Wrk close = Wrk.start(fleet.routerUrl(), script, 2, 2, false, work)) {
+                probe.awaitSlot("a", 5);
+                for (int i = 0; i < cycles; i++) {
+                    EssayCli.Run deploy = essay.run("deploy", i % 2 == 0 ? "2.0.0" : "2.1.0", "--slot", "b").orThrow("essay deploy, cycle " + (i + 1));
+                    deploying += deploy.seconds();
+                    for (String[] move : List.of(new String[] {"b", "switch", "--to", "b"}, new String[] {"a", "rollback"})) {
+                        EssayCli.Started started = essay.start(java.util.Arrays.copyOfRange(move, 1, move.length));
+                        EssayCli.Run run = started.await().orThrow("essay " + move[1] + ", cycle " + (i + 1));
+                        switchTimes.add(run.seconds());
+                        toNewSlot.add(awaitFirst(probe, move[0], started.startNanos()));
+                    }
+                }
+                keepAliveCounts = keepAlive.stop();
+                closeCounts = close.stop();
+                probeStats = probe.stop();
+            }
+            result.put("wrk_keep_alive", keepAliveCounts);
+            result.put("wrk_connection_close", closeCounts);
+            result.put("probe_requests", probeStats.requests());
+            result.put("probe_failures", probeStats.failures());
+            result.put("probe_first_failures", probeStats.firstFailures());
+            result.put("switches_and_rollbacks", switchTimes.size());
+            result.put("mean_deploy_s", deploying / cycles);
+            result.put("mean_switch_s", mean(switchTimes));
+            result.put("start_to_new_slot_mean_s", mean(toNewSlot));
+            result.put("start_to_new_slot_max_s", toNewSlot.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+        }
+        return result;
+    }
+
+    /** Seconds from {@code startNanos} to the probe's first answer from {@code slot} (waits up to 30 s for it). */
+    private static double awaitFirst(TrafficLoop probe, String slot, long startNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            OptionalLong first = probe.firstServedBy(slot, startNanos);
+            if (first.isPresent()) {
+                return (first.getAsLong() - startNanos) / 1e9;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the probe got no answer from slot " + slot + " within 30 s: " + probe.stats());
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private void zeroDowntimeTable(Map<String, Object> z) {
+        markdown.append("\n### Zero downtime: deploy, switch, rollback under load\n\n");
+        markdown.append(String.format(Locale.ROOT, "%d hosts, %d ms SSH latency, %d cycles: %d switches and rollbacks; mean deploy %s, "
+                        + "mean switch %s; from `essay switch`/`rollback` starting to the first answer of the new slot: mean %s, max %s.%n%n",
+                z.get("hosts"), z.get("latency_ms"), z.get("cycles"), z.get("switches_and_rollbacks"), seconds(z.get("mean_deploy_s")),
+                seconds(z.get("mean_switch_s")), seconds(z.get("start_to_new_slot_mean_s")), seconds(z.get("start_to_new_slot_max_s"))));
+        markdown.append("| load | requests | non-2xx | connect errors | read errors | write errors | timeouts | p99 latency |\n");
+        markdown.append("|---|---|---|---|---|---|---|---|\n");
+        for (String[] load : List.of(new String[] {"wrk_connection_close", "wrk, 2 connections, a new connection per request"},
+                new String[] {"wrk_keep_alive", "wrk, 2 keep-alive connections"})) {
+            Wrk.Counts w = (Wrk.Counts) z.get(load[0]);
+            markdown.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %.1f ms |%n", load[1], w.requests(),
+                    w.non2xx3xx(), w.connectErrors(), w.readErrors(), w.writeErrors(), w.timeouts(), w.p99Millis()));
+        }
+        markdown.append(String.format(Locale.ROOT, "| probe loop, one request at a time, a new connection each | %d | %d failed in all | | | | | |%n",
+                z.get("probe_requests"), z.get("probe_failures")));
+    }
+
+    // ------------------------------------------------------------------------------------------------ drills
+
+    /** The drill log (one line per drill: name, requests, failed) joined with the outcome in the failsafe reports. */
+    private List<Map<String, Object>> drills(Path log) throws Exception {
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        for (String module : List.of("essay-core", "essay-cli")) {
+            File[] reports = repo.resolve(module).resolve("target/failsafe-reports").toFile().listFiles(
+                    (d, name) -> name.startsWith("TEST-") && name.endsWith(".xml"));
+            for (File report : reports == null ? new File[0] : reports) {
+                NodeList cases = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report).getElementsByTagName("testcase");
+                for (int i = 0; i < cases.getLength(); i++) {
+                    Element c = (Element) cases.item(i);
+                    String cls = c.getAttribute("classname");
+                    String outcome = c.getElementsByTagName("failure").getLength() > 0 ? "FAILED"
+                            : c.getElementsByTagName("error").getLength() > 0 ? "ERROR"
+                            : c.getElementsByTagName("skipped").getLength() > 0 ? "SKIPPED" : "passed";
+                    outcomes.put(cls.substring(cls.lastIndexOf('.') + 1) + "." + c.getAttribute("name"), outcome);
+                }
+            }
+        }
+        List<Map<String, Object>> drills = new ArrayList<>();
+        List<String> lines = Files.isRegularFile(log) ? Files.readAllLines(log) : List.of();
+        for (String line : lines) {
+            String[] f = line.split("\t");
+            if (f.length == 3) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("drill", f[0]);
+                d.put("requests", Long.parseLong(f[1]));
+                d.put("failed_requests", Long.parseLong(f[2]));
+                d.put("outcome", outcomes.getOrDefault(f[0], "no report"));
+                drills.add(d);
+            }
+        }
+        return drills;
+    }
+
+    private void drillTable(List<Map<String, Object>> drills) {
+        markdown.append("\n### Fault drills under load (FaultsIT, CliInterruptIT)\n\n");
+        markdown.append("| drill | requests through nginx during the drill | failed requests | test (live slot, status, recovery asserted) |\n");
+        markdown.append("|---|---|---|---|\n");
+        for (Map<String, Object> d : drills) {
+            markdown.append("| ").append(d.get("drill")).append(" | ").append(d.get("requests")).append(" | ")
+                    .append(d.get("failed_requests")).append(" | ").append(d.get("outcome")).append(" |\n");
+        }
+        if (drills.isEmpty()) {
+            markdown.append("| (no drill ran: the drill log is empty) | | | |\n");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("date", Instant.now().toString());
+        m.put("cpus", Runtime.getRuntime().availableProcessors());
+        m.put("memory", firstLine(List.of("sh", "-c", "free -g | awk '/^Mem:/ {print $2 \" GiB RAM\"}'")));
+        m.put("kernel", "Linux " + firstLine(List.of("uname", "-r")));
+        m.put("ssh", firstLine(List.of("sh", "-c", "ssh -V 2>&1")).replaceFirst(",.*", ""));
+        m.put("ansible", firstLine(List.of("sh", "-c", "ansible-playbook --version 2>/dev/null | head -1")).replace("[", "").replace("]", ""));
+        m.put("java", "Java " + System.getProperty("java.version"));
+        return m;
+    }
+
+    private static String firstLine(List<String> command) {
+        LocalCommand.Result result = LocalCommand.run(command, Duration.ofSeconds(30));
+        return result.output().lines().findFirst().orElse("?").strip();
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    private static String seconds(Object value) {
+        return value == null ? "-" : String.format(Locale.ROOT, "%.2f s", ((Number) value).doubleValue());
+    }
+
+    private static String ratio(Object value) {
+        return value == null ? "-" : String.format(Locale.ROOT, "%.2f", ((Number) value).doubleValue());
+    }
+
+    private static String count(Object value) {
+        return value == null ? "-" : String.format(Locale.ROOT, "%.1f", ((Number) value).doubleValue());
+    }
+
+    private static String mib(Object value) {
+        return value == null ? "-" : String.format(Locale.ROOT, "%.0f MiB", ((Number) value).doubleValue());
+    }
+}

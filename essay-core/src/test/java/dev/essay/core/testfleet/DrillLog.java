@@ -1,0 +1,34 @@
+package dev.essay.core.testfleet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+/**
+ * Where the fault drills (integration tests) note the traffic each drill saw, for the benchmark's table:
+ * when the environment variable {@code ESSAY_DRILLS_LOG} names a file, {@link #record} appends one line
+ * {@code <drill>\t<requests>\t<failures>} to it; otherwise it does nothing. {@code bench/run} sets it.
+ */
+public final class DrillLog {
+    public static final String VARIABLE = "ESSAY_DRILLS_LOG";
+
+    private DrillLog() {
+    }
+
+    public static void record(String drill, TrafficLoop.Stats stats) {
+        String file = System.getenv(VARIABLE);
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        String line = String.format(Locale.ROOT, "%s\t%d\t%d%n", drill, stats.requests(), stats.failures());
+        try {
+            Files.writeString(Path.of(file), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + VARIABLE + "=" + file, e);
+        }
+    }
+}
