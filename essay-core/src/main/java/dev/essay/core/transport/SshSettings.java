@@ -29,6 +29,18 @@ public record SshSettings(String keyName, Secret privateKey, Secret passphrase, 
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
     }
 
+    /** How long a connected host may take to open a command channel: busy hosts are slow, not gone. */
+    public static final Duration MIN_CHANNEL_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * How long opening a command channel (and starting its command) may take on a connected host:
+     * {@link #MIN_CHANNEL_TIMEOUT} or {@code connectTimeout} if longer. A host busy with its own work
+     * (a hundred hosts' pip installs on a few cores, say) can take far longer than a TCP connect.
+     */
+    public Duration channelTimeout() {
+        return connectTimeout.compareTo(MIN_CHANNEL_TIMEOUT) > 0 ? connectTimeout : MIN_CHANNEL_TIMEOUT;
+    }
+
     /** Reads the key, passphrase and known_hosts the project's {@code ssh} section points at. */
     public static SshSettings fromProject(Project.Ssh ssh) {
         return new SshSettings(ssh.identity().toString(), readSecret(ssh.identity(), "ssh.identity"),

@@ -127,7 +127,7 @@ public final class SshTransport implements Transport {
                 channel.setErrStream(err, true);
                 InputStream out = channel.getInputStream();
                 OutputStream in = channel.getOutputStream();
-                channel.connect((int) settings.connectTimeout().toMillis());
+                channel.connect((int) settings.channelTimeout().toMillis());
                 in.write(script.text().getBytes(StandardCharsets.UTF_8));
                 in.flush();
                 in.close();
@@ -145,7 +145,8 @@ public final class SshTransport implements Transport {
                             + e.getMessage(), "check that the host and its sshd are up; the step may have run partly", e);
                 }
                 throw new TransportException(host, "'" + script.name() + "' could not run: " + e.getMessage(),
-                        "check the host's sshd (MaxSessions) and /bin/sh", e);
+                        "the host's sshd did not start the command within " + settings.channelTimeout().toSeconds()
+                                + " s: check the host's load, its sshd (MaxSessions) and /bin/sh", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TransportException(host, "interrupted during '" + script.name() + "'", null, e);
