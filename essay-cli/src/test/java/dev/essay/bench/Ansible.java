@@ -45,6 +45,7 @@ final class Ansible {
             Files.writeString(dir.resolve("ansible.cfg"), String.join("\n",
                     "[defaults]",
                     "forks = " + hosts.size(),
+                    "timeout = " + Bench.CONNECT_TIMEOUT_S,
                     "host_key_checking = True",
                     "gathering = explicit",
                     "interpreter_python = /usr/bin/python3",

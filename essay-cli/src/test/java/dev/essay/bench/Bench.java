@@ -43,6 +43,12 @@ import org.w3c.dom.NodeList;
  * </ol>
  */
 public final class Bench {
+    /**
+     * The SSH connect timeout every tool gets, in seconds: with a hundred hosts' work on two cores an sshd
+     * can take more than the fixture's 5 s to send its banner, and a tool must not fail a host for that.
+     */
+    static final int CONNECT_TIMEOUT_S = 60;
+
     private final Map<String, String> options;
     private final Path jar;
     private final Path repo;
@@ -111,15 +117,17 @@ public final class Bench {
                 Double first = null;
                 for (int n : sizes) {
                     Map<String, Object> row = fanOut(n, latency, tools);
-                    double deploy = (double) row.get("essay_deploy_s");
-                    first = first == null ? deploy : first;
-                    row.put("essay_deploy_t_over_first", deploy / first);
+                    if (row.get("essay_deploy_s") instanceof Double deploy) {
+                        first = first == null ? deploy : first;
+                        row.put("essay_deploy_t_over_first", deploy / first);
+                    }
                     fanOut.add(row);
                     System.err.println("[bench] fan-out " + row);
                 }
             }
             json.put("fan_out", fanOut);
             fanOutTables(fanOut);
+            failures(fanOut);
         }
         if (cycles > 0) {
             Map<String, Object> zero = zeroDowntime(loadHosts, latencies.get(0), cycles);
@@ -155,6 +163,7 @@ public final class Bench {
             List<FleetHost> hosts = fleet.hosts();
             ToLongFunction<FleetHost> sessions = fleet::sshSessions;
             if (tools.contains("essay")) {
+                measure(row, "essay", () -> {
                 clearPipCaches(fleet);
                 long c0 = total(hosts, fleet::sshConnections);
                 long s0 = total(hosts, sessions);
@@ -173,16 +182,20 @@ public final class Bench {
                 row.put("essay_router_sessions_switch", fleet.sshSessions(fleet.routerHost()) - r1);
                 row.put("essay_peak_mib_deploy", deploy.peakMib());
                 row.put("essay_peak_mib_switch", switched.peakMib());
+                });
             }
             if (tools.contains("floor")) {
+                measure(row, "floor", () -> {
                 clearPipCaches(fleet);
                 double floor = Floor.deploy(fleet, project, "b", "1.0.0");
                 row.put("floor_deploy_s", floor);
                 if (row.containsKey("essay_deploy_s")) {
                     row.put("essay_over_floor", (double) row.get("essay_deploy_s") / floor);
                 }
+                });
             }
             if (tools.contains("ansible")) {
+                measure(row, "ansible", () -> {
                 clearPipCaches(fleet);
                 long s0 = total(hosts, sessions);
                 long r0 = fleet.sshSessions(fleet.routerHost());
@@ -193,9 +206,24 @@ public final class Bench {
                 if (row.containsKey("essay_total_s")) {
                     row.put("essay_over_ansible", (double) row.get("essay_total_s") / ansible);
                 }
+                });
             }
         }
         return row;
+    }
+
+    /** One tool's measurement; the figures it could not take are left out and why is kept in the row. */
+    private interface Measurement {
+        void run() throws Exception;
+    }
+
+    private static void measure(Map<String, Object> row, String tool, Measurement measurement) {
+        try {
+            measurement.run();
+        } catch (Exception e) {
+            row.put(tool + "_error", e.getMessage());
+            System.err.println("[bench] " + tool + " failed at " + row.get("hosts") + " hosts: " + e.getMessage());
+        }
     }
 
     /** The fleet's essay.yaml with a third slot c (Ansible's) and parallelism N (Ansible runs with forks = N). */
@@ -205,7 +233,12 @@ public final class Bench {
         if (!yaml.contains(slotB)) {
             throw new IllegalStateException("the fleet's essay.yaml changed; update Bench.benchConfig:\n" + yaml);
         }
-        return yaml.replace(slotB, slotB + "  c: { port_prefix: \"812\" }\n") + "parallelism: " + n + "\n";
+        String timeout = "  connect_timeout: 5s\n";
+        if (!yaml.contains(timeout)) {
+            throw new IllegalStateException("the fleet's essay.yaml changed; update Bench.benchConfig:\n" + yaml);
+        }
+        return yaml.replace(slotB, slotB + "  c: { port_prefix: \"812\" }\n")
+                .replace(timeout, "  connect_timeout: " + CONNECT_TIMEOUT_S + "s\n") + "parallelism: " + n + "\n";
     }
 
     /** Each tool starts with what pip cached on the hosts removed, so that none downloads less than another. */
@@ -239,6 +272,17 @@ public final class Bench {
                     seconds(r.get("essay_total_s")), seconds(r.get("ansible_total_s")), ratio(r.get("essay_over_ansible")),
                     count(essaySessions), count(r.get("ansible_sessions_per_host")),
                     count(r.get("essay_router_sessions_switch")), count(r.get("ansible_router_sessions"))));
+        }
+    }
+
+    private void failures(List<Map<String, Object>> rows) {
+        for (Map<String, Object> r : rows) {
+            for (String tool : List.of("essay", "floor", "ansible")) {
+                if (r.get(tool + "_error") instanceof String error) {
+                    markdown.append(String.format(Locale.ROOT, "%n- %s failed at %s hosts, %s ms: %s%n", tool, r.get("hosts"),
+                            r.get("latency_ms"), error.lines().findFirst().orElse("")));
+                }
+            }
         }
     }
 

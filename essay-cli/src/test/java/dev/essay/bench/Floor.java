@@ -41,7 +41,9 @@ final class Floor {
             long t0 = System.nanoTime();
             for (int i = 0; i < hosts.size(); i++) {
                 FleetHost host = hosts.get(i);
-                running.add(new ProcessBuilder(fleet.sshCommand(host, fleet.knownHosts(), "/bin/sh -s"))
+                List<String> ssh = fleet.sshCommand(host, fleet.knownHosts(), "/bin/sh -s").stream()
+                        .map(a -> a.startsWith("ConnectTimeout=") ? "ConnectTimeout=" + Bench.CONNECT_TIMEOUT_S : a).toList();
+                running.add(new ProcessBuilder(ssh)
                         .redirectInput(scripts.get(i).toFile()).redirectErrorStream(true)
                         .redirectOutput(dir.resolve(host.name() + ".out").toFile()).start());
             }
