@@ -306,7 +306,7 @@ public final class Bench {
             Wrk.Counts closeCounts;
             TrafficLoop.Stats probeStats;
             Path script = repo.resolve("bench/wrk.lua");
-            try (TrafficLoop probe = TrafficLoop.builder(fleet.routerUrl()).maxDuration(Duration.ofHours(12)).start();
+            try (TrafficLoop probe = TrafficLoop.builder(fleet.routerUrl()).maxRequests(Long.MAX_VALUE).maxDuration(Duration.ofHours(12)).start();
                     Wrk keepAlive = Wrk.start(fleet.routerUrl(), script, 2, 2, true, work);
                     Wrk close = Wrk.start(fleet.routerUrl(), script, 2, 2, false, work)) {
                 probe.awaitSlot("a", 5);
