@@ -160,56 +160,65 @@ public final class Bench {
             Path yaml = fleet.writeConfig(benchConfig(fleet, n));
             Project project = ProjectLoader.load(yaml);
             EssayCli essay = new EssayCli(jar, yaml, work);
-            List<FleetHost> hosts = fleet.hosts();
-            ToLongFunction<FleetHost> sessions = fleet::sshSessions;
             if (tools.contains("essay")) {
-                measure(row, "essay", () -> {
-                clearPipCaches(fleet);
-                long c0 = total(hosts, fleet::sshConnections);
-                long s0 = total(hosts, sessions);
-                EssayCli.Run deploy = essay.run("deploy", "1.0.0", "--slot", "a").orThrow("essay deploy");
-                long s1 = total(hosts, sessions);
-                long c1 = total(hosts, fleet::sshConnections);
-                long r1 = fleet.sshSessions(fleet.routerHost());
-                EssayCli.Run switched = essay.run("switch", "--to", "a").orThrow("essay switch");
-                long s2 = total(hosts, sessions);
-                row.put("essay_deploy_s", deploy.seconds());
-                row.put("essay_switch_s", switched.seconds());
-                row.put("essay_total_s", deploy.seconds() + switched.seconds());
-                row.put("essay_connections_per_host_deploy", (c1 - c0) / (double) n);
-                row.put("essay_sessions_per_host_deploy", (s1 - s0) / (double) n);
-                row.put("essay_sessions_per_host_switch", (s2 - s1) / (double) n);
-                row.put("essay_router_sessions_switch", fleet.sshSessions(fleet.routerHost()) - r1);
-                row.put("essay_peak_mib_deploy", deploy.peakMib());
-                row.put("essay_peak_mib_switch", switched.peakMib());
-                });
+                measure(row, "essay", () -> essay(fleet, essay, row));
             }
             if (tools.contains("floor")) {
-                measure(row, "floor", () -> {
-                clearPipCaches(fleet);
-                double floor = Floor.deploy(fleet, project, "b", "1.0.0");
-                row.put("floor_deploy_s", floor);
-                if (row.containsKey("essay_deploy_s")) {
-                    row.put("essay_over_floor", (double) row.get("essay_deploy_s") / floor);
-                }
-                });
+                measure(row, "floor", () -> floor(fleet, project, row));
             }
             if (tools.contains("ansible")) {
-                measure(row, "ansible", () -> {
-                clearPipCaches(fleet);
-                long s0 = total(hosts, sessions);
-                long r0 = fleet.sshSessions(fleet.routerHost());
-                double ansible = Ansible.deployAndSwitch(fleet, project, repo.resolve("bench/ansible/deploy.yml"), "c", "1.0.0");
-                row.put("ansible_total_s", ansible);
-                row.put("ansible_sessions_per_host", (total(hosts, sessions) - s0) / (double) n);
-                row.put("ansible_router_sessions", fleet.sshSessions(fleet.routerHost()) - r0);
-                if (row.containsKey("essay_total_s")) {
-                    row.put("essay_over_ansible", (double) row.get("essay_total_s") / ansible);
-                }
-                });
+                measure(row, "ansible", () -> ansible(fleet, project, row));
             }
         }
         return row;
+    }
+
+    /** essay deploy into slot a, then essay switch to it. */
+    private static void essay(TestFleet fleet, EssayCli essay, Map<String, Object> row) throws Exception {
+        List<FleetHost> hosts = fleet.hosts();
+        double n = hosts.size();
+        clearPipCaches(fleet);
+        long c0 = total(hosts, fleet::sshConnections);
+        long s0 = total(hosts, fleet::sshSessions);
+        EssayCli.Run deploy = essay.run("deploy", "1.0.0", "--slot", "a").orThrow("essay deploy");
+        long c1 = total(hosts, fleet::sshConnections);
+        long s1 = total(hosts, fleet::sshSessions);
+        long r1 = fleet.sshSessions(fleet.routerHost());
+        EssayCli.Run switched = essay.run("switch", "--to", "a").orThrow("essay switch");
+        row.put("essay_deploy_s", deploy.seconds());
+        row.put("essay_switch_s", switched.seconds());
+        row.put("essay_total_s", deploy.seconds() + switched.seconds());
+        row.put("essay_connections_per_host_deploy", (c1 - c0) / n);
+        row.put("essay_sessions_per_host_deploy", (s1 - s0) / n);
+        row.put("essay_sessions_per_host_switch", (total(hosts, fleet::sshSessions) - s1) / n);
+        row.put("essay_router_sessions_switch", fleet.sshSessions(fleet.routerHost()) - r1);
+        row.put("essay_peak_mib_deploy", deploy.peakMib());
+        row.put("essay_peak_mib_switch", switched.peakMib());
+    }
+
+    /** The floor's deploy into slot b. */
+    private static void floor(TestFleet fleet, Project project, Map<String, Object> row) throws Exception {
+        clearPipCaches(fleet);
+        double floor = Floor.deploy(fleet, project, "b", "1.0.0");
+        row.put("floor_deploy_s", floor);
+        if (row.get("essay_deploy_s") instanceof Double essay) {
+            row.put("essay_over_floor", essay / floor);
+        }
+    }
+
+    /** The Ansible playbook's deploy into slot c and switch to it. */
+    private void ansible(TestFleet fleet, Project project, Map<String, Object> row) throws Exception {
+        List<FleetHost> hosts = fleet.hosts();
+        clearPipCaches(fleet);
+        long s0 = total(hosts, fleet::sshSessions);
+        long r0 = fleet.sshSessions(fleet.routerHost());
+        double ansible = Ansible.deployAndSwitch(fleet, project, repo.resolve("bench/ansible/deploy.yml"), "c", "1.0.0");
+        row.put("ansible_total_s", ansible);
+        row.put("ansible_sessions_per_host", (total(hosts, fleet::sshSessions) - s0) / (double) hosts.size());
+        row.put("ansible_router_sessions", fleet.sshSessions(fleet.routerHost()) - r0);
+        if (row.get("essay_total_s") instanceof Double essay) {
+            row.put("essay_over_ansible", essay / ansible);
+        }
     }
 
     /** One tool's measurement; the figures it could not take are left out and why is kept in the row. */
@@ -229,16 +238,16 @@ public final class Bench {
     /** The fleet's essay.yaml with a third slot c (Ansible's) and parallelism N (Ansible runs with forks = N). */
     private static String benchConfig(TestFleet fleet, int n) {
         String yaml = fleet.configYaml();
-        String slotB = "  b: { port_prefix: \"811\" }\n";
-        if (!yaml.contains(slotB)) {
-            throw new IllegalStateException("the fleet's essay.yaml changed; update Bench.benchConfig:\n" + yaml);
+        yaml = replaceOnce(yaml, "  b: { port_prefix: \"811\" }\n", "  b: { port_prefix: \"811\" }\n  c: { port_prefix: \"812\" }\n");
+        yaml = replaceOnce(yaml, "  connect_timeout: 5s\n", "  connect_timeout: " + CONNECT_TIMEOUT_S + "s\n");
+        return yaml + "parallelism: " + n + "\n";
+    }
+
+    private static String replaceOnce(String yaml, String line, String replacement) {
+        if (!yaml.contains(line)) {
+            throw new IllegalStateException("the fleet's essay.yaml has no line '" + line.strip() + "'; update Bench.benchConfig:\n" + yaml);
         }
-        String timeout = "  connect_timeout: 5s\n";
-        if (!yaml.contains(timeout)) {
-            throw new IllegalStateException("the fleet's essay.yaml changed; update Bench.benchConfig:\n" + yaml);
-        }
-        return yaml.replace(slotB, slotB + "  c: { port_prefix: \"812\" }\n")
-                .replace(timeout, "  connect_timeout: " + CONNECT_TIMEOUT_S + "s\n") + "parallelism: " + n + "\n";
+        return yaml.replace(line, replacement);
     }
 
     /** Each tool starts with what pip cached on the hosts removed, so that none downloads less than another. */

@@ -28,6 +28,10 @@ final class DelayProxy implements AutoCloseable {
     private static final int CHUNK = 64 * 1024;
     private static final byte[] EOF = new byte[0];
 
+    /** Bytes read, and when they are due on the other side ({@link System#nanoTime()}). */
+    private record Chunk(long due, byte[] data) {
+    }
+
     private final ServerSocket server;
     private final InetSocketAddress target;
     private final long delayNanos;
@@ -84,31 +88,29 @@ final class DelayProxy implements AutoCloseable {
 
     /** Two threads per direction: one reads and stamps, one writes when each chunk is due. */
     private void relay(Socket from, Socket to, String direction) {
-        BlockingQueue<Object[]> queue = new LinkedBlockingQueue<>();
+        BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
         String name = "delay-proxy-" + direction + " " + target;
         daemon(name + " read", () -> {
             try {
                 InputStream in = from.getInputStream();
                 byte[] buffer = new byte[CHUNK];
                 for (int n; (n = in.read(buffer)) != -1; ) {
-                    queue.add(new Object[] {System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)});
+                    queue.add(new Chunk(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)));
                 }
             } catch (IOException e) {
                 // the socket was closed or reset: end this direction
             }
-            queue.add(new Object[] {System.nanoTime() + delayNanos, EOF});
+            queue.add(new Chunk(System.nanoTime() + delayNanos, EOF));
         });
         daemon(name + " write", () -> {
             try {
                 OutputStream out = to.getOutputStream();
                 while (true) {
-                    Object[] item = queue.take();
-                    long wait = (long) item[0] - System.nanoTime();
-                    while (wait > 0) {
+                    Chunk chunk = queue.take();
+                    for (long wait; (wait = chunk.due() - System.nanoTime()) > 0; ) {
                         LockSupport.parkNanos(wait);
-                        wait = (long) item[0] - System.nanoTime();
                     }
-                    byte[] data = (byte[]) item[1];
+                    byte[] data = chunk.data();
                     if (data == EOF) {
                         to.shutdownOutput();
                         break;

@@ -52,7 +52,8 @@ import java.util.stream.Stream;
  *   <li>Host {@code i} (1-based) is the Unix user {@code essay-h<i>} logging in to its own
  *       {@code /usr/sbin/sshd} on {@code 127.0.1.<i>:<free port>} (from host 100 on, {@code 127.0.1.<i+1>}); the
  *       router is {@code essay-router} on {@code 127.0.1.100}. With {@link Builder#latency}, clients reach each
- *       sshd through a {@link DelayProxy} on the same address, and {@link FleetHost#port()} is the relay's. Each sshd lets in only its user, by key only ({@code AuthorizedKeysFile
+ *       sshd through a {@link DelayProxy} on the same address, and {@link FleetHost#port()} is the relay's.
+ *       Each sshd lets in only its user, by key only ({@code AuthorizedKeysFile
  *       <sandbox>/keys/%u}), logs at {@code VERBOSE} to {@link #sshdLog} (one {@code Starting session:} line
  *       per command channel: see {@link #sshSessions}), and sets {@code ESSAY_SAMPLE_HOST=127.0.1.<i>} in
  *       every session, so the sample processes a host starts listen on that host's address: every host

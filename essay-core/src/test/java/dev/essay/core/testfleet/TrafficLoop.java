@@ -44,9 +44,11 @@ public final class TrafficLoop implements AutoCloseable {
     private final Map<String, Long> bySlot = new TreeMap<>();
     private final Map<String, Long> byVersion = new TreeMap<>();
     private final List<String> firstFailures = new ArrayList<>();
-    /** When the answering slot changed: {nanoTime the response completed, index into slotNames}. */
-    private final List<long[]> slotChanges = new ArrayList<>();
-    private final List<String> slotNames = new ArrayList<>();
+    /** Each time the answering slot changed: when the response completed ({@link System#nanoTime()}), and the slot. */
+    private record SlotChange(long nanoTime, String slot) {
+    }
+
+    private final List<SlotChange> slotChanges = new ArrayList<>();
     private String lastSlot;
     private boolean running = true;
     private volatile boolean stopRequested;
@@ -184,9 +186,9 @@ public final class TrafficLoop implements AutoCloseable {
      */
     public OptionalLong firstServedBy(String slot, long sinceNanoTime) {
         synchronized (lock) {
-            for (long[] change : slotChanges) {
-                if (change[0] - sinceNanoTime >= 0 && slotNames.get((int) change[1]).equals(slot)) {
-                    return OptionalLong.of(change[0]);
+            for (SlotChange change : slotChanges) {
+                if (change.nanoTime() - sinceNanoTime >= 0 && change.slot().equals(slot)) {
+                    return OptionalLong.of(change.nanoTime());
                 }
             }
             return OptionalLong.empty();
@@ -330,13 +332,10 @@ public final class TrafficLoop implements AutoCloseable {
                 successes++;
                 String slot = outcome.slot() == null || outcome.slot().isEmpty() ? NONE : outcome.slot();
                 if (!slot.equals(lastSlot)) {
-                    if (!slotNames.contains(slot)) {
-                        slotNames.add(slot);
-                    }
-                    slotChanges.add(new long[] {System.nanoTime(), slotNames.indexOf(slot)});
+                    slotChanges.add(new SlotChange(System.nanoTime(), slot));
                     lastSlot = slot;
                 }
-                bySlot.merge(outcome.slot() == null || outcome.slot().isEmpty() ? NONE : outcome.slot(), 1L, Long::sum);
+                bySlot.merge(slot, 1L, Long::sum);
                 byVersion.merge(outcome.version() == null || outcome.version().isEmpty() ? NONE : outcome.version(), 1L, Long::sum);
             } else {
                 failures++;
