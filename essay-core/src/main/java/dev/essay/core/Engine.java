@@ -101,6 +101,7 @@ public final class Engine {
         checkCancelled();
         String version = validVersion(request.version());
         Target target = target(request.slot(), request.role(), request.profile());
+        SupervisorConfig.warmUpInBackground();
         try (Routers routers = routers()) {
             // An interrupted switch is put back first: which slot is live decides where a deploy may go.
             List<Routers.RouterState> states = recoverInterruptedSwitch(routers, routers.lock(holder("deploy", version)));

@@ -68,6 +68,28 @@ public final class SupervisorConfig {
         return v;
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Starts the template engine in the background, once per JVM: its first render loads a few thousand
+     * classes (a quarter of a second on a cold JVM), which can happen while a deploy waits on the network
+     * for the release lock and the hosts. Rendering works the same whether or not this has run or finished.
+     */
+    public static void warmUpInBackground() {
+        if (WARMING.compareAndSet(false, true)) {
+            Thread thread = new Thread(() -> {
+                try {
+                    new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(true).build())
+                            .renderForResult("[program:{{ name }}]", Map.of("name", "warm-up"));
+                } catch (RuntimeException ignored) {
+                    // only a warm-up: a real render reports its own errors
+                }
+            }, "essay-template-warm-up");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
     private static String render(Project project, String template, Map<String, Object> variables) {
         JinjavaConfig config = JinjavaConfig.newBuilder().withFailOnUnknownTokens(true).build();
         RenderResult result = new Jinjava(config).renderForResult(template, variables);
