@@ -33,9 +33,10 @@ import org.w3c.dom.NodeList;
  * on a time. Needs root (the fleet creates Unix users).
  *
  * <ol>
- *   <li>Fan-out, per latency and fleet size N: {@code essay deploy} (the CLI jar, in its own JVM) into slot a
- *       and {@code essay switch} to it; the floor (plain ssh, one script per host) into slot b; the Ansible
- *       playbook into slot c, switching to it. Each starts with cold pip caches and fresh slot directories.</li>
+ *   <li>Fan-out, per latency and fleet size N, REPS times on fresh fleets in rotating order: {@code essay
+ *       deploy} (the essay launcher, its own JVM) into slot a and {@code essay switch} to it; the floor (plain
+ *       ssh, one script per host) into slot b; the Ansible playbook into slot c, switching to it. Each starts
+ *       with cold pip caches and fresh slot directories. One unmeasured warm-up first.</li>
  *   <li>Zero downtime: wrk and a probe loop drive requests through nginx while CYCLES times
  *       deploy, switch and rollback run; the probe times the first answer of the new slot.</li>
  *   <li>Fault drills: the table of the drill log written by FaultsIT and CliInterruptIT (bench/run runs them
@@ -50,7 +51,7 @@ public final class Bench {
     static final int CONNECT_TIMEOUT_S = 60;
 
     private final Map<String, String> options;
-    private final Path jar;
+    private boolean warmedUp;
     private final Path repo;
     private final Path work;
     private final Map<String, Object> json = new LinkedHashMap<>();
@@ -59,7 +60,6 @@ public final class Bench {
     private Bench(Map<String, String> options) throws Exception {
         this.options = options;
         this.repo = Path.of(options.getOrDefault("repo", ".")).toAbsolutePath().normalize();
-        this.jar = Path.of(required("jar"));
         this.work = Files.createTempDirectory("essay-bench-");
     }
 
@@ -103,6 +103,7 @@ public final class Bench {
         List<String> tools = List.of(options.getOrDefault("tools", "essay,floor,ansible").split(","));
         int cycles = Integer.parseInt(options.getOrDefault("cycles", "20"));
         int loadHosts = Integer.parseInt(options.getOrDefault("load-hosts", "10"));
+        int reps = Integer.parseInt(options.getOrDefault("reps", "1"));
 
         Map<String, Object> machine = machine();
         json.put("machine", machine);
@@ -116,7 +117,7 @@ public final class Bench {
             for (int latency : latencies) {
                 Double first = null;
                 for (int n : sizes) {
-                    Map<String, Object> row = fanOut(n, latency, tools);
+                    Map<String, Object> row = fanOut(n, latency, tools, reps);
                     if (row.get("essay_deploy_s") instanceof Double deploy) {
                         first = first == null ? deploy : first;
                         row.put("essay_deploy_t_over_first", deploy / first);
@@ -151,26 +152,89 @@ public final class Bench {
 
     // ------------------------------------------------------------------------------------------------ fan-out
 
-    private Map<String, Object> fanOut(int n, int latencyMs, List<String> tools) throws Exception {
+    /**
+     * Fan-out at one size and latency: {@code reps} repetitions, each on a fresh fleet, with the order of the
+     * tools rotated from one repetition to the next so that none is always first (cold) or last. The row
+     * holds each figure's median over the repetitions, the ratios as medians of the per-repetition ratios
+     * (tools compared on the same fleet), and every repetition's figures under "reps".
+     */
+    private Map<String, Object> fanOut(int n, int latencyMs, List<String> tools, int reps) throws Exception {
+        List<Map<String, Object>> samples = new ArrayList<>();
+        for (int rep = 0; rep < reps; rep++) {
+            List<String> order = new ArrayList<>(tools);
+            java.util.Collections.rotate(order, -rep);
+            Map<String, Object> sample = new LinkedHashMap<>();
+            sample.put("order", String.join(",", order));
+            try (TestFleet fleet = TestFleet.builder().hosts(n).latency(Duration.ofMillis(latencyMs)).build()) {
+                fleet.publish("1.0.0");
+                Path yaml = fleet.writeConfig(benchConfig(fleet, n));
+                Project project = ProjectLoader.load(yaml);
+                EssayCli essay = new EssayCli(repo, yaml, work);
+                if (!warmedUp) {
+                    warmUp(fleet, essay);
+                }
+                for (String tool : order) {
+                    switch (tool) {
+                        case "essay" -> measure(sample, "essay", () -> essay(fleet, essay, sample));
+                        case "floor" -> measure(sample, "floor", () -> floor(fleet, project, sample));
+                        case "ansible" -> measure(sample, "ansible", () -> ansible(fleet, project, sample, "ansible", "c", false));
+                        case "ansible-tuned" -> measure(sample, "ansible_tuned",
+                                () -> ansible(fleet, project, sample, "ansible_tuned", "e", true));
+                        default -> throw new IllegalArgumentException("--tools: unknown tool " + tool
+                                + " (essay, floor, ansible, ansible-tuned)");
+                    }
+                }
+            }
+            if (sample.get("essay_deploy_s") instanceof Double e && sample.get("floor_deploy_s") instanceof Double f) {
+                sample.put("essay_over_floor", e / f);
+            }
+            for (String ansible : List.of("ansible", "ansible_tuned")) {
+                if (sample.get("essay_total_s") instanceof Double e && sample.get(ansible + "_total_s") instanceof Double a) {
+                    sample.put("essay_over_" + ansible, e / a);
+                }
+            }
+            System.err.println("[bench] fan-out " + n + " hosts, " + latencyMs + " ms, repetition " + (rep + 1) + "/" + reps + ": " + sample);
+            samples.add(sample);
+        }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("hosts", n);
         row.put("latency_ms", latencyMs);
-        try (TestFleet fleet = TestFleet.builder().hosts(n).latency(Duration.ofMillis(latencyMs)).build()) {
-            fleet.publish("1.0.0");
-            Path yaml = fleet.writeConfig(benchConfig(fleet, n));
-            Project project = ProjectLoader.load(yaml);
-            EssayCli essay = new EssayCli(jar, yaml, work);
-            if (tools.contains("essay")) {
-                measure(row, "essay", () -> essay(fleet, essay, row));
+        row.put("repetitions", reps);
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        samples.forEach(sample -> keys.addAll(sample.keySet()));
+        for (String key : keys) {
+            List<Double> values = samples.stream().map(sample -> sample.get(key)).filter(Number.class::isInstance)
+                    .map(v -> ((Number) v).doubleValue()).sorted().toList();
+            if (!values.isEmpty()) {
+                row.put(key, median(values));
+                if (key.startsWith("essay_over_")) {
+                    row.put(key + "_min", values.get(0));
+                    row.put(key + "_max", values.get(values.size() - 1));
+                }
             }
-            if (tools.contains("floor")) {
-                measure(row, "floor", () -> floor(fleet, project, row));
-            }
-            if (tools.contains("ansible")) {
-                measure(row, "ansible", () -> ansible(fleet, project, row));
-            }
+            samples.stream().map(sample -> sample.get(key)).filter(String.class::isInstance).findFirst()
+                    .filter(v -> key.endsWith("_error")).ifPresent(error -> row.put(key, error));
         }
+        row.put("reps", samples);
         return row;
+    }
+
+    private static double median(List<Double> sorted) {
+        int m = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(m) : (sorted.get(m - 1) + sorted.get(m)) / 2;
+    }
+
+    /**
+     * Once per invocation, before anything is measured: an essay deploy and switch into slot d (not
+     * measured). It brings the page cache (python, ensurepip, the index's files, sshd) to where every later
+     * run finds it, and lets the essay launcher write its class data archives (it does that on the first
+     * run of each command after a build), so that no tool pays a first-run cost the others do not.
+     */
+    private void warmUp(TestFleet fleet, EssayCli essay) throws Exception {
+        System.err.println("[bench] warm-up: essay deploy and switch into slot d (not measured)");
+        essay.run("deploy", "1.0.0", "--slot", "d").orThrow("warm-up essay deploy");
+        essay.run("switch", "--to", "d").orThrow("warm-up essay switch");
+        warmedUp = true;
     }
 
     /** essay deploy into slot a, then essay switch to it. */
@@ -188,6 +252,7 @@ public final class Bench {
         row.put("essay_deploy_s", deploy.seconds());
         row.put("essay_switch_s", switched.seconds());
         row.put("essay_total_s", deploy.seconds() + switched.seconds());
+        row.put("essay_cpu_s_deploy", deploy.cpuSeconds());
         row.put("essay_connections_per_host_deploy", (c1 - c0) / n);
         row.put("essay_sessions_per_host_deploy", (s1 - s0) / n);
         row.put("essay_sessions_per_host_switch", (total(hosts, fleet::sshSessions) - s1) / n);
@@ -201,24 +266,19 @@ public final class Bench {
         clearPipCaches(fleet);
         double floor = Floor.deploy(fleet, project, "b", "1.0.0");
         row.put("floor_deploy_s", floor);
-        if (row.get("essay_deploy_s") instanceof Double essay) {
-            row.put("essay_over_floor", essay / floor);
-        }
     }
 
-    /** The Ansible playbook's deploy into slot c and switch to it. */
-    private void ansible(TestFleet fleet, Project project, Map<String, Object> row) throws Exception {
+    /** The Ansible playbook's deploy into {@code slot} (c, or e tuned) and switch to it; figures named {@code key_...}. */
+    private void ansible(TestFleet fleet, Project project, Map<String, Object> row, String key, String slot, boolean tuned)
+            throws Exception {
         List<FleetHost> hosts = fleet.hosts();
         clearPipCaches(fleet);
         long s0 = total(hosts, fleet::sshSessions);
         long r0 = fleet.sshSessions(fleet.routerHost());
-        double ansible = Ansible.deployAndSwitch(fleet, project, repo.resolve("bench/ansible/deploy.yml"), "c", "1.0.0");
-        row.put("ansible_total_s", ansible);
-        row.put("ansible_sessions_per_host", (total(hosts, fleet::sshSessions) - s0) / (double) hosts.size());
-        row.put("ansible_router_sessions", fleet.sshSessions(fleet.routerHost()) - r0);
-        if (row.get("essay_total_s") instanceof Double essay) {
-            row.put("essay_over_ansible", essay / ansible);
-        }
+        double ansible = Ansible.deployAndSwitch(fleet, project, repo.resolve("bench/ansible/deploy.yml"), slot, "1.0.0", tuned);
+        row.put(key + "_total_s", ansible);
+        row.put(key + "_sessions_per_host", (total(hosts, fleet::sshSessions) - s0) / (double) hosts.size());
+        row.put(key + "_router_sessions", fleet.sshSessions(fleet.routerHost()) - r0);
     }
 
     /** One tool's measurement; the figures it could not take are left out and why is kept in the row. */
@@ -235,10 +295,14 @@ public final class Bench {
         }
     }
 
-    /** The fleet's essay.yaml with a third slot c (Ansible's) and parallelism N (Ansible runs with forks = N). */
+    /**
+     * The fleet's essay.yaml with slots c (Ansible's), d (the warm-up's) and e (tuned Ansible's), parallelism N (Ansible runs with
+     * forks = N), and the floor's health wait: a check every 0.25 s, 120 times at most.
+     */
     private static String benchConfig(TestFleet fleet, int n) {
-        String yaml = fleet.configYaml();
-        yaml = replaceOnce(yaml, "  b: { port_prefix: \"811\" }\n", "  b: { port_prefix: \"811\" }\n  c: { port_prefix: \"812\" }\n");
+        String yaml = fleet.configYaml() + "health:\n  interval: 250ms\n  retries: 120\n";
+        yaml = replaceOnce(yaml, "  b: { port_prefix: \"811\" }\n",
+                "  b: { port_prefix: \"811\" }\n  c: { port_prefix: \"812\" }\n  d: { port_prefix: \"813\" }\n  e: { port_prefix: \"814\" }\n");
         yaml = replaceOnce(yaml, "  connect_timeout: 5s\n", "  connect_timeout: " + CONNECT_TIMEOUT_S + "s\n");
         return yaml + "parallelism: " + n + "\n";
     }
@@ -263,30 +327,47 @@ public final class Bench {
 
     private void fanOutTables(List<Map<String, Object>> rows) {
         markdown.append("\n### Fan-out: deploy to N hosts\n\n");
-        markdown.append("| latency (RTT) | hosts N | essay deploy | T(N)/T(first N) | floor (plain ssh) | essay/floor | SSH connections per host | SSH sessions per host | essay peak RSS |\n");
-        markdown.append("|---|---|---|---|---|---|---|---|---|\n");
+        markdown.append("Medians over the repetitions; essay/floor is the median of the repetitions' ratios, with their range.\n\n");
+        markdown.append("| latency (RTT) | hosts N | reps | essay deploy | T(N)/T(first N) | floor (plain ssh) | essay/floor | range | SSH connections per host | SSH sessions per host | essay CPU | essay peak RSS |\n");
+        markdown.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> r : rows) {
-            markdown.append(String.format(Locale.ROOT, "| %d ms | %d | %s | %s | %s | %s | %s | %s | %s |\n", r.get("latency_ms"), r.get("hosts"),
-                    seconds(r.get("essay_deploy_s")), ratio(r.get("essay_deploy_t_over_first")), seconds(r.get("floor_deploy_s")),
-                    ratio(r.get("essay_over_floor")), count(r.get("essay_connections_per_host_deploy")),
-                    count(r.get("essay_sessions_per_host_deploy")), mib(r.get("essay_peak_mib_deploy"))));
+            markdown.append(String.format(Locale.ROOT, "| %d ms | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.get("latency_ms"),
+                    r.get("hosts"), r.get("repetitions"), seconds(r.get("essay_deploy_s")), ratio(r.get("essay_deploy_t_over_first")),
+                    seconds(r.get("floor_deploy_s")), ratio(r.get("essay_over_floor")), range(r, "essay_over_floor"),
+                    count(r.get("essay_connections_per_host_deploy")), count(r.get("essay_sessions_per_host_deploy")),
+                    seconds(r.get("essay_cpu_s_deploy")), mib(r.get("essay_peak_mib_deploy"))));
         }
         markdown.append("\n### Deploy and switch, side by side with Ansible\n\n");
-        markdown.append("| latency (RTT) | hosts N | essay deploy + switch | Ansible playbook | essay/Ansible | SSH sessions per host: essay | Ansible | router sessions: essay switch | Ansible |\n");
-        markdown.append("|---|---|---|---|---|---|---|---|---|\n");
+        markdown.append("| latency (RTT) | hosts N | reps | essay deploy + switch | Ansible playbook | essay/Ansible | range | SSH sessions per host: essay | Ansible | router sessions: essay switch | Ansible |\n");
+        markdown.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> r : rows) {
-            Object essaySessions = r.containsKey("essay_sessions_per_host_deploy")
+            Object essaySessions = r.containsKey("essay_sessions_per_host_deploy") && r.containsKey("essay_sessions_per_host_switch")
                     ? (double) r.get("essay_sessions_per_host_deploy") + (double) r.get("essay_sessions_per_host_switch") : null;
-            markdown.append(String.format(Locale.ROOT, "| %d ms | %d | %s | %s | %s | %s | %s | %s | %s |\n", r.get("latency_ms"), r.get("hosts"),
-                    seconds(r.get("essay_total_s")), seconds(r.get("ansible_total_s")), ratio(r.get("essay_over_ansible")),
-                    count(essaySessions), count(r.get("ansible_sessions_per_host")),
-                    count(r.get("essay_router_sessions_switch")), count(r.get("ansible_router_sessions"))));
+            markdown.append(String.format(Locale.ROOT, "| %d ms | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.get("latency_ms"),
+                    r.get("hosts"), r.get("repetitions"), seconds(r.get("essay_total_s")), seconds(r.get("ansible_total_s")),
+                    ratio(r.get("essay_over_ansible")), range(r, "essay_over_ansible"), count(essaySessions),
+                    count(r.get("ansible_sessions_per_host")), count(r.get("essay_router_sessions_switch")),
+                    count(r.get("ansible_router_sessions"))));
         }
+        if (rows.stream().anyMatch(r -> r.containsKey("ansible_tuned_total_s"))) {
+            markdown.append("\n### Side by side with tuned Ansible (strategy free, no SSH compression)\n\n");
+            markdown.append("| latency (RTT) | hosts N | reps | essay deploy + switch | tuned Ansible | essay/tuned Ansible | range |\n");
+            markdown.append("|---|---|---|---|---|---|---|\n");
+            for (Map<String, Object> r : rows) {
+                markdown.append(String.format(Locale.ROOT, "| %d ms | %d | %d | %s | %s | %s | %s |\n", r.get("latency_ms"), r.get("hosts"),
+                        r.get("repetitions"), seconds(r.get("essay_total_s")), seconds(r.get("ansible_tuned_total_s")),
+                        ratio(r.get("essay_over_ansible_tuned")), range(r, "essay_over_ansible_tuned")));
+            }
+        }
+    }
+
+    private static String range(Map<String, Object> row, String ratio) {
+        return row.get(ratio + "_min") == null ? "-" : ratio(row.get(ratio + "_min")) + " to " + ratio(row.get(ratio + "_max"));
     }
 
     private void failures(List<Map<String, Object>> rows) {
         for (Map<String, Object> r : rows) {
-            for (String tool : List.of("essay", "floor", "ansible")) {
+            for (String tool : List.of("essay", "floor", "ansible", "ansible_tuned")) {
                 if (r.get(tool + "_error") instanceof String error) {
                     markdown.append(String.format(Locale.ROOT, "%n- %s failed at %s hosts, %s ms: %s%n", tool, r.get("hosts"),
                             r.get("latency_ms"), error.lines().findFirst().orElse("")));
@@ -305,7 +386,7 @@ public final class Bench {
         try (TestFleet fleet = TestFleet.builder().hosts(n).latency(Duration.ofMillis(latencyMs)).build()) {
             List.of("1.0.0", "2.0.0", "2.1.0").forEach(fleet::publish);
             Path yaml = fleet.writeConfig(benchConfig(fleet, n));
-            EssayCli essay = new EssayCli(jar, yaml, work);
+            EssayCli essay = new EssayCli(repo, yaml, work);
             essay.run("deploy", "1.0.0", "--slot", "a").orThrow("essay deploy");
             essay.run("switch", "--to", "a").orThrow("essay switch");
             List<Double> toNewSlot = new ArrayList<>();
@@ -368,15 +449,19 @@ public final class Bench {
                         + "mean switch %s; from `essay switch`/`rollback` starting to the first answer of the new slot: mean %s, max %s.%n%n",
                 z.get("hosts"), z.get("latency_ms"), z.get("cycles"), z.get("switches_and_rollbacks"), seconds(z.get("mean_deploy_s")),
                 seconds(z.get("mean_switch_s")), seconds(z.get("start_to_new_slot_mean_s")), seconds(z.get("start_to_new_slot_max_s"))));
-        markdown.append("| load | requests | non-2xx | connect errors | read errors | write errors | timeouts | p99 latency |\n");
-        markdown.append("|---|---|---|---|---|---|---|---|\n");
+        markdown.append("Read errors count every connection closed under wrk, also idle ones (nginx closes idle keep-alive "
+                + "connections when it reloads); \"unanswered\" counts the requests written that got no answer (up to one per "
+                + "connection was still in flight when wrk was stopped).\n\n");
+        markdown.append("| load | requests | non-2xx | connect errors | read errors | write errors | timeouts | requests written | unanswered | p99 latency |\n");
+        markdown.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (String[] load : List.of(new String[] {"wrk_connection_close", "wrk, 2 connections, a new connection per request"},
                 new String[] {"wrk_keep_alive", "wrk, 2 keep-alive connections"})) {
             Wrk.Counts w = (Wrk.Counts) z.get(load[0]);
-            markdown.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %.1f ms |%n", load[1], w.requests(),
-                    w.non2xx3xx(), w.connectErrors(), w.readErrors(), w.writeErrors(), w.timeouts(), w.p99Millis()));
+            markdown.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %.1f ms |%n", load[1], w.requests(),
+                    w.non2xx3xx(), w.connectErrors(), w.readErrors(), w.writeErrors(), w.timeouts(), w.sent(), w.unanswered(),
+                    w.p99Millis()));
         }
-        markdown.append(String.format(Locale.ROOT, "| probe loop, one request at a time, a new connection each | %d | %d failed in all | | | | | |%n",
+        markdown.append(String.format(Locale.ROOT, "| probe loop, one request at a time, a new connection each | %d | %d failed in all | | | | | | | |%n",
                 z.get("probe_requests"), z.get("probe_failures")));
     }
 

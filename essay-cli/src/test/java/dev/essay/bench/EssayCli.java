@@ -10,22 +10,23 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The essay command as users run it ({@code java -jar essay-cli.jar}), in its own JVM under GNU
- * {@code /usr/bin/time}, which reports the process's peak resident memory.
+ * The essay command as users run it (the {@code essay} launcher of the checkout, which starts the CLI jar in
+ * its own JVM with the launcher's JVM options), under GNU {@code /usr/bin/time}, which reports the process's
+ * peak resident memory and its CPU time.
  */
 final class EssayCli {
-    private final Path jar;
+    private final Path launcher;
     private final Path config;
     private final Path work;
 
-    EssayCli(Path jar, Path config, Path work) {
-        this.jar = jar;
+    EssayCli(Path repo, Path config, Path work) {
+        this.launcher = repo.resolve("essay");
         this.config = config;
         this.work = work;
     }
 
-    /** What one command did: its exit status, wall seconds, peak RSS in MiB, and its output. */
-    record Run(int exit, double seconds, double peakMib, String output) {
+    /** What one command did: its exit status, wall seconds, peak RSS in MiB, CPU seconds (user + system), its output. */
+    record Run(int exit, double seconds, double peakMib, double cpuSeconds, String output) {
         Run orThrow(String what) {
             if (exit != 0) {
                 throw new IllegalStateException(what + " exited with " + exit + ":\n" + output);
@@ -38,9 +39,8 @@ final class EssayCli {
     Started start(String... args) throws IOException {
         Path out = Files.createTempFile(work, "essay-", ".out");
         Path rss = Files.createTempFile(work, "essay-", ".rss");
-        List<String> argv = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-                "--config", config.toString()));
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", rss.toString(),
+                launcher.toString(), "--config", config.toString()));
         argv.addAll(List.of(args));
         long t0 = System.nanoTime();
         Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile())
@@ -60,11 +60,14 @@ final class EssayCli {
             }
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             String output = Files.readString(out, StandardCharsets.UTF_8);
-            String kib = Files.readString(rss, StandardCharsets.UTF_8).strip();
-            String last = kib.isEmpty() ? "0" : kib.lines().reduce((a, b) -> b).orElse("0").strip();
+            // GNU time's last line: "<max RSS KiB> <user s> <system s>" (earlier lines say how the command ended)
+            String last = Files.readString(rss, StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b).orElse("").strip();
             Files.deleteIfExists(out);
             Files.deleteIfExists(rss);
-            return new Run(process.exitValue(), seconds, last.matches("[0-9]+") ? Long.parseLong(last) / 1024.0 : Double.NaN, output);
+            String[] f = last.split(" ");
+            boolean parsed = f.length == 3 && last.matches("[0-9]+ [0-9.]+ [0-9.]+");
+            return new Run(process.exitValue(), seconds, parsed ? Long.parseLong(f[0]) / 1024.0 : Double.NaN,
+                    parsed ? Double.parseDouble(f[1]) + Double.parseDouble(f[2]) : Double.NaN, output);
         }
     }
 }

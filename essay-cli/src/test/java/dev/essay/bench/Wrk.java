@@ -27,11 +27,15 @@ final class Wrk implements AutoCloseable {
         this.out = out;
     }
 
-    /** What wrk counted: every request, answers that were not 2xx/3xx, and socket errors by kind. */
-    record Counts(long requests, long non2xx3xx, long connectErrors, long readErrors, long writeErrors, long timeouts,
-                  double p99Millis) {
-        long failed() {
-            return non2xx3xx + connectErrors + readErrors + writeErrors + timeouts;
+    /**
+     * What wrk counted: every request, answers that were not 2xx/3xx, socket errors by kind; and what
+     * bench/wrk.lua counted: requests written and answers read. {@code unanswered} includes at most one
+     * request per connection still in flight when wrk was stopped.
+     */
+    record Counts(long requests, long sent, long answered, long non2xx3xx, long connectErrors, long readErrors,
+                  long writeErrors, long timeouts, double p99Millis) {
+        long unanswered() {
+            return sent - answered;
         }
     }
 
@@ -59,7 +63,8 @@ final class Wrk implements AutoCloseable {
         String json = text.lines().filter(l -> l.startsWith("{\"requests\"")).reduce((a, b) -> b)
                 .orElseThrow(() -> new IllegalStateException("wrk printed no counts:\n" + text));
         JsonNode n = new ObjectMapper().readTree(json);
-        return new Counts(n.get("requests").asLong(), n.get("non_2xx_3xx").asLong(), n.get("connect_errors").asLong(),
+        return new Counts(n.get("requests").asLong(), n.get("sent").asLong(), n.get("answered").asLong(),
+                n.get("non_2xx_3xx").asLong(), n.get("connect_errors").asLong(),
                 n.get("read_errors").asLong(), n.get("write_errors").asLong(), n.get("timeouts").asLong(),
                 n.get("latency_p99_us").asLong() / 1000.0);
     }
