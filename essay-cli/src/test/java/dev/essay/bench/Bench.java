@@ -159,6 +159,9 @@ public final class Bench {
      * (tools compared on the same fleet), and every repetition's figures under "reps".
      */
     private Map<String, Object> fanOut(int n, int latencyMs, List<String> tools, int reps) throws Exception {
+        if (!warmedUp) {
+            warmUp();
+        }
         List<Map<String, Object>> samples = new ArrayList<>();
         for (int rep = 0; rep < reps; rep++) {
             List<String> order = new ArrayList<>(tools);
@@ -170,9 +173,6 @@ public final class Bench {
                 Path yaml = fleet.writeConfig(benchConfig(fleet, n));
                 Project project = ProjectLoader.load(yaml);
                 EssayCli essay = new EssayCli(repo, yaml, work);
-                if (!warmedUp) {
-                    warmUp(fleet, essay);
-                }
                 for (String tool : order) {
                     switch (tool) {
                         case "essay" -> measure(sample, "essay", () -> essay(fleet, essay, sample));
@@ -225,15 +225,22 @@ public final class Bench {
     }
 
     /**
-     * Once per invocation, before anything is measured: an essay deploy and switch into slot d (not
-     * measured). It brings the page cache (python, ensurepip, the index's files, sshd) to where every later
-     * run finds it, and lets the essay launcher write its class data archives (it does that on the first
-     * run of each command after a build), so that no tool pays a first-run cost the others do not.
+     * Once per invocation, before anything is measured, on a fleet of one host: an essay deploy and switch
+     * and the floor's deploy (not measured). They bring the page cache (python, ensurepip, the index's
+     * files, sshd, ssh) to where every later run finds it, and let the essay launcher write its class data
+     * archives (it does that on the first run of each command after a build), so that no tool pays a
+     * first-run cost the others do not.
      */
-    private void warmUp(TestFleet fleet, EssayCli essay) throws Exception {
-        System.err.println("[bench] warm-up: essay deploy and switch into slot d (not measured)");
-        essay.run("deploy", "1.0.0", "--slot", "d").orThrow("warm-up essay deploy");
-        essay.run("switch", "--to", "d").orThrow("warm-up essay switch");
+    private void warmUp() throws Exception {
+        System.err.println("[bench] warm-up on one host: essay deploy and switch, the floor (not measured)");
+        try (TestFleet fleet = TestFleet.builder().hosts(1).build()) {
+            fleet.publish("1.0.0");
+            Path yaml = fleet.writeConfig(benchConfig(fleet, 1));
+            EssayCli essay = new EssayCli(repo, yaml, work);
+            essay.run("deploy", "1.0.0", "--slot", "d").orThrow("warm-up essay deploy");
+            essay.run("switch", "--to", "d").orThrow("warm-up essay switch");
+            Floor.deploy(fleet, ProjectLoader.load(yaml), "e", "1.0.0");
+        }
         warmedUp = true;
     }
 
