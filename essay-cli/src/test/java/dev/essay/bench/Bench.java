@@ -116,11 +116,16 @@ public final class Bench {
         if (!sizes.isEmpty()) {
             for (int latency : latencies) {
                 Double first = null;
+                Double firstNoop = null;
                 for (int n : sizes) {
                     Map<String, Object> row = fanOut(n, latency, tools, reps);
                     if (row.get("essay_deploy_s") instanceof Double deploy) {
                         first = first == null ? deploy : first;
                         row.put("essay_deploy_t_over_first", deploy / first);
+                    }
+                    if (row.get("essay_noop_deploy_s") instanceof Double noop) {
+                        firstNoop = firstNoop == null ? noop : firstNoop;
+                        row.put("essay_noop_t_over_first", noop / firstNoop);
                     }
                     fanOut.add(row);
                     System.err.println("[bench] fan-out " + row);
@@ -266,6 +271,15 @@ public final class Bench {
         row.put("essay_router_sessions_switch", fleet.sshSessions(fleet.routerHost()) - r1);
         row.put("essay_peak_mib_deploy", deploy.peakMib());
         row.put("essay_peak_mib_switch", switched.peakMib());
+        // The same deploy again finds the version installed and healthy on every host and changes nothing:
+        // what is left is essay's own fan-out (JVM, lock, one probe per host, ledger) without the hosts' CPU work.
+        long s2 = total(hosts, fleet::sshSessions);
+        EssayCli.Run again = essay.run("deploy", "1.0.0", "--slot", "a").orThrow("essay deploy again");
+        if (!again.output().contains("nothing to do")) {
+            throw new IllegalStateException("the second essay deploy of 1.0.0 was not a no-op:\n" + again.output());
+        }
+        row.put("essay_noop_deploy_s", again.seconds());
+        row.put("essay_noop_sessions_per_host", (total(hosts, fleet::sshSessions) - s2) / n);
     }
 
     /** The floor's deploy into slot b. */
@@ -343,6 +357,14 @@ public final class Bench {
                     seconds(r.get("floor_deploy_s")), ratio(r.get("essay_over_floor")), range(r, "essay_over_floor"),
                     count(r.get("essay_connections_per_host_deploy")), count(r.get("essay_sessions_per_host_deploy")),
                     seconds(r.get("essay_cpu_s_deploy")), mib(r.get("essay_peak_mib_deploy"))));
+        }
+        markdown.append("\n### essay's own fan-out: the same deploy again (a no-op on every host)\n\n");
+        markdown.append("| latency (RTT) | hosts N | reps | essay deploy, nothing to do | T(N)/T(first N) | SSH sessions per host |\n");
+        markdown.append("|---|---|---|---|---|---|\n");
+        for (Map<String, Object> r : rows) {
+            markdown.append(String.format(Locale.ROOT, "| %d ms | %d | %d | %s | %s | %s |\n", r.get("latency_ms"), r.get("hosts"),
+                    r.get("repetitions"), seconds(r.get("essay_noop_deploy_s")), ratio(r.get("essay_noop_t_over_first")),
+                    count(r.get("essay_noop_sessions_per_host"))));
         }
         markdown.append("\n### Deploy and switch, side by side with Ansible\n\n");
         markdown.append("| latency (RTT) | hosts N | reps | essay deploy + switch | Ansible playbook | essay/Ansible | range | SSH sessions per host: essay | Ansible | router sessions: essay switch | Ansible |\n");
