@@ -347,46 +347,48 @@ public final class Bench {
     }
 
     private void fanOutTables(List<Map<String, Object>> rows) {
-        markdown.append("\n### Fan-out: deploy to N hosts\n\n");
-        markdown.append("Medians over the repetitions; essay/floor is the median of the repetitions' ratios, with their range.\n\n");
-        markdown.append("| latency (RTT) | hosts N | reps | essay deploy | T(N)/T(first N) | floor (plain ssh) | essay/floor | range | SSH connections per host | SSH sessions per host | essay CPU | essay peak RSS |\n");
-        markdown.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (Map<String, Object> r : rows) {
-            markdown.append(String.format(Locale.ROOT, "| %d ms | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.get("latency_ms"),
-                    r.get("hosts"), r.get("repetitions"), seconds(r.get("essay_deploy_s")), ratio(r.get("essay_deploy_t_over_first")),
-                    seconds(r.get("floor_deploy_s")), ratio(r.get("essay_over_floor")), range(r, "essay_over_floor"),
-                    count(r.get("essay_connections_per_host_deploy")), count(r.get("essay_sessions_per_host_deploy")),
-                    seconds(r.get("essay_cpu_s_deploy")), mib(r.get("essay_peak_mib_deploy"))));
-        }
-        markdown.append("\n### essay's own fan-out: the same deploy again (a no-op on every host)\n\n");
-        markdown.append("| latency (RTT) | hosts N | reps | essay deploy, nothing to do | T(N)/T(first N) | SSH sessions per host |\n");
-        markdown.append("|---|---|---|---|---|---|\n");
-        for (Map<String, Object> r : rows) {
-            markdown.append(String.format(Locale.ROOT, "| %d ms | %d | %d | %s | %s | %s |\n", r.get("latency_ms"), r.get("hosts"),
-                    r.get("repetitions"), seconds(r.get("essay_noop_deploy_s")), ratio(r.get("essay_noop_t_over_first")),
-                    count(r.get("essay_noop_sessions_per_host"))));
-        }
-        markdown.append("\n### Deploy and switch, side by side with Ansible\n\n");
-        markdown.append("| latency (RTT) | hosts N | reps | essay deploy + switch | Ansible playbook | essay/Ansible | range | SSH sessions per host: essay | Ansible | router sessions: essay switch | Ansible |\n");
-        markdown.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (Map<String, Object> r : rows) {
-            Object essaySessions = r.containsKey("essay_sessions_per_host_deploy") && r.containsKey("essay_sessions_per_host_switch")
-                    ? (double) r.get("essay_sessions_per_host_deploy") + (double) r.get("essay_sessions_per_host_switch") : null;
-            markdown.append(String.format(Locale.ROOT, "| %d ms | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.get("latency_ms"),
-                    r.get("hosts"), r.get("repetitions"), seconds(r.get("essay_total_s")), seconds(r.get("ansible_total_s")),
-                    ratio(r.get("essay_over_ansible")), range(r, "essay_over_ansible"), count(essaySessions),
-                    count(r.get("ansible_sessions_per_host")), count(r.get("essay_router_sessions_switch")),
-                    count(r.get("ansible_router_sessions"))));
-        }
+        table("Fan-out: deploy to N hosts", "Medians over the repetitions; essay/floor is the median of the repetitions' "
+                + "ratios, with their range.", rows, List.of("essay deploy", "T(N)/T(first N)", "floor (plain ssh)", "essay/floor",
+                "range", "SSH connections per host", "SSH sessions per host", "essay CPU", "essay peak RSS"),
+                r -> List.of(seconds(r.get("essay_deploy_s")), ratio(r.get("essay_deploy_t_over_first")), seconds(r.get("floor_deploy_s")),
+                        ratio(r.get("essay_over_floor")), range(r, "essay_over_floor"), count(r.get("essay_connections_per_host_deploy")),
+                        count(r.get("essay_sessions_per_host_deploy")), seconds(r.get("essay_cpu_s_deploy")),
+                        mib(r.get("essay_peak_mib_deploy"))));
+        table("essay's own fan-out: the same deploy again (a no-op on every host)", null, rows,
+                List.of("essay deploy, nothing to do", "T(N)/T(first N)", "SSH sessions per host"),
+                r -> List.of(seconds(r.get("essay_noop_deploy_s")), ratio(r.get("essay_noop_t_over_first")),
+                        count(r.get("essay_noop_sessions_per_host"))));
+        table("Deploy and switch, side by side with Ansible", null, rows, List.of("essay deploy + switch", "Ansible playbook",
+                "essay/Ansible", "range", "SSH sessions per host: essay", "Ansible", "router sessions: essay switch", "Ansible"),
+                r -> List.of(seconds(r.get("essay_total_s")), seconds(r.get("ansible_total_s")), ratio(r.get("essay_over_ansible")),
+                        range(r, "essay_over_ansible"), count(r.containsKey("essay_sessions_per_host_deploy") && r.containsKey("essay_sessions_per_host_switch")
+                                ? (double) r.get("essay_sessions_per_host_deploy") + (double) r.get("essay_sessions_per_host_switch") : null),
+                        count(r.get("ansible_sessions_per_host")), count(r.get("essay_router_sessions_switch")),
+                        count(r.get("ansible_router_sessions"))));
         if (rows.stream().anyMatch(r -> r.containsKey("ansible_tuned_total_s"))) {
-            markdown.append("\n### Side by side with tuned Ansible (strategy free, no SSH compression)\n\n");
-            markdown.append("| latency (RTT) | hosts N | reps | essay deploy + switch | tuned Ansible | essay/tuned Ansible | range |\n");
-            markdown.append("|---|---|---|---|---|---|---|\n");
-            for (Map<String, Object> r : rows) {
-                markdown.append(String.format(Locale.ROOT, "| %d ms | %d | %d | %s | %s | %s | %s |\n", r.get("latency_ms"), r.get("hosts"),
-                        r.get("repetitions"), seconds(r.get("essay_total_s")), seconds(r.get("ansible_tuned_total_s")),
-                        ratio(r.get("essay_over_ansible_tuned")), range(r, "essay_over_ansible_tuned")));
-            }
+            table("Side by side with tuned Ansible (strategy free, no SSH compression)", null, rows,
+                    List.of("essay deploy + switch", "tuned Ansible", "essay/tuned Ansible", "range"),
+                    r -> List.of(seconds(r.get("essay_total_s")), seconds(r.get("ansible_tuned_total_s")),
+                            ratio(r.get("essay_over_ansible_tuned")), range(r, "essay_over_ansible_tuned")));
+        }
+    }
+
+    /** A Markdown table of the fan-out rows: latency, N and repetitions, then {@code columns}. */
+    private void table(String title, String note, List<Map<String, Object>> rows, List<String> columns,
+                       java.util.function.Function<Map<String, Object>, List<String>> cells) {
+        markdown.append("\n### ").append(title).append("\n\n");
+        if (note != null) {
+            markdown.append(note).append("\n\n");
+        }
+        List<String> header = new ArrayList<>(List.of("latency (RTT)", "hosts N", "reps"));
+        header.addAll(columns);
+        markdown.append("| ").append(String.join(" | ", header)).append(" |\n");
+        markdown.append("|").append("---|".repeat(header.size())).append("\n");
+        for (Map<String, Object> r : rows) {
+            List<String> line = new ArrayList<>(List.of(r.get("latency_ms") + " ms", String.valueOf(r.get("hosts")),
+                    String.valueOf(r.get("repetitions"))));
+            line.addAll(cells.apply(r));
+            markdown.append("| ").append(String.join(" | ", line)).append(" |\n");
         }
     }
 
