@@ -259,7 +259,17 @@ public final class Bench {
         EssayCli.Run deploy = essay.run("deploy", "1.0.0", "--slot", "a").orThrow("essay deploy");
         long c1 = total(hosts, fleet::sshConnections);
         long s1 = total(hosts, fleet::sshSessions);
+        // The same deploy again (before the switch: a live slot is not deployed into) finds the version installed
+        // and healthy on every host and changes nothing: what is left is essay's own fan-out (JVM, lock, one
+        // probe per host, ledger) without the hosts' CPU work.
+        EssayCli.Run again = essay.run("deploy", "1.0.0", "--slot", "a").orThrow("essay deploy again");
+        if (!again.output().contains("nothing to do")) {
+            throw new IllegalStateException("the second essay deploy of 1.0.0 was not a no-op:\n" + again.output());
+        }
+        row.put("essay_noop_deploy_s", again.seconds());
+        row.put("essay_noop_sessions_per_host", (total(hosts, fleet::sshSessions) - s1) / n);
         long r1 = fleet.sshSessions(fleet.routerHost());
+        long s2 = total(hosts, fleet::sshSessions);
         EssayCli.Run switched = essay.run("switch", "--to", "a").orThrow("essay switch");
         row.put("essay_deploy_s", deploy.seconds());
         row.put("essay_switch_s", switched.seconds());
@@ -267,19 +277,10 @@ public final class Bench {
         row.put("essay_cpu_s_deploy", deploy.cpuSeconds());
         row.put("essay_connections_per_host_deploy", (c1 - c0) / n);
         row.put("essay_sessions_per_host_deploy", (s1 - s0) / n);
-        row.put("essay_sessions_per_host_switch", (total(hosts, fleet::sshSessions) - s1) / n);
+        row.put("essay_sessions_per_host_switch", (total(hosts, fleet::sshSessions) - s2) / n);
         row.put("essay_router_sessions_switch", fleet.sshSessions(fleet.routerHost()) - r1);
         row.put("essay_peak_mib_deploy", deploy.peakMib());
         row.put("essay_peak_mib_switch", switched.peakMib());
-        // The same deploy again finds the version installed and healthy on every host and changes nothing:
-        // what is left is essay's own fan-out (JVM, lock, one probe per host, ledger) without the hosts' CPU work.
-        long s2 = total(hosts, fleet::sshSessions);
-        EssayCli.Run again = essay.run("deploy", "1.0.0", "--slot", "a").orThrow("essay deploy again");
-        if (!again.output().contains("nothing to do")) {
-            throw new IllegalStateException("the second essay deploy of 1.0.0 was not a no-op:\n" + again.output());
-        }
-        row.put("essay_noop_deploy_s", again.seconds());
-        row.put("essay_noop_sessions_per_host", (total(hosts, fleet::sshSessions) - s2) / n);
     }
 
     /** The floor's deploy into slot b. */
