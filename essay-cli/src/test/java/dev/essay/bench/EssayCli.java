@@ -65,7 +65,7 @@ final class EssayCli {
             Files.deleteIfExists(out);
             Files.deleteIfExists(rss);
             String[] f = last.split(" ");
-            boolean parsed = f.length == 3 && last.matches("[0-9]+ [0-9.]+ [0-9.]+");
+            boolean parsed = last.matches("[0-9]+ [0-9.]+ [0-9.]+");
             return new Run(process.exitValue(), seconds, parsed ? Long.parseLong(f[0]) / 1024.0 : Double.NaN,
                     parsed ? Double.parseDouble(f[1]) + Double.parseDouble(f[2]) : Double.NaN, output);
         }

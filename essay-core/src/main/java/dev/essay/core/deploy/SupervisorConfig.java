@@ -79,8 +79,7 @@ public final class SupervisorConfig {
         if (WARMING.compareAndSet(false, true)) {
             Thread thread = new Thread(() -> {
                 try {
-                    new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(true).build())
-                            .renderForResult("[program:{{ name }}]", Map.of("name", "warm-up"));
+                    jinjava().renderForResult("[program:{{ name }}]", Map.of("name", "warm-up"));
                 } catch (RuntimeException ignored) {
                     // only a warm-up: a real render reports its own errors
                 }
@@ -90,9 +89,13 @@ public final class SupervisorConfig {
         }
     }
 
+    /** The template engine as renders use it: an unknown placeholder is an error. */
+    private static Jinjava jinjava() {
+        return new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(true).build());
+    }
+
     private static String render(Project project, String template, Map<String, Object> variables) {
-        JinjavaConfig config = JinjavaConfig.newBuilder().withFailOnUnknownTokens(true).build();
-        RenderResult result = new Jinjava(config).renderForResult(template, variables);
+        RenderResult result = jinjava().renderForResult(template, variables);
         List<TemplateError> errors = result.getErrors().stream()
                 .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL).toList();
         if (!errors.isEmpty()) {
