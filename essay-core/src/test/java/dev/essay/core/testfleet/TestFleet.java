@@ -90,15 +90,24 @@ public final class TestFleet implements AutoCloseable {
     public static final String VENV_PREFIX = "~/essay-sample";
     /** The passphrase of {@link #passphraseIdentity()}. */
     public static final String PASSPHRASE = "essay fleet passphrase";
-    public static final String ROUTER_USER = "essay-router";
-    public static final String ROUTER_ADDRESS = "127.0.1.100";
+    /**
+     * Which fleet namespace this JVM uses ({@code ESSAY_TESTFLEET_NS}, 0 to 9; default 0): namespace 0 is the users
+     * {@code essay-h<i>}/{@code essay-router} on {@code 127.0.1.x} with the lock {@code /tmp/essay-testfleet.lock};
+     * namespace n is {@code essay<n>-h<i>}/{@code essay<n>-router} on {@code 127.<n>.1.x} with its own lock file, so
+     * several checkouts can run their integration tests at once.
+     */
+    public static final int NAMESPACE = namespace();
+    private static final String USER_PREFIX = NAMESPACE == 0 ? "essay-" : "essay" + NAMESPACE + "-";
+    public static final String ROUTER_USER = USER_PREFIX + "router";
+    public static final String ROUTER_ADDRESS = "127." + NAMESPACE + ".1.100";
     /** Slot name to port prefix in {@link #configYaml()}: process i of slot a listens on {@code 810i}. */
     public static final Map<String, String> SLOTS = slots();
     public static final int PROCESS_COUNT = 2;
 
     private static final String SSHD = "/usr/sbin/sshd";
     private static final String NGINX = "/usr/sbin/nginx";
-    private static final Path LOCK_FILE = Path.of("/tmp/essay-testfleet.lock");
+    private static final Path LOCK_FILE = Path.of(NAMESPACE == 0 ? "/tmp/essay-testfleet.lock"
+            : "/tmp/essay-testfleet-" + NAMESPACE + ".lock");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(20);
     private static final AtomicBoolean OPEN = new AtomicBoolean();
@@ -135,9 +144,25 @@ public final class TestFleet implements AutoCloseable {
         this.latency = latency;
     }
 
+    private static int namespace() {
+        String ns = System.getenv("ESSAY_TESTFLEET_NS");
+        if (ns == null || ns.isBlank()) {
+            return 0;
+        }
+        if (!ns.strip().matches("[0-9]")) {
+            throw new IllegalStateException("ESSAY_TESTFLEET_NS must be a digit 0 to 9, not '" + ns + "'");
+        }
+        return Integer.parseInt(ns.strip());
+    }
+
+    /** The Unix user of host {@code i} (1-based) in this JVM's namespace: {@code essay-h<i>} in namespace 0. */
+    public static String hostUser(int i) {
+        return USER_PREFIX + "h" + i;
+    }
+
     /** The loopback address of host {@code i} (1-based): {@code 127.0.1.i}, skipping the router's {@code .100}. */
-    static String hostAddress(int i) {
-        return "127.0.1." + (i < 100 ? i : i + 1);
+    public static String hostAddress(int i) {
+        return "127." + NAMESPACE + ".1." + (i < 100 ? i : i + 1);
     }
 
     public static Builder builder() {
@@ -433,7 +458,7 @@ public final class TestFleet implements AutoCloseable {
         long started = System.nanoTime();
         List<String> users = new ArrayList<>();
         for (int i = 1; i <= hostCount; i++) {
-            users.add("essay-h" + i);
+            users.add(hostUser(i));
         }
         users.add(ROUTER_USER);
         Map<String, Path> homes = new LinkedHashMap<>();
@@ -464,7 +489,7 @@ public final class TestFleet implements AutoCloseable {
             String authorized = Files.readString(Path.of(identity + ".pub")) + Files.readString(Path.of(passphraseIdentity + ".pub"));
 
             for (int i = 1; i <= hostCount; i++) {
-                hosts.add(newHost("h" + i, "essay-h" + i, hostAddress(i), homes.get("essay-h" + i)));
+                hosts.add(newHost("h" + i, hostUser(i), hostAddress(i), homes.get(hostUser(i))));
             }
             router = newHost("router", ROUTER_USER, ROUTER_ADDRESS, homes.get(ROUTER_USER));
             List<FleetHost> all = new ArrayList<>(hosts);

@@ -89,8 +89,8 @@ class TestFleetIT {
             assertThat(result.exitCode()).as(result.output()).isZero();
             assertThat(result.output().lines()).containsExactly(host.user(), host.address(), host.home().toString());
         }
-        assertThat(fleet.hosts()).extracting(FleetHost::address).containsExactly("127.0.1.1", "127.0.1.2", "127.0.1.3");
-        assertThat(fleet.routerHost().address()).isEqualTo("127.0.1.100");
+        assertThat(fleet.hosts()).extracting(FleetHost::address).containsExactly(TestFleet.hostAddress(1), TestFleet.hostAddress(2), TestFleet.hostAddress(3));
+        assertThat(fleet.routerHost().address()).isEqualTo(TestFleet.ROUTER_ADDRESS);
         assertThat(List.of(TestFleet.hostAddress(99), TestFleet.hostAddress(100), TestFleet.hostAddress(253)))
                 .containsExactly("127.0.1.99", "127.0.1.101", "127.0.1.254");
     }
@@ -116,7 +116,7 @@ class TestFleetIT {
     @Order(3)
     void eachHostLetsInOnlyItsOwnUser() {
         FleetHost host1 = fleet.host(1);
-        FleetHost asWrongUser = new FleetHost(host1.name(), "essay-h2", host1.address(), host1.port(), host1.home(), host1.workDir());
+        FleetHost asWrongUser = new FleetHost(host1.name(), TestFleet.hostUser(2), host1.address(), host1.port(), host1.home(), host1.workDir());
 
         LocalCommand.Result result = fleet.ssh(asWrongUser, "id -un");
 
