@@ -476,6 +476,13 @@ public final class TestFleet implements AutoCloseable {
             mkdir("sshd", "rwx------");
             mkdir("hosts", "rwxr-xr-x");
             Path indexDir = mkdir("index", "rwxr-xr-x");
+            // sshd refuses to start without its privilege separation directory, which only the service's
+            // tmpfiles create: a machine where openssh-server was installed but never started has none.
+            Path privsep = Path.of("/run/sshd");
+            if (!Files.isDirectory(privsep)) {
+                Files.createDirectories(privsep);
+                chmod(privsep, "rwxr-xr-x");
+            }
             Path routerDir = mkdir("router", "rwxr-xr-x");
             Path project = mkdir("project", "rwxr-xr-x");
             Files.createDirectories(project.resolve("conf"));
@@ -506,11 +513,6 @@ public final class TestFleet implements AutoCloseable {
 
             index = PackageIndexServer.start(indexDir, new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
 
-            Path privsep = Path.of("/run/sshd");
-            if (!Files.isDirectory(privsep)) {
-                Files.createDirectories(privsep);
-                chmod(privsep, "rwxr-xr-x");
-            }
             synchronized (this) {
                 for (FleetHost host : all) {
                     startSshd(host);
