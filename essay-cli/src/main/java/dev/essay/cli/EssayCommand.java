@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             DeployCommand.class,
             SwitchCommand.class,
             RollbackCommand.class,
+            AdoptCommand.class,
             StatusCommand.class,
             HistoryCommand.class,
             UnlockCommand.class,

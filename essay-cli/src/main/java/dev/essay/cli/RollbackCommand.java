@@ -11,7 +11,7 @@ final class RollbackCommand extends Verb {
     @Option(names = "--dry-run", description = "print the scripts each host would run; run nothing")
     boolean dryRun;
 
-    @Option(names = "--force", description = "roll back even when routers disagree about the live slot")
+    @Option(names = "--force", description = "roll back even when routers, nginx and the include disagree about the live slot, or to a slot whose last deploy did not finish")
     boolean force;
 
     @Override

@@ -23,11 +23,8 @@ final class StatusView {
      */
     static String text(StatusReport report) {
         StringBuilder out = new StringBuilder();
-        String live = null;
+        String live = report.live().slot();
         for (StatusReport.RouterStatus r : report.routers()) {
-            if (live == null) {
-                live = r.liveSlot();
-            }
             out.append("router ").append(r.host()).append(": ");
             if (r.liveSlot() == null) {
                 out.append("no live slot (essay has not switched yet)");
@@ -44,12 +41,28 @@ final class StatusView {
                 }
             }
             out.append('\n');
-            out.append("  lock: ").append(r.lockHolder() == null ? "free" : "held by " + r.lockHolder()).append('\n');
+            if (!r.served().isEmpty()) {
+                out.append("  nginx serves: slot ").append(String.join(" and slot ", r.served())).append('\n');
+            }
+            out.append("  lock: ").append(r.lockHolder() == null ? "free" : "held by " + r.lockHolder());
+            if (Boolean.TRUE.equals(r.lockStale())) {
+                out.append("\n  lock: STALE: its process is gone; break it with: essay unlock --id ").append(r.lockId());
+            }
+            out.append('\n');
             if (r.interruptedSwitch()) {
                 out.append("  switch: INTERRUPTED: the include above may never have been proven; the next essay release, deploy, switch or"
                         + " rollback puts the previous include back first").append(r.lockHolder() == null ? ""
                         : " (once the lock is free: essay unlock if its holder died)").append('\n');
             }
+        }
+        for (String d : report.live().disagreements()) {
+            out.append("DISAGREEMENT: ").append(d).append('\n');
+        }
+        if (!report.live().disagreements().isEmpty()) {
+            out.append("hint: ").append(dev.essay.core.policy.LivePolicy.RESOLVE).append('\n');
+        }
+        for (String u : report.live().unproven()) {
+            out.append("unproven: ").append(u).append('\n');
         }
         if (!report.routers().isEmpty()) {
             out.append('\n');
@@ -65,7 +78,7 @@ final class StatusView {
                 continue;
             }
             for (StatusReport.SlotStatus s : h.slots()) {
-                table.row(h.host(), s.slot() + (s.slot().equals(live) ? " *" : ""), s.version() == null ? "-" : s.version(),
+                table.row(h.host(), s.slot() + (s.slot().equals(live) ? " *" : ""), version(s),
                         s.running() ? "yes" : "no", processes(s.processes()), health(s));
                 for (String p : s.problems()) {
                     problems.add(h.host() + " slot " + s.slot() + ": " + p);
@@ -101,6 +114,15 @@ final class StatusView {
         return s.toString();
     }
 
+    /** The finished deploy's version; what the slot answers with when that differs; an unfinished deploy. */
+    private static String version(StatusReport.SlotStatus s) {
+        String v = s.version() == null ? "-" : s.version();
+        if (s.answering() != null && !s.answering().equals(s.version())) {
+            v += " (answers " + s.answering() + ")";
+        }
+        return s.unfinished() == null ? v : v + " INTERRUPTED";
+    }
+
     private static String health(StatusReport.SlotStatus s) {
         if (s.healthy()) {
             return "healthy";
@@ -123,6 +145,9 @@ final class StatusView {
             m.put("since", r.since());
             m.put("lock_holder", r.lockHolder());
             m.put("interrupted_switch", r.interruptedSwitch());
+            m.put("nginx_serves", r.served());
+            m.put("lock_id", r.lockId());
+            m.put("lock_stale", r.lockStale());
             routers.add(m);
         }
         List<Object> hosts = new ArrayList<>();
@@ -139,11 +164,19 @@ final class StatusView {
                 sm.put("processes", s.processes());
                 sm.put("healthy", s.healthy());
                 sm.put("problems", s.problems());
+                sm.put("answering_version", s.answering());
+                sm.put("unfinished_deploy", s.unfinished());
                 slots.add(sm);
             }
             m.put("slots", slots);
             hosts.add(m);
         }
+        Map<String, Object> live = new LinkedHashMap<>();
+        live.put("slot", report.live().slot());
+        live.put("proven", report.live().proven());
+        live.put("disagreements", report.live().disagreements());
+        live.put("unproven", report.live().unproven());
+        doc.put("live", live);
         doc.put("routers", routers);
         doc.put("hosts", hosts);
         return JSON.writeValueAsString(doc);

@@ -18,7 +18,7 @@ final class SwitchCommand extends Verb {
     @Option(names = "--dry-run", description = "print the scripts each host would run; run nothing")
     boolean dryRun;
 
-    @Option(names = "--force", description = "switch even when routers disagree about the live slot")
+    @Option(names = "--force", description = "switch even when routers, nginx and the include disagree about the live slot, or to a slot whose last deploy did not finish")
     boolean force;
 
     @Override

@@ -15,6 +15,7 @@ import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
 import dev.essay.core.pkg.PackageResult;
 import dev.essay.core.pkg.Packager;
+import dev.essay.core.policy.LivePolicy;
 import dev.essay.core.plan.RemoteStepException;
 import dev.essay.core.plan.Step;
 import dev.essay.core.plan.StepReport;
@@ -127,23 +128,32 @@ public final class Engine {
     private DeployResult deployLocked(Routers routers, List<Routers.RouterState> states, String version, Target target,
                                       boolean force) {
         String slot = target.slot();
-        Secret password = indexPassword != null ? indexPassword : IndexCredentials.password(project);
-        listener.info("deploy " + project.name() + " " + version + " into slot " + slot + " on " + target.hosts().size()
-                + " host(s) of role " + target.role() + (transport.dryRun() ? " (dry run: nothing runs)" : ""));
-        String live = liveSlot(states, force);
-        if (slot.equals(live) && !force) {
-            throw refused("slot " + slot + " is live on " + routers.primary() + "; deploying into it would touch live traffic",
-                    "deploy into " + otherSlot(slot) + " (--slot " + otherSlot(slot) + "), or pass --force if you really mean it");
+        FleetResult fleet = null;
+        try {
+            Secret password = indexPassword != null ? indexPassword : IndexCredentials.password(project);
+            listener.info("deploy " + project.name() + " " + version + " into slot " + slot + " on " + target.hosts().size()
+                    + " host(s) of role " + target.role() + (transport.dryRun() ? " (dry run: nothing runs)" : ""));
+            LivePolicy.Live live = live(states, force);
+            if (live.serving().contains(slot) && !force) {
+                throw refused("slot " + slot + " serves traffic (" + servingWhy(live, slot) + "); deploying into it would"
+                                + " touch live traffic",
+                        "deploy into a slot that is not live" + (project.slots().size() == 2 ? " (--slot " + otherSlot(slot)
+                                + ")" : "") + ", or pass --force if you really mean it");
+            }
+            if (live.serving().contains(slot)) {
+                listener.warn("--force: deploying into slot " + slot + ", which serves traffic");
+            }
+            checkCancelled();
+            fleet = onFleet("deploy", target.hosts(), host -> deployHost(host, slot, version, target.profile(), password));
+        } catch (EssayException e) {
+            record(routers, new LedgerEntry(now(), actor.user(), actor.cause(), "deploy", version, target.role(), null, slot,
+                    e.exitCode() == ExitCode.CANCELLED ? "cancelled" : e.exitCode() == ExitCode.REFUSED ? "refused"
+                            : "failed", List.of(), e.getMessage(), target.profile()));
+            throw e;
         }
-        if (slot.equals(live)) {
-            listener.warn("--force: deploying into the live slot " + slot);
-        }
-        checkCancelled();
-        FleetResult fleet = onFleet("deploy", target.hosts(),
-                host -> deployHost(host, slot, version, target.profile(), password));
         record(routers, new LedgerEntry(now(), actor.user(), actor.cause(), "deploy", version, target.role(), null, slot,
                 fleet.ok() ? "ok" : cancelled ? "cancelled" : "failed", outcomes(fleet),
-                fleet.ok() ? null : fleet.failed().size() + " host(s) failed"));
+                fleet.ok() ? null : fleet.failed().size() + " host(s) failed", target.profile()));
         listener.info(fleet.table().stripTrailing());
         checkCancelled();
         return new DeployResult(version, slot, target.role(), fleet);
@@ -164,6 +174,7 @@ public final class Engine {
             boolean healthy = !health.isEmpty() && health.stream().allMatch(p -> p.ok()
                     && (project.health().versionHeader().isEmpty() || version.equals(p.version())));
             if (version.equals(state.get("stamp.version")) && config.digest().equals(state.get("stamp.config"))
+                    && state.get("deploying.version") == null
                     && "running".equals(state.get("supervisord")) && healthy && !transport.dryRun()) {
                 listener.host(host, "slot " + slot + " already runs " + version + " and is healthy; nothing to do");
                 return new HostResult(host, HostResult.Status.UNCHANGED, since(start), "already " + version, null);
@@ -206,42 +217,87 @@ public final class Engine {
         if (request.to() != null) {
             project.slot(request.to());
         }
+        String action = request.adopt() ? "adopt" : request.rollback() ? "rollback" : "switch";
         try (Routers routers = routers()) {
-            List<Routers.RouterState> states = recoverInterruptedSwitch(routers,
-                    routers.lock(holder(request.rollback() ? "rollback" : "switch", request.to())));
+            List<Routers.RouterState> states = recoverInterruptedSwitch(routers, routers.lock(holder(action, request.to())));
             return switchLocked(routers, states, request);
         }
     }
 
     private SwitchResult switchLocked(Routers routers, List<Routers.RouterState> states, SwitchRequest request) {
-        String action = request.rollback() ? "rollback" : "switch";
+        String action = request.adopt() ? "adopt" : request.rollback() ? "rollback" : "switch";
         String role = project.router().role();
         List<HostAddress> hosts = project.hosts(role);
-        String live = liveSlot(states, request.force());
         Upstream.State current = states.get(0).upstream();
-        String target = target(request, live, current);
-        listener.info(action + " " + project.name() + ": " + (live == null ? "no live slot" : "slot " + live + " is live")
-                + "; checking slot " + target + " on " + hosts.size() + " host(s)" + (transport.dryRun() ? " (dry run)" : ""));
-        checkCancelled();
-        FleetResult health = onFleet("health of slot " + target, hosts, host -> checkSlot(host, target));
-        listener.info(health.table().stripTrailing());
-        List<HostAddress> healthy = health.hosts().stream().filter(HostResult::ok).map(HostResult::host).toList();
-        String version = agreedVersion(health, target);
-        int needed = (int) Math.ceil(hosts.size() * project.health().quorum() / 100.0);
-        if (healthy.size() < needed && !transport.dryRun()) {
-            record(routers, entry(action, version, role, live, target, "refused", health,
-                    healthy.size() + " of " + hosts.size() + " host(s) healthy, " + needed + " needed"));
-            throw refused(action + " refused: slot " + target + " is healthy on " + healthy.size() + " of "
-                            + hosts.size() + " host(s), " + needed + " needed; " + live + " stays live",
-                    "fix or redeploy slot " + target + " on the failed hosts (essay deploy VERSION --slot " + target + ")");
+        Map<HostAddress, String> profiles = new ConcurrentHashMap<>();
+        FleetResult health = null;
+        String version = null;
+        String live = LivePolicy.decide(states, project.router().upstreamFile()).slot();
+        String target = request.to();
+        boolean[] undone = {false};
+        try {
+            LivePolicy.Live seen = request.adopt() ? LivePolicy.decide(states, project.router().upstreamFile())
+                    : live(states, request.force());
+            live = seen.slot();
+            target = request.adopt() ? adoptTarget(request, seen) : target(request, live, current);
+            String to = target;
+            listener.info(action + " " + project.name() + ": " + (live == null ? "no live slot" : "slot " + live + " is live")
+                    + "; checking slot " + target + " on " + hosts.size() + " host(s)" + (transport.dryRun() ? " (dry run)" : ""));
+            checkCancelled();
+            health = onFleet("health of slot " + target, hosts, host -> checkSlot(host, to, request.force(), profiles));
+            listener.info(health.table().stripTrailing());
+            checkCancelled();
+            List<HostAddress> healthy = health.hosts().stream().filter(HostResult::ok).map(HostResult::host).toList();
+            version = agreedVersion(health, target);
+            int needed = (int) Math.ceil(hosts.size() * project.health().quorum() / 100.0);
+            if (healthy.size() < needed && !transport.dryRun()) {
+                throw refused(action + " refused: slot " + target + " is healthy on " + healthy.size() + " of "
+                                + hosts.size() + " host(s), " + needed + " needed; " + (live == null ? "no slot" : live)
+                                + " stays live",
+                        "fix or redeploy slot " + target + " on the failed hosts (essay deploy VERSION --slot " + target + ")");
+            }
+            String include = Upstream.render(project, transport.dryRun() ? hosts : healthy, target,
+                    version == null ? "unknown" : version, current, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
+            putLive(routers, include, target, healthy.size(), undone);
+        } catch (EssayException e) {
+            String outcome = e.exitCode() == ExitCode.CANCELLED ? "cancelled" : undone[0] ? "undone"
+                    : e.exitCode() == ExitCode.REFUSED ? "refused" : "failed";
+            record(routers, entry(action, version, role, live, target, outcome, profileOf(profiles), health,
+                    e.getMessage()));
+            throw e;
         }
-        String include = Upstream.render(project, transport.dryRun() ? hosts : healthy, target,
-                version == null ? "unknown" : version, current, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
-        putLive(routers, include, target, version, healthy.size());
-        record(routers, entry(action, version, role, live, target, "ok", health, null));
+        record(routers, entry(action, version, role, live, target, "ok", profileOf(profiles), health, null));
         listener.info((transport.dryRun() ? "dry run: nothing ran; " + action + " would put" : action + " done:") + " slot " + target + (version == null ? "" : " (" + version + ")")
-                + (transport.dryRun() ? " live" : " is live") + (live == null ? "" : "; slot " + live + " keeps running for rollback"));
+                + (transport.dryRun() ? " live" : " is live") + (live == null || live.equals(target) ? ""
+                : "; slot " + live + " keeps running for rollback"));
         return new SwitchResult(action, live, target, version, health);
+    }
+
+    /**
+     * The slot an adoption puts under essay's include: the one slot nginx serves; when nginx cannot tell, the one
+     * slot the include names; {@code --slot} must match that unless forced.
+     */
+    private String adoptTarget(SwitchRequest request, LivePolicy.Live seen) {
+        Set<String> evidence = !seen.served().isEmpty() ? seen.served() : seen.serving();
+        if (request.to() != null) {
+            if (!evidence.isEmpty() && !evidence.equals(Set.of(request.to())) && !request.force()) {
+                throw refused("adopt refused: " + (seen.served().isEmpty() ? "the include names" : "nginx serves")
+                                + " slot " + String.join(" and ", evidence) + ", not " + request.to(),
+                        "leave out --slot to adopt what nginx serves, or add --force to put slot " + request.to() + " live");
+            }
+            return request.to();
+        }
+        if (evidence.size() != 1) {
+            throw refused("adopt refused: cannot tell which slot nginx serves"
+                            + (evidence.isEmpty() ? "" : " (" + String.join(" and ", evidence) + ")")
+                            + (seen.unproven().isEmpty() ? "" : "; " + String.join("; ", seen.unproven())),
+                    "name the slot that serves traffic now: essay adopt --slot SLOT");
+        }
+        return evidence.iterator().next();
+    }
+
+    private static String profileOf(Map<HostAddress, String> profiles) {
+        return profiles.values().stream().filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     private String target(SwitchRequest request, String live, Upstream.State current) {
@@ -271,18 +327,32 @@ public final class Engine {
         return target;
     }
 
-    private HostResult checkSlot(HostAddress host, String slot) {
+    private HostResult checkSlot(HostAddress host, String slot, boolean force, Map<HostAddress, String> profiles) {
         long start = System.nanoTime();
         try (Session session = openHost(host)) {
             StepReport report = runStep(session, slots.health(host, slot, null, 1));
+            Map<String, String> stamp = report.values("read-slot");
+            if (stamp.get("stamp.profile") != null) {
+                profiles.put(host, stamp.get("stamp.profile"));
+            }
             List<HealthCheck.Probe> probes = HealthCheck.parse(report.output("check-health"));
             String version = probes.stream().map(HealthCheck.Probe::version).filter(Objects::nonNull).findFirst()
-                    .orElse(report.values("read-slot").get("stamp.version"));
+                    .orElse(stamp.get("stamp.version"));
             if (!report.ok() && !transport.dryRun()) {
                 String problems = probes.stream().filter(p -> !p.ok()).map(p -> p.url() + ": " + p.problem())
                         .reduce((a, b) -> a + "\n" + b).orElse(report.result().tail(10));
                 return new HostResult(host, HostResult.Status.FAILED, since(start), version,
                         host + ": slot " + slot + " is not healthy\n" + problems);
+            }
+            String unfinished = stamp.get("deploying.version");
+            if (unfinished != null && !transport.dryRun()) {
+                if (!force) {
+                    return new HostResult(host, HostResult.Status.FAILED, since(start), version, host + ": the last deploy"
+                            + " of slot " + slot + " (" + unfinished + ") did not finish; it answers"
+                            + (version == null ? "" : " as " + version) + " but is not a finished release\nhint: deploy it"
+                            + " again (essay deploy " + unfinished + " --slot " + slot + "), or switch with --force");
+                }
+                listener.host(host, "--force: the last deploy of slot " + slot + " (" + unfinished + ") did not finish");
             }
             return new HostResult(host, HostResult.Status.OK, since(start), version, null);
         } catch (EssayException e) {
@@ -301,40 +371,46 @@ public final class Engine {
         return versions.isEmpty() ? null : versions.get(0);
     }
 
-    /** Stage on all routers, reload all, prove on all; any failure puts every router back. */
-    private void putLive(Routers routers, String include, String target, String version, int healthyHosts) {
+    /**
+     * Stage on all routers, reload all, prove on all; any failure (or a cancel) undoes the switch on every router: the
+     * routers' journals decide what is put back, so a router the switch had not reached yet is left as it is.
+     */
+    private void putLive(Routers routers, String include, String target, int healthyHosts, boolean[] undone) {
         String journal = "switch to=" + target + " by=" + actor.user() + " at=" + now();
-        List<HostAddress> touched = new ArrayList<>();
-        boolean reloaded = false;
         try {
             for (HostAddress router : routers.hosts()) {
-                touched.add(router);
                 routers.runChecked(router, routers.scripts().stage(include, journal),
                         "nginx rejected the new include; the previous one is back and nginx was not reloaded");
                 listener.host(router, "staged the upstream of slot " + target + "; nginx -t ok");
             }
             checkCancelled();
-            reloaded = true;
             routers.onAll(routers.scripts().reload(), "nginx could not reload; check its error log");
             int consecutive = Math.min(20, Math.max(3, 2 * healthyHosts * project.processCount()));
             for (HostAddress router : routers.hosts()) {
-                routers.runChecked(router, routers.scripts().prove(target, version, consecutive),
-                        "requests through nginx did not reach slot " + target + "; check router.url and the service's "
-                                + project.health().slotHeader() + " header");
+                routers.runChecked(router, routers.scripts().prove(target, consecutive),
+                        "requests through nginx did not reach slot " + target + "; check router.url"
+                                + (project.health().slotHeader().isEmpty() ? " and router.probe"
+                                : " and that the service sends the " + project.health().slotHeader() + " header"));
                 listener.host(router, "proven: " + consecutive + " requests in a row through nginx reached slot " + target);
             }
             routers.onAll(routers.scripts().commit(), null);
         } catch (RuntimeException e) {
-            listener.warn("switch failed; putting the previous upstream back on " + touched.size() + " router(s)");
-            for (HostAddress router : touched) {
-                StepReport restore = routers.run(router, routers.scripts().restore(reloaded));
+            if (transport.dryRun()) {
+                throw e;
+            }
+            listener.warn("switch failed; putting the previous upstream back where the switch changed it");
+            for (HostAddress router : routers.hosts()) {
+                StepReport restore = routers.run(router, routers.scripts().restore());
                 if (!restore.ok()) {
                     listener.warn(router + ": could not restore: " + restore.result().tail(10));
+                } else if ("yes".equals(restore.values("restore-upstream").get("restored"))) {
+                    undone[0] = true;
                 }
             }
             if (cancelled) {
-                throw new EssayException(ExitCode.CANCELLED, "cancelled during the switch; the previous include is back"
-                        + " and the release lock was released", null, "run essay status to see the state the fleet was left in", e);
+                throw new EssayException(ExitCode.CANCELLED, "cancelled during the switch; " + (undone[0]
+                        ? "the switch was undone" : "nothing had changed on the routers") + " and the release lock"
+                        + " was released", null, "run essay status to see the state the fleet was left in", e);
             }
             if (e instanceof EssayException ee && ee.exitCode() != ExitCode.CANCELLED) {
                 throw new EssayException(ExitCode.REFUSED, ee.getMessage() + "; switch undone, the previous slot is live",
@@ -345,16 +421,26 @@ public final class Engine {
     }
 
     /**
-     * Puts back the include that an interrupted switch replaced (its journal is still on the router) and
-     * returns the routers' state as it is afterwards.
+     * Undoes a switch that was interrupted (its journal is still on the router: the process was killed, or its
+     * connection lost), records that in the ledger, and returns the routers' state as it is afterwards.
      */
     private List<Routers.RouterState> recoverInterruptedSwitch(Routers routers, List<Routers.RouterState> states) {
         boolean recovered = false;
         for (Routers.RouterState state : states) {
             if (state.journal() && !transport.dryRun()) {
-                listener.warn(state.host() + ": an earlier switch was interrupted; restoring the include it replaced");
-                routers.runChecked(state.host(), routers.scripts().restore(true),
-                        "restore the include by hand from " + project.router().upstreamFile() + ".essay-prev");
+                listener.warn(state.host() + ": an earlier switch was interrupted; putting back the include it replaced");
+                StepReport r = routers.runChecked(state.host(), routers.scripts().restore(),
+                        "restore the include by hand from " + project.router().upstreamFile() + ".essay-prev, run nginx -t"
+                                + " and reload, then remove " + project.router().stateDir() + "/switch.journal");
+                Map<String, String> v = r.values("restore-upstream");
+                String journal = state.journalText();
+                String to = journal == null ? null : journal.replaceFirst("^.*\\bto=(\\S+).*$", "$1");
+                record(routers, new LedgerEntry(now(), actor.user(), actor.cause(), "switch", null, project.router().role(),
+                        null, journal != null && journal.contains("to=") ? to : null, "undone", List.of(),
+                        "interrupted" + (journal == null ? "" : " (" + journal + ")") + "; undone on " + state.host()
+                                + " by the next command" + ("yes".equals(v.get("changed"))
+                                ? ": the previous include is back and nginx was reloaded" : ": the include had not changed"),
+                        null));
                 recovered = true;
             }
         }
@@ -373,9 +459,10 @@ public final class Engine {
         Target target = target(request.slot(), project.router().role(), request.profile());
         try (Routers routers = routers()) {
             List<Routers.RouterState> states = recoverInterruptedSwitch(routers, routers.lock(holder("release", null)));
-            String live = liveSlot(states, false);
+            LivePolicy.Live seen = live(states, false);
+            String live = seen.slot();
             String slot = target.slot() != null ? target.slot() : releaseSlot(live);
-            if (slot.equals(live)) {
+            if (seen.serving().contains(slot)) {
                 throw refused("slot " + slot + " is live; a release deploys into a slot that is not live",
                         "leave out --slot, or name a slot that is not live");
             }
@@ -389,7 +476,13 @@ public final class Engine {
                 listener.info("dry run: would package " + project.name() + " " + version + " and upload it to "
                         + project.index().url());
             } else {
-                pkg = packager.pack(request.pkg());
+                try {
+                    pkg = packager.pack(request.pkg());
+                } catch (RuntimeException e) {
+                    record(routers, new LedgerEntry(now(), actor.user(), actor.cause(), "package", null, target.role(),
+                            null, null, cancelled ? "cancelled" : "failed", List.of(), e.getMessage()));
+                    throw e;
+                }
                 version = pkg.version();
                 record(routers, new LedgerEntry(now(), actor.user(), actor.cause(), "package", version, target.role(),
                         null, null, "ok", List.of(), pkg.source() + (pkg.commit() == null ? "" : " " + pkg.commit())));
@@ -421,13 +514,20 @@ public final class Engine {
     public StatusReport status(String role) {
         List<HostAddress> hosts = project.hosts(role == null ? project.defaultRole() : role);
         List<StatusReport.RouterStatus> routerStatus = new ArrayList<>();
+        List<Routers.RouterState> states;
         try (Routers routers = routers()) {
-            for (Routers.RouterState s : routers.state()) {
-                routerStatus.add(new StatusReport.RouterStatus(s.host(), s.upstream().slot(), s.upstream().version(),
-                        s.upstream().previous(), s.upstream().time(), s.lockHolder() == null ? null : s.lockHolder().toString(),
-                        s.journal()));
-            }
+            states = routers.state();
         }
+        for (Routers.RouterState s : states) {
+            String includeSlot = s.upstream().slot() != null ? s.upstream().slot()
+                    : s.includeSlots().size() == 1 ? s.includeSlots().iterator().next() : null;
+            LockHolder holder = s.lockHolder();
+            routerStatus.add(new StatusReport.RouterStatus(s.host(), includeSlot, s.upstream().version(),
+                    s.upstream().previous(), s.upstream().time(), holder == null ? null : holder.toString(), s.journal(),
+                    List.copyOf(s.observation().slots()), holder == null ? null : holder.id(),
+                    holder == null ? null : holder.gone().orElse(null)));
+        }
+        LivePolicy.Live live = LivePolicy.decide(states, project.router().upstreamFile());
         List<StatusReport.HostStatus> hostStatus = new ArrayList<>();
         try {
             for (FleetRunner.Outcome<StatusReport.HostStatus> o : new FleetRunner(project.parallelism()).run(hosts, this::hostStatus)) {
@@ -437,7 +537,8 @@ public final class Engine {
             Thread.currentThread().interrupt();
             throw cancelledError();
         }
-        return new StatusReport(routerStatus, hostStatus);
+        return new StatusReport(routerStatus, hostStatus,
+                new StatusReport.Live(live.slot(), live.proven(), live.disagreements(), live.unproven()));
     }
 
     private StatusReport.HostStatus hostStatus(HostAddress host) {
@@ -449,9 +550,19 @@ public final class Engine {
                 List<HealthCheck.Probe> probes = HealthCheck.parse(r.output("check-health"));
                 List<String> processes = r.output("process-states").lines().filter(l -> !l.isBlank())
                         .map(l -> l.replaceAll("\\s+", " ").strip()).toList();
+                String answering = probes.stream().map(HealthCheck.Probe::version).filter(Objects::nonNull).findFirst()
+                        .orElse(null);
+                List<String> problems = new ArrayList<>(probes.stream().filter(p -> !p.ok())
+                        .map(p -> p.url() + ": " + p.problem()).toList());
+                String unfinished = v.get("deploying.version");
+                if (unfinished != null) {
+                    problems.add("the deploy of " + unfinished + " did not finish (failed, cancelled or killed); the slot"
+                            + " answers as " + (answering == null ? "nothing" : answering) + "; deploy it again before"
+                            + " switching to it");
+                }
                 result.add(new StatusReport.SlotStatus(slot, v.get("stamp.version"), "running".equals(v.get("supervisord")),
-                        processes, !probes.isEmpty() && probes.stream().allMatch(HealthCheck.Probe::ok),
-                        probes.stream().filter(p -> !p.ok()).map(p -> p.url() + ": " + p.problem()).toList()));
+                        processes, !probes.isEmpty() && probes.stream().allMatch(HealthCheck.Probe::ok), problems,
+                        answering, unfinished));
             }
             return new StatusReport.HostStatus(host, result, null);
         } catch (EssayException e) {
@@ -467,10 +578,14 @@ public final class Engine {
         }
     }
 
-    /** Breaks the release lock whoever holds it; returns who held it, or null if it was free. */
-    public String unlock() {
+    /**
+     * Breaks the release lock: whoever holds it, or with {@code id} only when that holder still has it (so a lock taken
+     * anew meanwhile is not broken). The broken holder's attempt goes in the ledger as interrupted. Returns who held it,
+     * or null if it was free (or held by another id).
+     */
+    public LockHolder unlock(String id) {
         try (Routers routers = routers()) {
-            StepReport report = routers.runChecked(routers.primary(), routers.scripts().breakLock(), null);
+            StepReport report = routers.runChecked(routers.primary(), routers.scripts().breakLock(id), null);
             Map<String, String> v = report.values("break-lock");
             if (!"broken".equals(v.get("lock"))) {
                 return null;
@@ -481,8 +596,21 @@ public final class Engine {
                     fields.put(k.substring(7), val);
                 }
             });
-            return LockHolder.fromFields(fields).toString();
+            LockHolder holder = LockHolder.fromFields(fields);
+            String action = holder.action() == null ? "unknown" : holder.action().split(" ")[0];
+            String version = holder.action() != null && holder.action().split(" ").length > 1 && "deploy".equals(action)
+                    ? holder.action().split(" ")[1] : null;
+            record(routers, new LedgerEntry(now(), holder.user(), holder.cause(), action, version, null, null, null,
+                    "interrupted", List.of(), "its process ended without releasing the lock (held since " + holder.started()
+                    + (holder.pid() == null ? "" : ", " + holder.process()) + "); lock broken by " + actor.user()));
+            return holder;
         }
+    }
+
+    /** Breaks the release lock whoever holds it; returns who held it, or null if it was free. */
+    public String unlock() {
+        LockHolder holder = unlock(null);
+        return holder == null ? null : holder.toString();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -567,18 +695,28 @@ public final class Engine {
         }));
     }
 
-    private String liveSlot(List<Routers.RouterState> states, boolean force) {
-        List<String> lives = states.stream().map(s -> s.upstream().slot()).distinct().toList();
-        if (lives.size() > 1) {
-            String detail = states.stream().map(s -> s.host() + " says " + (s.upstream().slot() == null ? "none" : s.upstream().slot()))
-                    .reduce((a, b) -> a + ", " + b).orElse("");
+    /**
+     * The live slot as the routers show it (see {@link LivePolicy}): refuses when their evidence disagrees, unless
+     * forced (then warns and goes on with what nginx serves).
+     */
+    private LivePolicy.Live live(List<Routers.RouterState> states, boolean force) {
+        LivePolicy.Live live = LivePolicy.decide(states, project.router().upstreamFile());
+        if (!live.agreed() && !transport.dryRun()) {
             if (!force) {
-                throw refused("routers disagree about the live slot: " + detail,
-                        "switch explicitly (essay switch --to SLOT --force) to make them agree");
+                throw new EssayException(ExitCode.REFUSED, "refused: which slot is live is not clear: "
+                        + live.disagreements().get(0), String.join("\n", live.disagreements()), LivePolicy.RESOLVE, null);
             }
-            listener.warn("--force: routers disagree about the live slot (" + detail + "); using the first");
+            listener.warn("--force: " + String.join("; ", live.disagreements()) + "; going on with slot "
+                    + (live.slot() == null ? "none" : live.slot()) + " as live");
         }
-        return lives.get(0);
+        for (String why : live.unproven()) {
+            listener.warn("could not prove the live slot through nginx: " + why);
+        }
+        return live;
+    }
+
+    private static String servingWhy(LivePolicy.Live live, String slot) {
+        return slot.equals(live.slot()) && live.proven() ? "nginx serves it" : "nginx serves it or the include names it";
     }
 
     private String otherSlot(String slot) {
@@ -586,7 +724,7 @@ public final class Engine {
     }
 
     private LockHolder holder(String action, String detail) {
-        return new LockHolder(UUID.randomUUID().toString(), actor.user(), actor.cause(),
+        return LockHolder.forThisProcess(UUID.randomUUID().toString(), actor.user(), actor.cause(),
                 action + (detail == null ? "" : " " + detail), now());
     }
 
@@ -603,9 +741,9 @@ public final class Engine {
     }
 
     private LedgerEntry entry(String action, String version, String role, String from, String to, String result,
-                              FleetResult fleet, String detail) {
+                              String profile, FleetResult fleet, String detail) {
         return new LedgerEntry(now(), actor.user(), actor.cause(), action, version, role, from, to, result,
-                outcomes(fleet), detail);
+                fleet == null ? List.of() : outcomes(fleet), detail, profile);
     }
 
     private static List<LedgerEntry.HostOutcome> outcomes(FleetResult fleet) {

@@ -5,14 +5,26 @@ package dev.essay.core;
  *
  * @param to       target slot; null for the slot that is not live (with two slots) or, on rollback, the previous one
  * @param rollback switch back to the slot that was live before the last switch
- * @param force    switch even when routers disagree about the live slot
+ * @param force    switch even when the routers' evidence about the live slot disagrees, or to a slot whose last
+ *                 deploy did not finish
+ * @param adopt    take over the slot nginx serves now (an include essay did not write, or one that disagrees with
+ *                 nginx): rewrite the include for that slot, reload, prove; {@code to} names the slot when nginx
+ *                 cannot tell
  */
-public record SwitchRequest(String to, boolean rollback, boolean force) {
+public record SwitchRequest(String to, boolean rollback, boolean force, boolean adopt) {
+    public SwitchRequest(String to, boolean rollback, boolean force) {
+        this(to, rollback, force, false);
+    }
+
     public static SwitchRequest to(String slot) {
-        return new SwitchRequest(slot, false, false);
+        return new SwitchRequest(slot, false, false, false);
     }
 
     public static SwitchRequest back() {
-        return new SwitchRequest(null, true, false);
+        return new SwitchRequest(null, true, false, false);
+    }
+
+    public static SwitchRequest adopt(String slot, boolean force) {
+        return new SwitchRequest(slot, false, force, true);
     }
 }

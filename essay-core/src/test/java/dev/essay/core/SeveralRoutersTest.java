@@ -136,7 +136,8 @@ class SeveralRoutersTest {
         assertThatThrownBy(() -> engine(t).deploy(DeployRequest.of("3.0.0", "b")))
                 .isInstanceOfSatisfying(EssayException.class, e -> {
                     assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
-                    assertThat(e.getMessage()).contains("routers disagree").contains("127.0.1.101:2200 says b");
+                    assertThat(e.getMessage()).contains("routers disagree").contains("127.0.1.101:2200 serves b");
+                    assertThat(e.suggestion()).contains("essay adopt").contains("essay switch --to SLOT --force");
                 });
         assertThat(t.calls).noneMatch(c -> c.startsWith("probe@") || c.startsWith("deploy@"));
     }

@@ -63,7 +63,7 @@ public final class ProjectLoader {
     static final List<String> VENV_KEYS = List.of("prefix", "python");
     static final List<String> SUPERVISOR_KEYS = List.of("template", "supervisord", "supervisorctl");
     static final List<String> ROUTER_KEYS = List.of("hosts", "role", "nginx", "config", "upstream_file",
-            "upstream_name", "sudo", "url", "state_dir");
+            "upstream_name", "sudo", "url", "state_dir", "probe");
     static final List<String> HEALTH_KEYS = List.of("path", "status", "timeout", "retries", "interval",
             "slot_header", "version_header", "quorum");
     static final List<String> HOOKS_KEYS = List.of("pre_deploy", "post_deploy");
@@ -89,6 +89,7 @@ public final class ProjectLoader {
     private static final Pattern PORT_PREFIX = Pattern.compile("[1-9][0-9]{1,3}");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern PROBE = Pattern.compile("(127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|\\[::1\\]):([0-9]{1,5})");
     private static final Pattern UPSTREAM_NAME = Pattern.compile("[A-Za-z0-9_]+");
     private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -190,6 +191,12 @@ public final class ProjectLoader {
         Project.Supervisor supervisor = supervisor(top);
         Project.Router router = router(top, name, defaultRole);
         Project.Health health = health(top);
+        if (health != null && health.slotHeader().isEmpty() && router != null && router.probe() == null) {
+            YamlMap h = section(top, "health", HEALTH_KEYS, Map.of());
+            problems.at(h.get("slot_header"), h.field("slot_header"), "is empty, so the service's answers do not say"
+                    + " which slot sent them; set router.probe (e.g. probe: 127.0.0.1:8399): essay's include then adds a"
+                    + " probe server that names the upstream address nginx used, and switches are proven by it");
+        }
         Integer parallelism = integer(top, "parallelism", DEFAULT_PARALLELISM, 1, Integer.MAX_VALUE, "must be at least 1");
         Project.Hooks hooks = hooks(top);
         Project.Build build = build(top);
@@ -555,11 +562,30 @@ public final class ProjectLoader {
         Boolean sudo = bool(m, "sudo", false);
         String url = url(m, "url", "the URL fetched on the router host to prove a switch, e.g. http://127.0.0.1/health");
         String stateDir = remotePath(m, "state_dir", project == null ? null : "~/.essay/" + project);
+        String probe = probe(m);
+        if (probe == null && m.has("probe")) {
+            return null;
+        }
         if (hosts == null || role == null || nginx == null || config == null || upstreamFile == null
                 || upstreamName == null || sudo == null || url == null || stateDir == null) {
             return null;
         }
-        return new Project.Router(hosts, role, nginx, config, upstreamFile, upstreamName, sudo, url, stateDir);
+        return new Project.Router(hosts, role, nginx, config, upstreamFile, upstreamName, sudo, url, stateDir, probe);
+    }
+
+    /** {@code router.probe}: a loopback address and port for essay's probe server ({@code 127.0.0.1:8399}), or absent. */
+    private String probe(YamlMap m) {
+        String text = string(m, "probe");
+        if (text == null) {
+            return null;
+        }
+        java.util.regex.Matcher at = PROBE.matcher(text);
+        if (!at.matches() || Integer.parseInt(at.group(2)) < 1 || Integer.parseInt(at.group(2)) > 65535) {
+            problems.at(m.get("probe"), m.field("probe"), "'" + text + "' is not a loopback address and port; write"
+                    + " 127.0.0.1:PORT with a port nothing else on the router listens on, e.g. 127.0.0.1:8399");
+            return null;
+        }
+        return text;
     }
 
     private Project.Health health(YamlMap top) {
@@ -580,7 +606,7 @@ public final class ProjectLoader {
         Duration timeout = duration(m, "timeout", d.timeout());
         Integer retries = integer(m, "retries", d.retries(), 1, Integer.MAX_VALUE, "must be at least 1");
         Duration interval = duration(m, "interval", d.interval());
-        String slotHeader = header(m, "slot_header", d.slotHeader(), false);
+        String slotHeader = header(m, "slot_header", d.slotHeader(), true);
         String versionHeader = header(m, "version_header", d.versionHeader(), true);
         Integer quorum = integer(m, "quorum", d.quorum(), 1, 100, "must be a percentage from 1 to 100");
         if (path == null || status == null || timeout == null || retries == null || interval == null
@@ -826,7 +852,9 @@ public final class ProjectLoader {
         }
         if (!HEADER.matcher(text).matches()) {
             problems.at(m.get(key), m.field(key), "'" + text + "' is not an HTTP header name"
-                    + (emptyAllowed ? "; write a name like X-Essay-Version, or \"\" to not check it" : "; write a name like X-Essay-Slot"));
+                    + (key.equals("slot_header") ? "; write a name like X-Essay-Slot, or \"\" when the service sends none"
+                    + " (then set router.probe)" : emptyAllowed ? "; write a name like X-Essay-Version, or \"\" to not check it"
+                    : "; write a name like X-Essay-Slot"));
             return null;
         }
         return text;

@@ -58,7 +58,8 @@ public final class HealthCheck {
     public record Probe(String url, boolean ok, String slot, String version, String problem) {
     }
 
-    private static String field(String line, String key) {
+    /** The value of {@code key=value} in a line of space-separated fields, or null. */
+    public static String field(String line, String key) {
         int at = line.indexOf(" " + key + "=");
         if (at < 0) {
             return null;

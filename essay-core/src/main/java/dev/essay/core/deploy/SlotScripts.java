@@ -21,6 +21,14 @@ public final class SlotScripts {
         this.project = project;
     }
 
+    /**
+     * Prints {@code deploying.version=...} while the slot's last deploy has not finished: the marker is written before
+     * the slot is changed and removed by the stamp, the deploy's last operation, so a deploy that failed, was cancelled
+     * or was killed leaves it behind, and a switch refuses such a slot.
+     */
+    private static final String READ_DEPLOYING = "if [ -f \"$D/.essay-deploying\" ]; then sed -n 's/^version=/deploying.version=/p'"
+            + " \"$D/.essay-deploying\"; fi";
+
     /** Shell variable assignments every step on a slot starts with. */
     String prelude(String slot) {
         String dir = project.venv().slotDir(slot);
@@ -37,6 +45,7 @@ public final class SlotScripts {
                 "printf 'dir=%s\\n' \"$D\"",
                 "if [ -x \"$D/bin/python\" ]; then echo venv=yes; else echo venv=no; fi",
                 "if [ -f \"$D/.essay-deployed\" ]; then sed -n 's/^\\(version\\|config\\|profile\\)=/stamp.\\1=/p' \"$D/.essay-deployed\"; fi",
+                READ_DEPLOYING,
                 "if [ -f \"$PIDFILE\" ] && kill -0 \"$(cat \"$PIDFILE\")\" 2>/dev/null; then echo supervisord=running; else echo supervisord=stopped; fi")));
         ops.add(Operation.of("check-health", "if [ -x \"$D/bin/python\" ]; then\n"
                 + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(host, slot), null, null, 1, 1, " || true")
@@ -51,6 +60,11 @@ public final class SlotScripts {
     public Step deploy(HostAddress host, String slot, String version, SupervisorConfig.Rendered config, String profile,
                        Secret indexPassword) {
         List<Operation> ops = new ArrayList<>();
+        ops.add(Operation.of("mark-deploying", String.join("\n",
+                "mkdir -p \"$D\"",
+                "printf 'version=%s\\ntime=%s\\n' " + Shell.quote(version) + " \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" > \"$D/.essay-deploying.tmp\"",
+                "mv -f \"$D/.essay-deploying.tmp\" \"$D/.essay-deploying\"",
+                "echo " + Shell.quote("deploying " + version))));
         ops.add(Operation.of("ensure-venv", String.join("\n",
                 "mkdir -p \"$D\"",
                 "if [ ! -x \"$D/bin/python\" ] || [ ! -x \"$D/bin/pip\" ]; then",
@@ -107,6 +121,7 @@ public final class SlotScripts {
                 "printf 'version=%s\\nconfig=%s\\nprofile=%s\\ntime=%s\\n' " + Shell.quote(version) + " "
                         + Shell.quote(config.digest()) + " " + Shell.quote(profile) + " \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" > \"$tmp\"",
                 "mv -f \"$tmp\" \"$D/.essay-deployed\"",
+                "rm -f \"$D/.essay-deploying\"",
                 "echo " + Shell.quote("deployed " + version))));
         return new Step("deploy", prelude(slot), ops);
     }
@@ -115,7 +130,8 @@ public final class SlotScripts {
     public Step health(HostAddress host, String slot, String expectedVersion, int retries) {
         return new Step("health", prelude(slot), List.of(
                 Operation.of("read-slot", String.join("\n",
-                        "if [ -f \"$D/.essay-deployed\" ]; then sed -n 's/^\\(version\\)=/stamp.\\1=/p' \"$D/.essay-deployed\"; fi",
+                        "if [ -f \"$D/.essay-deployed\" ]; then sed -n 's/^\\(version\\|profile\\)=/stamp.\\1=/p' \"$D/.essay-deployed\"; fi",
+                        READ_DEPLOYING,
                         "if [ -f \"$PIDFILE\" ] && kill -0 \"$(cat \"$PIDFILE\")\" 2>/dev/null; then echo supervisord=running; else echo supervisord=stopped; fi")),
                 Operation.of("check-health", "if [ ! -x \"$D/bin/python\" ]; then echo 'FAIL health url=- status=- slot=- version=- problem=slot not deployed'; exit 1; fi\n"
                         + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(host, slot), slot, expectedVersion, retries, 1, ""))));
@@ -126,6 +142,7 @@ public final class SlotScripts {
         return new Step("status", prelude(slot), List.of(
                 Operation.of("read-slot", String.join("\n",
                         "if [ -f \"$D/.essay-deployed\" ]; then sed -n 's/^\\(version\\|profile\\|time\\)=/stamp.\\1=/p' \"$D/.essay-deployed\"; fi",
+                        READ_DEPLOYING,
                         "if [ -f \"$PIDFILE\" ] && kill -0 \"$(cat \"$PIDFILE\")\" 2>/dev/null; then echo supervisord=running; else echo supervisord=stopped; fi")),
                 Operation.of("process-states", "if [ -f \"$PIDFILE\" ] && kill -0 \"$(cat \"$PIDFILE\")\" 2>/dev/null; then "
                         + Shell.quote(project.supervisor().supervisorctl()) + " -c \"$CONF\" status 2>&1 || true; fi"),

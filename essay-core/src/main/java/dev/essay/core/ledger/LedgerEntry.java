@@ -13,16 +13,23 @@ import java.util.List;
  * @param action  package | deploy | switch | rollback
  * @param from    the slot live before (switch, rollback), or null
  * @param to      the slot deployed into or put live
- * @param result  ok | failed | refused | cancelled
+ * @param result  ok | failed | refused | cancelled | undone (a switch that failed or was interrupted, then put back) |
+ *                interrupted (the process was killed; its lock was broken)
+ * @param profile the profile deployed (deploy), or the one the slot put live was deployed with (switch)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record LedgerEntry(String time, String user, String cause, String action, String version, String role,
-                          String from, String to, String result, List<HostOutcome> hosts, String detail) {
+                          String from, String to, String result, List<HostOutcome> hosts, String detail, String profile) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public LedgerEntry {
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
+    }
+
+    public LedgerEntry(String time, String user, String cause, String action, String version, String role, String from,
+                       String to, String result, List<HostOutcome> hosts, String detail) {
+        this(time, user, cause, action, version, role, from, to, result, hosts, detail, null);
     }
 
     /** A host's part in it: {@code ok}, {@code unchanged} or {@code failed}, and how long it took. */

@@ -155,10 +155,24 @@ public record Project(
     public record Supervisor(Path template, String supervisord, String supervisorctl) {
     }
 
+    /**
+     * @param probe where essay's include adds its own probe server ({@code 127.0.0.1:8399}), or null: requests through
+     *              it answer with the upstream address nginx used, so switches are proven without the service's help
+     */
     public record Router(List<HostAddress> hosts, String role, String nginx, String config, String upstreamFile,
-                         String upstreamName, boolean sudo, String url, String stateDir) {
+                         String upstreamName, boolean sudo, String url, String stateDir, String probe) {
         public Router {
             hosts = List.copyOf(hosts);
+        }
+
+        public Router(List<HostAddress> hosts, String role, String nginx, String config, String upstreamFile,
+                      String upstreamName, boolean sudo, String url, String stateDir) {
+            this(hosts, role, nginx, config, upstreamFile, upstreamName, sudo, url, stateDir, null);
+        }
+
+        /** The URL requests go to on the router to see what nginx serves: the probe when there is one. */
+        public String probeUrl(String path) {
+            return probe == null ? null : "http://" + probe + path;
         }
     }
 

@@ -1,12 +1,10 @@
 package dev.essay.core.router;
 
-import dev.essay.core.deploy.HealthCheck;
 import dev.essay.core.lock.LockHolder;
 import dev.essay.core.model.Project;
 import dev.essay.core.plan.Operation;
 import dev.essay.core.plan.Step;
 import dev.essay.core.shell.Shell;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -35,19 +33,31 @@ public final class RouterScripts {
         return new Step(name, prelude(), List.of(ops));
     }
 
-    /** Reads the live include's header, whether a switch was interrupted, and who holds the lock. */
+    /** Reads the live include's header and servers, whether a switch was interrupted, who holds the lock, and what nginx serves. */
     public Step state() {
-        return step("router-state", readState());
+        return step("router-state", readState(), observe());
     }
 
     private Operation readState() {
         return Operation.of("read-state", String.join("\n",
-                "if [ -f \"$U\" ]; then printf 'header=%s\\n' \"$(grep -m1 '^# essay:' \"$U\" || true)\"; else echo 'header='; fi",
-                "if [ -f \"$S/switch.journal\" ]; then echo journal=present; else echo journal=absent; fi",
+                "if [ -f \"$U\" ]; then printf 'header=%s\\n' \"$(grep -m1 '^# essay:' \"$U\" || true)\"; echo include=present;"
+                        + " sed -n 's/^[[:space:]]*server[[:space:]][[:space:]]*\\([^;[:space:]]*\\).*/server=\\1/p' \"$U\";"
+                        + " else echo 'header='; echo include=absent; fi",
+                "if [ -f \"$S/switch.journal\" ]; then echo journal=present; sed -n '1s/^/journal.text=/p' \"$S/switch.journal\"; else echo journal=absent; fi",
                 "if [ -d \"$S/lock\" ]; then echo lock=held; sed 's/^/holder./' \"$S/lock/holder\" 2>/dev/null || true; else echo lock=free; fi"));
     }
 
-    /** Takes the lock atomically ({@code mkdir}) and reads the state in the same round trip. */
+    /** Asks through nginx which slot answers (see {@link Observation}); never fails the step. */
+    private Operation observe() {
+        int count = Math.min(20, Math.max(3, 2 * project.hosts(router.role()).size() * project.processCount()));
+        return Operation.of("observe-nginx", Observation.shell(project, count, null, 0, 0));
+    }
+
+    /**
+     * Takes the lock atomically ({@code mkdir}) and reads the state in the same round trip. Under the lock, a backup
+     * of the include that no journal names (left by a run killed while staging) is removed: only a journaled switch
+     * may ever put a backup back.
+     */
     public Step lock(LockHolder holder) {
         StringBuilder write = new StringBuilder("{\n");
         for (Map.Entry<String, String> f : holder.fields().entrySet()) {
@@ -60,10 +70,11 @@ public final class RouterScripts {
                 "if mkdir \"$S/lock\" 2>/dev/null; then",
                 write.toString(),
                 "  echo lock=acquired",
+                "  if [ ! -f \"$S/switch.journal\" ]; then rm -f \"$U.essay-prev\" \"$U.essay-prev.tmp\" \"$U.essay-prev-absent\" \"$U.essay-new\"; fi",
                 "else",
                 "  echo lock=held",
                 "  sed 's/^/holder./' \"$S/lock/holder\" 2>/dev/null || true",
-                "fi")), readState());
+                "fi")), readState(), observe());
     }
 
     /** Releases the lock only if this holder still has it. */
@@ -77,22 +88,29 @@ public final class RouterScripts {
                 "fi")));
     }
 
-    /** Removes the lock whoever holds it (explicit `essay unlock`). */
-    public Step breakLock() {
+    /** Removes the lock (explicit `essay unlock`): whoever holds it, or with an id only that holder's. */
+    public Step breakLock(String id) {
+        String ours = id == null ? "" : " && grep -qx " + Shell.quote("id=" + id) + " \"$S/lock/holder\"";
         return step("break-lock", Operation.of("break-lock", String.join("\n",
-                "if [ -d \"$S/lock\" ]; then sed 's/^/holder./' \"$S/lock/holder\" 2>/dev/null || true; rm -rf \"$S/lock\"; echo lock=broken; else echo lock=free; fi")));
+                "if [ -d \"$S/lock\" ]" + ours + "; then sed 's/^/holder./' \"$S/lock/holder\" 2>/dev/null || true;"
+                        + " rm -rf \"$S/lock\"; echo lock=broken; elif [ -d \"$S/lock\" ]; then echo lock=other; else echo lock=free; fi")));
     }
 
     /**
-     * Puts the new include in place (written beside it, then renamed: never half-written), keeping the
-     * old one, and tests the whole nginx config. If the test fails the old include is back before exit.
+     * Puts the new include in place (written beside it, then renamed: never half-written) and tests the whole nginx
+     * config; if the test fails the old include is back before exit. The order makes an interruption at any line
+     * safe: the backup is complete before the journal names it, and the journal exists before the include changes,
+     * so {@link #restore} puts back exactly what this switch replaced, and nothing when it replaced nothing.
      */
     public Step stage(String include, String journal) {
         String delimiter = "ESSAY_UPSTREAM_" + Integer.toHexString(include.hashCode() & 0x7fffffff);
         return step("stage", Operation.of("stage-upstream", String.join("\n",
                 "mkdir -p \"$S\" \"$(dirname \"$U\")\"",
-                "printf '%s\\n' " + Shell.quote(journal) + " > \"$S/switch.journal\"",
-                "if [ -f \"$U\" ]; then cp -p \"$U\" \"$U.essay-prev\"; rm -f \"$U.essay-prev-absent\"; else rm -f \"$U.essay-prev\"; : > \"$U.essay-prev-absent\"; fi",
+                "if [ -f \"$S/switch.journal\" ]; then echo 'an interrupted switch is not undone yet; run the command again'; exit 1; fi",
+                "rm -f \"$U.essay-prev\" \"$U.essay-prev-absent\"",
+                "if [ -f \"$U\" ]; then cp -p \"$U\" \"$U.essay-prev.tmp\"; mv -f \"$U.essay-prev.tmp\" \"$U.essay-prev\"; else : > \"$U.essay-prev-absent\"; fi",
+                "printf '%s\\n' " + Shell.quote(journal) + " > \"$S/switch.journal.tmp\"",
+                "mv -f \"$S/switch.journal.tmp\" \"$S/switch.journal\"",
                 "cat > \"$U.essay-new\" <<'" + delimiter + "'",
                 include + delimiter,
                 "mv -f \"$U.essay-new\" \"$U\"",
@@ -117,31 +135,47 @@ public final class RouterScripts {
         return Operation.of("reload-nginx", "$SUDO \"$NGINX\" -c \"$NGINX_CONF\" -s reload 2>&1");
     }
 
-    /** Requests {@code router.url} on the router host until enough answers in a row come from the new slot. */
-    public Step prove(String slot, String version, int consecutive) {
-        return step("prove", Operation.of("prove-switch", HealthCheck.shell("python3", project.health(),
-                List.of(router.url()), slot, project.health().versionHeader().isEmpty() ? null : version,
-                Math.max(project.health().retries(), consecutive * 2), consecutive, "")));
+    /** Asks through nginx until enough answers in a row come from the new slot (see {@link Observation}). */
+    public Step prove(String slot, int consecutive) {
+        return step("prove", Operation.of("prove-switch", Observation.shell(project, 0, slot, consecutive,
+                Math.max(project.health().retries(), consecutive * 2))));
     }
 
-    /** Marks the switch finished (the journal tells a later run that a switch was interrupted). */
+    /** Marks the switch finished: its backup goes, then its journal (a journal without a backup restores nothing). */
     public Step commit() {
-        return step("commit", Operation.of("commit-switch", "rm -f \"$S/switch.journal\" \"$U.essay-prev-absent\"\necho committed"));
+        return step("commit", Operation.of("commit-switch",
+                "rm -f \"$U.essay-prev\" \"$U.essay-prev-absent\"\nrm -f \"$S/switch.journal\"\necho committed"));
     }
 
-    /** Puts the previous include back and reloads nginx (undoing a staged or reloaded switch). */
-    public Step restore(boolean reload) {
-        List<Operation> ops = new ArrayList<>();
-        ops.add(Operation.of("restore-upstream", String.join("\n",
-                "if [ -f \"$U.essay-prev\" ]; then mv -f \"$U.essay-prev\" \"$U\"; echo \"restored $U\";",
-                "elif [ -f \"$U.essay-prev-absent\" ]; then rm -f \"$U\"; echo \"removed $U (there was none before)\";",
-                "else echo 'nothing to restore'; fi",
-                "rm -f \"$U.essay-prev-absent\" \"$S/switch.journal\"")));
-        if (reload) {
-            ops.add(Operation.of("test-nginx", "$SUDO \"$NGINX\" -c \"$NGINX_CONF\" -t 2>&1"));
-            ops.add(reloadOp());
-        }
-        return new Step("restore", prelude(), ops);
+    /**
+     * Undoes a switch that did not finish, and only such a switch: with its journal present, puts the include it
+     * replaced back (or removes the include when there was none), then tests and reloads nginx if the include changed
+     * (nginx may have loaded it, or may load it on any later reload). Without a journal it changes nothing: a backup
+     * no journal names is not this switch's. Prints {@code restored=yes|no} and {@code changed=yes|no}.
+     */
+    public Step restore() {
+        return step("restore", Operation.of("restore-upstream", String.join("\n",
+                "changed=no",
+                "if [ -f \"$S/switch.journal\" ]; then",
+                "  if [ -f \"$U.essay-prev\" ]; then",
+                "    if ! cmp -s \"$U.essay-prev\" \"$U\"; then changed=yes; fi",
+                "    mv -f \"$U.essay-prev\" \"$U\"",
+                "  elif [ -f \"$U.essay-prev-absent\" ]; then",
+                "    if [ -f \"$U\" ]; then changed=yes; fi",
+                "    rm -f \"$U\"",
+                "  fi",
+                "  rm -f \"$U.essay-prev-absent\" \"$U.essay-new\"",
+                "  echo restored=yes",
+                "else",
+                "  echo restored=no",
+                "fi",
+                "echo changed=$changed",
+                "if [ \"$changed\" = yes ]; then",
+                "  $SUDO \"$NGINX\" -c \"$NGINX_CONF\" -t 2>&1",
+                "  $SUDO \"$NGINX\" -c \"$NGINX_CONF\" -s reload 2>&1",
+                "  echo reloaded=yes",
+                "fi",
+                "rm -f \"$S/switch.journal\"")));
     }
 
     public Step appendLedger(String json) {

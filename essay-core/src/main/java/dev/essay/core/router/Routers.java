@@ -23,6 +23,7 @@ import java.util.Set;
  * router gets the include and the ledger line.
  */
 public final class Routers implements AutoCloseable {
+    private final Project project;
     private final RouterScripts scripts;
     private final Transport transport;
     private final boolean dryRun;
@@ -34,6 +35,7 @@ public final class Routers implements AutoCloseable {
     private LockHolder held;
 
     private Routers(Project project, Transport transport, EngineListener listener) {
+        this.project = project;
         this.scripts = new RouterScripts(project);
         this.transport = transport;
         this.dryRun = transport.dryRun();
@@ -66,8 +68,18 @@ public final class Routers implements AutoCloseable {
         return scripts;
     }
 
-    /** What each router says: live slot (from its include), interrupted switch, lock holder. */
-    public record RouterState(HostAddress host, Upstream.State upstream, boolean journal, LockHolder lockHolder) {
+    /**
+     * What a router says: its include (essay's header, and the slots whose ports its servers use), an interrupted
+     * switch (journal), the lock holder, and which slots answered through nginx.
+     */
+    public record RouterState(HostAddress host, Upstream.State upstream, boolean journal, LockHolder lockHolder,
+                              boolean includePresent, java.util.Set<String> includeSlots, Observation observation,
+                              String journalText) {
+        public RouterState(HostAddress host, Upstream.State upstream, boolean journal, LockHolder lockHolder) {
+            this(host, upstream, journal, lockHolder, upstream.slot() != null,
+                    upstream.slot() == null ? java.util.Set.of() : java.util.Set.of(upstream.slot()), Observation.none(),
+                    null);
+        }
     }
 
     /** Takes the release lock on the primary router; returns the state of every router read under it. */
@@ -97,10 +109,32 @@ public final class Routers implements AutoCloseable {
         return states;
     }
 
-    private static RouterState parseState(HostAddress host, StepReport report) {
+    private RouterState parseState(HostAddress host, StepReport report) {
         Map<String, String> v = report.values("read-state");
         LockHolder holder = "held".equals(v.get("lock")) ? LockHolder.fromFields(holderFields(v)) : null;
-        return new RouterState(host, Upstream.parse(v.get("header")), "present".equals(v.get("journal")), holder);
+        java.util.Set<String> includeSlots = new java.util.LinkedHashSet<>();
+        for (String line : report.output("read-state").split("\n")) {
+            if (line.startsWith("server=")) {
+                String slot = slotOfServer(line.substring("server=".length()));
+                if (slot != null) {
+                    includeSlots.add(slot);
+                }
+            }
+        }
+        return new RouterState(host, Upstream.parse(v.get("header")), "present".equals(v.get("journal")), holder,
+                "present".equals(v.get("include")), includeSlots, Observation.parse(project, report.output("observe-nginx")),
+                v.get("journal.text"));
+    }
+
+    /** The slot whose ports an include's {@code server host:port} uses, or null. */
+    private String slotOfServer(String server) {
+        int colon = server.lastIndexOf(':');
+        if (colon < 0 || !server.substring(colon + 1).matches("[0-9]{1,5}")) {
+            return null;
+        }
+        int port = Integer.parseInt(server.substring(colon + 1));
+        return project.slots().values().stream().filter(s -> s.ports(project.processCount()).contains(port))
+                .map(Project.Slot::name).findFirst().orElse(null);
     }
 
     private static Map<String, String> holderFields(Map<String, String> values) {

@@ -50,6 +50,20 @@ public final class Upstream {
             }
         }
         s.append("}\n");
+        String probe = project.router().probe();
+        if (probe != null) {
+            // essay's probe: answers through the same upstream and names the server nginx used, so a switch is proven
+            // (and the live slot seen) without the service's cooperation; loopback only, no access log
+            s.append("server {\n");
+            s.append("    listen ").append(probe).append(";\n");
+            s.append("    access_log off;\n");
+            s.append("    location / {\n");
+            s.append("        proxy_pass http://").append(project.router().upstreamName()).append(";\n");
+            s.append("        proxy_next_upstream off;\n");
+            s.append("        add_header ").append(Observation.UPSTREAM_HEADER).append(" $upstream_addr always;\n");
+            s.append("    }\n");
+            s.append("}\n");
+        }
         return s.toString();
     }
 

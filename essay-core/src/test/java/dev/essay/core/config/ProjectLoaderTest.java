@@ -766,6 +766,27 @@ class ProjectLoaderTest {
     @Nested
     class Router {
         @Test
+        void aServiceWithoutSlotHeaderNeedsTheProbe() {
+            String noHeader = MINIMAL + "health:\n  slot_header: \"\"\n";
+            assertThat(problems(noHeader)).singleElement().asString()
+                    .startsWith("<dir>/essay.yaml:20: health.slot_header: is empty, so the service's answers do not say"
+                            + " which slot sent them; set router.probe");
+            Project p = parse(minimal("  url: http://127.0.0.1/health\n", "  url: http://127.0.0.1/health\n  probe: 127.0.0.1:8399\n")
+                    + "health:\n  slot_header: \"\"\n");
+            assertThat(p.router().probe()).isEqualTo("127.0.0.1:8399");
+            assertThat(p.health().slotHeader()).isEmpty();
+            assertThat(p.router().probeUrl(p.health().path())).isEqualTo("http://127.0.0.1:8399/health");
+        }
+
+        @Test
+        void theProbeListensOnLoopbackOnly() {
+            assertThat(problems(minimal("  url: http://127.0.0.1/health\n", "  url: http://127.0.0.1/health\n  probe: 10.0.0.5:8399\n")))
+                    .containsExactly("<dir>/essay.yaml:19: router.probe: '10.0.0.5:8399' is not a loopback address and"
+                            + " port; write 127.0.0.1:PORT with a port nothing else on the router listens on, e.g."
+                            + " 127.0.0.1:8399");
+        }
+
+        @Test
         void routerFieldsAreChecked() {
             assertThat(problems(MINIMAL.replace("""
                       hosts: [deploy@10.0.0.5]
@@ -848,7 +869,7 @@ class ProjectLoaderTest {
                     "<dir>/essay.yaml:23: health.retries: must be at least 1, not 0",
                     "<dir>/essay.yaml:24: health.interval: must be more than 0, not '0s'",
                     "<dir>/essay.yaml:25: health.slot_header: 'X Slot' is not an HTTP header name; write a name like"
-                            + " X-Essay-Slot",
+                            + " X-Essay-Slot, or \"\" when the service sends none (then set router.probe)",
                     "<dir>/essay.yaml:26: health.version_header: 'X:Version' is not an HTTP header name; write a name"
                             + " like X-Essay-Version, or \"\" to not check it",
                     "<dir>/essay.yaml:27: health.quorum: must be a percentage from 1 to 100, not 101");

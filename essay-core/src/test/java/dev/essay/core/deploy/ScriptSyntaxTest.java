@@ -33,9 +33,9 @@ class ScriptSyntaxTest {
         SupervisorConfig.Rendered config = SupervisorConfig.render(p, HostAddress.parse("u@127.0.0.1"), "b", "/h/b", "2.0.0", "prod", Secret.of("pw"));
         List<Step> steps = List.of(slots.probe(H, "a"), slots.deploy(H, "b", "2.0.0", config, "prod", Secret.of("x")),
                 slots.health(H, "b", "2.0.0", 3), slots.status(H, "a"), router.state(),
-                router.lock(new LockHolder("id", "u", "c", "deploy", "t")), router.unlock("id"), router.breakLock(),
+                router.lock(new LockHolder("id", "u", "c", "deploy", "t")), router.unlock("id"), router.breakLock(null), router.breakLock("id"),
                 router.stage("# essay: slot=b\nupstream x { server 127.0.0.1:8110; }\n", "switch"), router.reload(),
-                router.prove("b", "2.0.0", 3), router.commit(), router.restore(true), router.appendLedger("{}"),
+                router.prove("b", 3), router.commit(), router.restore(), router.appendLedger("{}"),
                 router.readLedger(5));
         return steps.stream().map(s -> Arguments.of(s.name(), s));
     }

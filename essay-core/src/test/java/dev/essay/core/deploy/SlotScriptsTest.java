@@ -24,7 +24,7 @@ class SlotScriptsTest {
         SupervisorConfig.Rendered config = SupervisorConfig.render(p, HostAddress.parse("u@127.0.0.1"), "b", "/home/essay-h1/essay-sample/b", "2.0.0", "prod", Secret.of("pw"));
         Step step = new SlotScripts(p).deploy(H, "b", "2.0.0", config, "prod", null);
         assertThat(step.operations()).extracting(Operation::name)
-                .containsExactly("ensure-venv", "pip-install", "stop-slot", "write-config", "start-slot", "wait-healthy", "stamp");
+                .containsExactly("mark-deploying", "ensure-venv", "pip-install", "stop-slot", "write-config", "start-slot", "wait-healthy", "stamp");
         assertThat(step.prelude()).startsWith("D=\"$HOME\"/essay-sample/b\n");
         assertThat(op(step, "pip-install")).isEqualTo("""
                 PIP_INDEX_URL=http://127.0.0.1:8700/simple/

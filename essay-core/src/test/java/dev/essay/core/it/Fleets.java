@@ -24,7 +24,7 @@ final class Fleets {
     }
 
     /** Everything an engine reported, one line each. */
-    static final class Recorder implements EngineListener {
+    static class Recorder implements EngineListener {
         final List<String> lines = new CopyOnWriteArrayList<>();
 
         @Override

@@ -63,7 +63,11 @@ class RouterScriptsTest {
         assertThat(Files.isDirectory(dir.resolve("state/lock"))).isTrue();
         assertThat(run(scripts.unlock("id-1")).values("release-lock")).containsEntry("lock", "released");
         assertThat(run(scripts.lock(bob)).values("acquire-lock")).containsEntry("lock", "acquired");
-        assertThat(run(scripts.breakLock()).values("break-lock")).containsEntry("lock", "broken").containsEntry("holder.user", "bob@laptop");
+        assertThat(run(scripts.breakLock("id-1")).values("break-lock")).containsEntry("lock", "other");
+        assertThat(Files.isDirectory(dir.resolve("state/lock"))).as("another holder's lock stays").isTrue();
+        assertThat(run(scripts.breakLock("id-2")).values("break-lock")).containsEntry("lock", "broken").containsEntry("holder.user", "bob@laptop");
+        assertThat(run(scripts.lock(alice)).values("acquire-lock")).containsEntry("lock", "acquired");
+        assertThat(run(scripts.breakLock(null)).values("break-lock")).containsEntry("lock", "broken").containsEntry("holder.user", "alice@ci");
     }
 
     @Test
@@ -86,18 +90,80 @@ class RouterScriptsTest {
         assertThat(run(scripts.stage("# essay: slot=b version=2.0.0\nnew\n", "switch to=b")).ok()).isTrue();
         assertThat(Files.readString(upstream)).isEqualTo("# essay: slot=b version=2.0.0\nnew\n");
         assertThat(run(scripts.state()).values("read-state")).containsEntry("journal", "present")
-                .containsEntry("header", "# essay: slot=b version=2.0.0");
-        assertThat(run(scripts.restore(true)).ok()).isTrue();
+                .containsEntry("journal.text", "switch to=b").containsEntry("header", "# essay: slot=b version=2.0.0");
+        StepReport restore = run(scripts.restore());
+        assertThat(restore.ok()).isTrue();
+        assertThat(restore.values("restore-upstream")).containsEntry("restored", "yes").containsEntry("changed", "yes");
         assertThat(Files.readString(upstream)).isEqualTo("# essay: slot=a version=1.0.0\nold\n");
         assertThat(Files.readString(dir.resolve("reloads"))).isEqualTo("reloaded\n");
         assertThat(run(scripts.state()).values("read-state")).containsEntry("journal", "absent");
+        assertThat(dir.resolve("upstream.conf.essay-prev")).doesNotExist();
     }
 
     @Test
     void restoringAFirstSwitchRemovesTheIncludeItCreated() throws Exception {
         assertThat(run(scripts.stage("# essay: slot=a version=1.0.0\nfirst\n", "switch to=a")).ok()).isTrue();
-        assertThat(run(scripts.restore(false)).ok()).isTrue();
+        assertThat(run(scripts.restore()).ok()).isTrue();
         assertThat(dir.resolve("upstream.conf")).doesNotExist();
+    }
+
+    /** Issue 11, defect 1: a committed switch left its backup behind, and a later cancelled switch put it back. */
+    @Test
+    void aCommittedSwitchLeavesNoBackupAndALaterRestoreWithoutJournalChangesNothing() throws Exception {
+        Path upstream = dir.resolve("upstream.conf");
+        Files.writeString(upstream, "# essay: slot=a version=1.0.0\nold\n");
+        assertThat(run(scripts.stage("# essay: slot=b version=2.0.0\nnew\n", "switch to=b")).ok()).isTrue();
+        assertThat(run(scripts.commit()).ok()).isTrue();
+        assertThat(dir.resolve("upstream.conf.essay-prev")).doesNotExist();
+        assertThat(dir.resolve("state/switch.journal")).doesNotExist();
+
+        // the next switch is cancelled before it staged anything: restore must leave the live include alone
+        StepReport restore = run(scripts.restore());
+        assertThat(restore.values("restore-upstream")).containsEntry("restored", "no").containsEntry("changed", "no");
+        assertThat(Files.readString(upstream)).isEqualTo("# essay: slot=b version=2.0.0\nnew\n");
+        assertThat(dir.resolve("reloads")).doesNotExist();
+    }
+
+    @Test
+    void aBackupNoJournalNamesIsRemovedUnderTheLockAndNeverRestored() throws Exception {
+        Path upstream = dir.resolve("upstream.conf");
+        Files.writeString(upstream, "# essay: slot=b version=2.0.0\nlive\n");
+        Files.writeString(dir.resolve("upstream.conf.essay-prev"), "# essay: slot=a version=1.0.0\nstale\n");
+        assertThat(run(scripts.restore()).values("restore-upstream")).containsEntry("restored", "no");
+        assertThat(Files.readString(upstream)).contains("live");
+        LockHolder alice = new LockHolder("id-1", "alice@ci", "nightly", "switch", "2026-11-28T03:00:00Z");
+        assertThat(run(scripts.lock(alice)).values("acquire-lock")).containsEntry("lock", "acquired");
+        assertThat(dir.resolve("upstream.conf.essay-prev")).doesNotExist();
+    }
+
+    @Test
+    void aStagedButUnchangedIncludeIsNotReloadedOnRestore() throws Exception {
+        Path upstream = dir.resolve("upstream.conf");
+        String same = "# essay: slot=a version=1.0.0\nsame\n";
+        Files.writeString(upstream, same);
+        assertThat(run(scripts.stage(same, "switch to=a")).ok()).isTrue();
+        assertThat(run(scripts.restore()).values("restore-upstream")).containsEntry("restored", "yes")
+                .containsEntry("changed", "no");
+        assertThat(dir.resolve("reloads")).doesNotExist();
+    }
+
+    @Test
+    void stagingRefusesWhileAnInterruptedSwitchIsNotUndone() throws Exception {
+        Path upstream = dir.resolve("upstream.conf");
+        Files.writeString(upstream, "# essay: slot=a version=1.0.0\nold\n");
+        assertThat(run(scripts.stage("# essay: slot=b\nnew\n", "switch to=b")).ok()).isTrue();
+        StepReport again = run(scripts.stage("# essay: slot=a\nother\n", "switch to=a"));
+        assertThat(again.ok()).isFalse();
+        assertThat(again.output("stage-upstream")).contains("interrupted switch");
+        assertThat(Files.readString(dir.resolve("upstream.conf.essay-prev"))).contains("old");
+    }
+
+    @Test
+    void theStateListsTheIncludesServers() throws Exception {
+        Files.writeString(dir.resolve("upstream.conf"), "upstream essay_sample {\n    server 10.0.0.1:8100 weight=2;\n"
+                + "  server [::1]:8101;\n}\nserver {\n    listen 127.0.0.1:8399;\n}\n");
+        assertThat(run(scripts.state()).output("read-state").lines().filter(l -> l.startsWith("server=")).toList())
+                .containsExactly("server=10.0.0.1:8100", "server=[::1]:8101", "server={");
     }
 
     @Test
