@@ -370,6 +370,9 @@ public final class Engine {
      */
     public ReleaseResult release(ReleaseRequest request, Packager packager) {
         checkCancelled();
+        if (request.pkg().version() != null) {
+            validVersion(request.pkg().version());
+        }
         Target target = target(request.slot(), project.router().role(), request.profile());
         try (Routers routers = routers()) {
             List<Routers.RouterState> states = recoverInterruptedSwitch(routers, routers.lock(holder("release", null)));
@@ -384,7 +387,7 @@ public final class Engine {
             PackageResult pkg = null;
             String version;
             if (transport.dryRun()) {
-                version = request.pkg().version() != null ? validVersion(request.pkg().version())
+                version = request.pkg().version() != null ? request.pkg().version()
                         : packager.nextVersion(request.pkg().suffix());
                 listener.info("dry run: would package " + project.name() + " " + version + " and upload it to "
                         + project.index().url());
@@ -638,11 +641,16 @@ public final class Engine {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
+    /**
+     * A version from a user, refused before any host is contacted unless spelled canonically: pip installs the
+     * PEP 440-equal version it finds, and the slot would then run a version spelled differently from the one asked
+     * for.
+     */
     private static String validVersion(String version) {
         try {
             return Pep440.require(version);
         } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
+            throw new EssayException(ExitCode.USAGE, e.getMessage(), Pep440.suggestion(version));
         }
     }
 

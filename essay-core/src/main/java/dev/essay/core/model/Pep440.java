@@ -101,6 +101,13 @@ public final class Pep440 {
         return version;
     }
 
+    /** What to write instead of {@code version}: its canonical spelling when it has one, else examples. */
+    public static String suggestion(String version) {
+        Parsed parsed = parse(version);
+        return parsed != null ? "use " + parsed.normalized(parsed.release())
+                : "for example 6.11.28.3, 1.2.0rc1 or 6.11.28.3+fixbug";
+    }
+
     private static String notAVersion(String version) {
         return "'" + version + "' is not a PEP 440 version (for example 6.11.28.3, 1.2.0rc1, 6.11.28.3+fixbug)";
     }
