@@ -167,6 +167,19 @@ class EssayCommandTest {
     }
 
     @Test
+    void deployAndReleaseRefuseANonCanonicalSpellingBeforeContactingAnyHost() {
+        // the hosts of the config have no sshd and the identity is no key: reaching one would be another error
+        for (String[] args : new String[][] {{"deploy", "06.1.1.1", "--slot", "b"}, {"release", "--here", "--version", "06.1.1.1"},
+                {"deploy", "06.1.1.1", "--slot", "b", "--dry-run"}}) {
+            Cli.Run r = essay(args);
+            assertThat(r.exit()).as(String.join(" ", args) + "\n" + r.all()).isEqualTo(2);
+            assertThat(r.err()).startsWith("error: '06.1.1.1' is not the canonical spelling of a PEP 440 version")
+                    .contains("hint: use 6.1.1.1").doesNotContain("127.0.2.");
+            assertThat(r.out()).doesNotContain("==");
+        }
+    }
+
+    @Test
     void deployDryRunPrintsTheScriptsOfEveryHostWithTheSecretMasked() {
         Cli.Run r = essay("deploy", "1.0.0", "--slot", "a", "--dry-run");
         assertThat(r.exit()).as(r.all()).isZero();

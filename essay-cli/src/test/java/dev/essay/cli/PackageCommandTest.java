@@ -135,6 +135,9 @@ class PackageCommandTest {
         Cli.Run version = essay("package", "--version", "1.0-fixbug");
         assertThat(version.exit()).isEqualTo(2);
         assertThat(version.err()).contains("is not a PEP 440 version");
+        Cli.Run spelling = essay("package", "--version", "06.1.1.1");
+        assertThat(spelling.exit()).isEqualTo(2);
+        assertThat(spelling.err()).contains("'06.1.1.1' is not the canonical spelling").contains("hint: use 6.1.1.1");
         assertThat(essay("package", "--commit", "no-such-commit", "--version", "1.0").exit()).isEqualTo(2);
         assertThat(essay("versions", "--latest", "--next").exit()).isEqualTo(2);
         assertThat(essay("versions", "--suffix", "x").exit()).isEqualTo(2);

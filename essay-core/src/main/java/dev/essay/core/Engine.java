@@ -172,19 +172,26 @@ public final class Engine {
                     Secret.of(randomPassword()));
             List<HealthCheck.Probe> health = HealthCheck.parse(probe.output("check-health"));
             boolean healthy = !health.isEmpty() && health.stream().allMatch(p -> p.ok()
-                    && (project.health().versionHeader().isEmpty() || version.equals(p.version())));
-            if (version.equals(state.get("stamp.version")) && config.digest().equals(state.get("stamp.config"))
+                    && (project.health().versionHeader().isEmpty() || Pep440.equal(version, p.version())));
+            String stamped = state.get("stamp.version");
+            if (Pep440.equal(version, stamped) && config.digest().equals(state.get("stamp.config"))
                     && state.get("deploying.version") == null
                     && "running".equals(state.get("supervisord")) && healthy && !transport.dryRun()) {
-                listener.host(host, "slot " + slot + " already runs " + version + " and is healthy; nothing to do");
-                return new HostResult(host, HostResult.Status.UNCHANGED, since(start), "already " + version, null);
+                listener.host(host, "slot " + slot + " already runs " + spelled(stamped, version) + " and is healthy;"
+                        + " nothing to do");
+                return new HostResult(host, HostResult.Status.UNCHANGED, since(start), "already " + spelled(stamped, version),
+                        null);
             }
             StepReport deploy = runStep(session, slots.deploy(host, slot, version, config, profile, password));
             if (!deploy.ok()) {
                 throw RemoteStepException.of(host, deploy, suggestionFor(deploy.failedOperation().orElse("")));
             }
-            return new HostResult(host, HostResult.Status.OK, since(start),
-                    (transport.dryRun() ? "would install " : "installed ") + version, null);
+            if (transport.dryRun()) {
+                return new HostResult(host, HostResult.Status.OK, since(start), "would install " + version, null);
+            }
+            String installed = deploy.values("installed-version").getOrDefault("installed", version);
+            return new HostResult(host, HostResult.Status.OK, since(start), "installed " + spelled(installed, version),
+                    null);
         } catch (RuntimeException e) {
             if (cancelled) {
                 return new HostResult(host, HostResult.Status.FAILED, since(start), null, host
@@ -196,8 +203,15 @@ public final class Engine {
         }
     }
 
+    /** The version a slot runs, and the version asked for when pip resolved it to a PEP 440-equal spelling. */
+    private static String spelled(String runs, String asked) {
+        return runs.equals(asked) ? runs : runs + " (asked for " + asked + ")";
+    }
+
     private String suggestionFor(String operation) {
         return switch (operation) {
+            case "installed-version" -> "check that the slot's Python has importlib.metadata (Python 3.8 or later) and"
+                    + " that the package installs as " + project.name();
             case "pip-install" -> "check that " + project.name() + " at this version is on " + project.index().url()
                     + " (essay package uploads it) and that the host can reach the index";
             case "ensure-venv" -> "check that " + project.venv().python() + " with the venv module exists on the host"
@@ -360,10 +374,11 @@ public final class Engine {
         }
     }
 
-    /** The version the healthy hosts run in the target slot; refuses when they disagree. */
+    /** The version the healthy hosts run in the target slot; refuses when they disagree (by PEP 440 equality). */
     private String agreedVersion(FleetResult health, String slot) {
-        List<String> versions = health.hosts().stream().filter(HostResult::ok).map(HostResult::detail)
-                .filter(Objects::nonNull).distinct().toList();
+        List<String> versions = new ArrayList<>();
+        health.hosts().stream().filter(HostResult::ok).map(HostResult::detail).filter(Objects::nonNull)
+                .filter(v -> versions.stream().noneMatch(seen -> Pep440.equal(seen, v))).forEach(versions::add);
         if (versions.size() > 1) {
             throw refused("switch refused: hosts run different versions in slot " + slot + ": " + String.join(", ", versions),
                     "deploy one version to every host of the role first");
@@ -456,6 +471,9 @@ public final class Engine {
      */
     public ReleaseResult release(ReleaseRequest request, Packager packager) {
         checkCancelled();
+        if (request.pkg().version() != null) {
+            validVersion(request.pkg().version());
+        }
         Target target = target(request.slot(), project.router().role(), request.profile());
         try (Routers routers = routers()) {
             List<Routers.RouterState> states = recoverInterruptedSwitch(routers, routers.lock(holder("release", null)));
@@ -471,7 +489,7 @@ public final class Engine {
             PackageResult pkg = null;
             String version;
             if (transport.dryRun()) {
-                version = request.pkg().version() != null ? validVersion(request.pkg().version())
+                version = request.pkg().version() != null ? request.pkg().version()
                         : packager.nextVersion(request.pkg().suffix());
                 listener.info("dry run: would package " + project.name() + " " + version + " and upload it to "
                         + project.index().url());
@@ -776,11 +794,16 @@ public final class Engine {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
+    /**
+     * A version from a user, refused before any host is contacted unless spelled canonically: pip installs the
+     * PEP 440-equal version it finds, and the slot would then run a version spelled differently from the one asked
+     * for.
+     */
     private static String validVersion(String version) {
         try {
             return Pep440.require(version);
         } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
+            throw new EssayException(ExitCode.USAGE, e.getMessage(), Pep440.suggestion(version));
         }
     }
 

@@ -73,6 +73,12 @@ public final class SlotScripts {
                 "mkdir -p \"$D/etc\" \"$D/run\" \"$D/logs\" \"$D/tmp\"",
                 "\"$D/bin/python\" --version")));
         ops.add(pipInstall(version, indexPassword));
+        // pip installs the release PEP 440 calls equal (6.1.2.2 for 6.1.2.2.0): the stamp records what it installed
+        ops.add(Operation.of("installed-version", String.join("\n",
+                "v=$(\"$D/bin/python\" -c 'import importlib.metadata,sys; print(importlib.metadata.version(sys.argv[1]))' "
+                        + Shell.quote(project.name()) + ")",
+                "printf '%s\\n' \"$v\" > \"$D/.essay-installed\"",
+                "printf 'installed=%s\\n' \"$v\"")));
         ops.add(Operation.of("stop-slot", String.join("\n",
                 "if [ -f \"$PIDFILE\" ] && pid=$(cat \"$PIDFILE\") && kill -0 \"$pid\" 2>/dev/null; then",
                 "  kill -TERM \"$pid\"",
@@ -117,12 +123,13 @@ public final class SlotScripts {
             ops.add(hook("post-deploy-" + (i + 1), project.hooks().postDeploy().get(i), slot, version, profile));
         }
         ops.add(Operation.of("stamp", String.join("\n",
+                "v=$(cat \"$D/.essay-installed\")",
                 "tmp=\"$D/.essay-deployed.tmp\"",
-                "printf 'version=%s\\nconfig=%s\\nprofile=%s\\ntime=%s\\n' " + Shell.quote(version) + " "
+                "printf 'version=%s\\nconfig=%s\\nprofile=%s\\ntime=%s\\n' \"$v\" "
                         + Shell.quote(config.digest()) + " " + Shell.quote(profile) + " \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" > \"$tmp\"",
                 "mv -f \"$tmp\" \"$D/.essay-deployed\"",
                 "rm -f \"$D/.essay-deploying\"",
-                "echo " + Shell.quote("deployed " + version))));
+                "echo \"deployed $v\"")));
         return new Step("deploy", prelude(slot), ops);
     }
 

@@ -125,9 +125,11 @@ public final class Packager {
         if (request.version() == null) {
             return null;
         }
-        if (!Pep440.isValid(request.version())) {
-            throw new EssayException(ExitCode.USAGE, "--version '" + request.version() + "' is not a PEP 440 version"
-                    + " in canonical form", "for example 6.11.28.3, 1.2.0rc1 or 6.11.28.3+fixbug");
+        try {
+            Pep440.require(request.version());
+        } catch (IllegalArgumentException e) {
+            throw new EssayException(ExitCode.USAGE, "--version " + e.getMessage(),
+                    Pep440.suggestion(request.version()));
         }
         return DateVersion.withSuffix(request.version(), request.suffix());
     }

@@ -1,9 +1,31 @@
 # essay health check: runs on the host (or router) with any Python 3; argv[1] is a JSON spec.
 import json
+import re
 import sys
 import time
 import urllib.error
 import urllib.request
+
+_RELEASE = re.compile(r"^\s*v?(?:([0-9]+)!)?([0-9]+(?:\.[0-9]+)*)(.*?)\s*$", re.IGNORECASE | re.DOTALL)
+_REST = re.compile(r"^[-_.a-z0-9]*(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$", re.IGNORECASE)
+
+
+def same_version(a, b):
+    """PEP 440 equality, roughly: release segments padded with zeros (2.0.0 == 2.0.0.0), the rest compared
+    case-insensitively; plain string equality when either is no version."""
+    ma = _RELEASE.match(a) if a is not None else None
+    mb = _RELEASE.match(b) if b is not None else None
+    if not ma or not mb or not _REST.match(ma.group(3)) or not _REST.match(mb.group(3)):
+        return a == b
+
+    def key(m):
+        release = [int(n) for n in m.group(2).split(".")]
+        while release and release[-1] == 0:
+            release.pop()
+        return int(m.group(1) or 0), release, m.group(3).lower()
+
+    return key(ma) == key(mb)
+
 
 spec = json.loads(sys.argv[1])
 opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -29,7 +51,7 @@ def check(url):
         problems.append(error)
     elif status != spec["status"]:
         problems.append("status %s, expected %s" % (status, spec["status"]))
-    if error is None and spec.get("version") and spec["version_header"] and version != spec["version"]:
+    if error is None and spec.get("version") and spec["version_header"] and not same_version(version, spec["version"]):
         problems.append("version %s, expected %s" % (version, spec["version"]))
     if error is None and spec.get("slot") and spec["slot_header"] and slot != spec["slot"]:
         problems.append("slot %s, expected %s" % (slot, spec["slot"]))

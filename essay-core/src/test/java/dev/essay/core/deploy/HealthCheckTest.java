@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The health check program as hosts run it: python3 against a real HTTP server. */
 class HealthCheckTest {
@@ -71,6 +73,24 @@ class HealthCheckTest {
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.output()).contains("FAIL health").contains("problem=version 1.0.0, expected 2.0.0");
         assertThat(requests.get()).isEqualTo(5);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.0.0", "1.0.0.0", "1.0", "1", "01.0.00", "v1.0.0"})
+    void theVersionHeaderIsComparedByPep440Equality(String expected) throws Exception {
+        Run run = run(expected, 1);
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("ok health").contains("version=1.0.0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.0.0.1", "1.0.1", "10.0.0", "1.0.0rc1", "1.0.0+local", "1!1.0.0", "latest"})
+    void aVersionThatIsNotPep440EqualFails(String expected) throws Exception {
+        Run run = run(expected, 1);
+
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("problem=version 1.0.0, expected " + expected);
     }
 
     @Test

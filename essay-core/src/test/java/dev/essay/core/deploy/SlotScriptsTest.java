@@ -24,12 +24,24 @@ class SlotScriptsTest {
         SupervisorConfig.Rendered config = SupervisorConfig.render(p, HostAddress.parse("u@127.0.0.1"), "b", "/home/essay-h1/essay-sample/b", "2.0.0", "prod", Secret.of("pw"));
         Step step = new SlotScripts(p).deploy(H, "b", "2.0.0", config, "prod", null);
         assertThat(step.operations()).extracting(Operation::name)
-                .containsExactly("mark-deploying", "ensure-venv", "pip-install", "stop-slot", "write-config", "start-slot", "wait-healthy", "stamp");
+                .containsExactly("mark-deploying", "ensure-venv", "pip-install", "installed-version", "stop-slot", "write-config", "start-slot",
+                        "wait-healthy", "stamp");
         assertThat(step.prelude()).startsWith("D=\"$HOME\"/essay-sample/b\n");
         assertThat(op(step, "pip-install")).isEqualTo("""
                 PIP_INDEX_URL=http://127.0.0.1:8700/simple/
                 export PIP_INDEX_URL
                 "$D/bin/pip" install --disable-pip-version-check --no-input --progress-bar off essay-sample==2.0.0 2>&1""");
+        assertThat(op(step, "installed-version")).isEqualTo("""
+                v=$("$D/bin/python" -c 'import importlib.metadata,sys; print(importlib.metadata.version(sys.argv[1]))' essay-sample)
+                printf '%s\\n' "$v" > "$D/.essay-installed"
+                printf 'installed=%s\\n' "$v\"""");
+        assertThat(op(step, "stamp")).as("the stamp records the version pip installed, not the one asked for")
+                .isEqualTo("""
+                        v=$(cat "$D/.essay-installed")
+                        tmp="$D/.essay-deployed.tmp"
+                        printf 'version=%s\\nconfig=%s\\nprofile=%s\\ntime=%s\\n' "$v" DIGEST prod "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$tmp"
+                        mv -f "$tmp" "$D/.essay-deployed"
+                        echo "deployed $v\"""".replace("DIGEST", config.digest()));
         assertThat(op(step, "ensure-venv")).contains("/usr/bin/python3 -m venv \"$D\"");
         assertThat(op(step, "start-slot")).contains("supervisord -c \"$CONF\" -j \"$PIDFILE\"");
         assertThat(new SlotScripts(p).urls(H, "b")).as("checked at the address nginx uses")

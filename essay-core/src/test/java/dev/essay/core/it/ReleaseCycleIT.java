@@ -199,4 +199,32 @@ class ReleaseCycleIT {
             fleet.writeConfig();
         }
     }
+
+    @Test
+    @Order(10)
+    void aPep440EqualSpellingInstallsThePublishedReleaseAndTheStampSaysWhatRuns() throws Exception {
+        // 1.0.0 is on the index; pip installs it for 1.0.0.0, and the health check compares the slot's
+        // version header (1.0.0) with 1.0.0.0 by PEP 440 equality
+        DeployResult result = engine.deploy(DeployRequest.of("1.0.0.0", "b"));
+        assertThat(result.ok()).as(result.fleet().table()).isTrue();
+        assertThat(result.fleet().hosts()).hasSize(3).allSatisfy(h -> {
+            assertThat(h.status()).isEqualTo(HostResult.Status.OK);
+            assertThat(h.detail()).isEqualTo("installed 1.0.0 (asked for 1.0.0.0)");
+        });
+        for (FleetHost host : fleet.hosts()) {
+            assertThat(Files.readString(fleet.slotDir(host, "b").resolve(".essay-deployed")))
+                    .contains("version=1.0.0\n").doesNotContain("1.0.0.0");
+        }
+        assertThat(engine.status(null).hosts()).hasSize(3).allSatisfy(h -> assertThat(h.slots())
+                .filteredOn(s -> s.slot().equals("b")).singleElement().satisfies(b -> {
+                    assertThat(b.version()).isEqualTo("1.0.0");
+                    assertThat(b.healthy()).isTrue();
+                }));
+
+        DeployResult again = engine.deploy(DeployRequest.of("1.0.0.0", "b"));
+        assertThat(again.fleet().hosts()).as("equal to what runs: nothing to do").allSatisfy(h -> {
+            assertThat(h.status()).isEqualTo(HostResult.Status.UNCHANGED);
+            assertThat(h.detail()).isEqualTo("already 1.0.0 (asked for 1.0.0.0)");
+        });
+    }
 }
