@@ -55,7 +55,7 @@ final class DeployCommand extends Verb {
                         + result.fleet().failed().size() + " of " + result.fleet().hosts().size() + " host(s): " + failed
                         + "\nhint: fix those hosts (their output is above) and run the same deploy again;"
                         + " hosts that already run " + result.version() + " are skipped");
-                return ExitCode.PARTIAL_FAILURE.code();
+                return result.fleet().exitCode().code();
             }
             long changed = result.fleet().hosts().stream().filter(h -> h.status() == HostResult.Status.OK).count();
             console.out("deployed " + result.version() + " into slot " + result.slot() + " on "
@@ -64,4 +64,5 @@ final class DeployCommand extends Verb {
             return ExitCode.OK.code();
         }
     }
+
 }

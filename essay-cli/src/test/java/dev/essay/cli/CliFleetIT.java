@@ -2,9 +2,11 @@ package dev.essay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.essay.core.testfleet.FleetHost;
 import dev.essay.core.testfleet.TestFleet;
 import dev.essay.core.testfleet.TrafficLoop;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -92,4 +94,23 @@ class CliFleetIT {
         assertThat(history.exit()).as(history.all()).isZero();
         assertThat(history.out()).contains("deploy").contains("switch").contains("failed").contains("refused");
     }
+
+    @Test
+    @Order(6)
+    void aStoppedHostMakesDeployAndSwitchExitSix() throws Exception {
+        FleetHost down = fleet.host(2);
+        fleet.stopHost(2);
+        try {
+            // every failed host failed before any work started (it could not be reached): exit 6, not 3
+            Cli.Run deploy = Cli.run("--config", config, "deploy", "1.0.0", "--slot", "a");
+            assertThat(deploy.exit()).as(deploy.all()).isEqualTo(6);
+            assertThat(deploy.all()).contains(down.spec() + ": connection refused").contains("deploy: 3 host(s), 2 ok, 1 failed");
+            Cli.Run sw = Cli.run("--config", config, "switch", "--to", "a");
+            assertThat(sw.exit()).as(sw.all()).isEqualTo(6);
+            assertThat(sw.err()).contains("error: switch refused: slot a is healthy on 2 of 3 host(s), 3 needed");
+        } finally {
+            fleet.startHost(2);
+        }
+    }
+
 }

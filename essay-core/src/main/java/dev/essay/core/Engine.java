@@ -26,6 +26,7 @@ import dev.essay.core.run.HostResult;
 import dev.essay.core.transport.RemoteScript;
 import dev.essay.core.transport.Session;
 import dev.essay.core.transport.Transport;
+import dev.essay.core.transport.TransportException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -231,7 +232,9 @@ public final class Engine {
         if (healthy.size() < needed && !transport.dryRun()) {
             record(routers, entry(action, version, role, live, target, "refused", health,
                     healthy.size() + " of " + hosts.size() + " host(s) healthy, " + needed + " needed"));
-            throw refused(action + " refused: slot " + target + " is healthy on " + healthy.size() + " of "
+            // CONNECTION when every host that failed the health check could not even be reached or trusted
+            throw new EssayException(health.exitCode() == ExitCode.CONNECTION ? ExitCode.CONNECTION : ExitCode.REFUSED,
+                    action + " refused: slot " + target + " is healthy on " + healthy.size() + " of "
                             + hosts.size() + " host(s), " + needed + " needed; " + live + " stays live",
                     "fix or redeploy slot " + target + " on the failed hosts (essay deploy VERSION --slot " + target + ")");
         }
@@ -519,7 +522,12 @@ public final class Engine {
 
     private Session openHost(HostAddress host) {
         checkCancelled();
-        Session session = transport.open(host);
+        Session session;
+        try {
+            session = transport.open(host);
+        } catch (TransportException e) {
+            throw e.whileConnecting();
+        }
         openHostSessions.add(session);
         return new Session() {
             @Override
@@ -616,7 +624,8 @@ public final class Engine {
     private HostResult failed(HostAddress host, long start, EssayException e) {
         String error = e.getMessage() + (e.detail() == null || e.detail().isBlank() ? "" : "\n" + e.detail())
                 + (e.suggestion() == null ? "" : "\nhint: " + e.suggestion());
-        return new HostResult(host, HostResult.Status.FAILED, since(start), null, error);
+        return new HostResult(host, HostResult.Status.FAILED, since(start), null, error,
+                e instanceof TransportException t && t.connecting());
     }
 
     private void checkCancelled() {

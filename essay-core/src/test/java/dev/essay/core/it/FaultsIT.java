@@ -143,9 +143,10 @@ class FaultsIT {
                         assertThat(h.error()).contains("connection refused");
                     });
             assertThat(result.fleet().hosts()).filteredOn(HostResult::ok).hasSize(2);
+            assertThat(result.fleet().exitCode()).as("the only failed host could not be reached").isEqualTo(ExitCode.CONNECTION);
             assertThatThrownBy(() -> engine.switchSlot(SwitchRequest.to("b")))
                     .isInstanceOfSatisfying(EssayException.class, e -> {
-                        assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
+                        assertThat(e.exitCode()).isEqualTo(ExitCode.CONNECTION);
                         assertThat(e.getMessage()).contains("healthy on 2 of 3 host(s)");
                     });
         } finally {
@@ -199,7 +200,9 @@ class FaultsIT {
                 assertThat(h.status()).isEqualTo(HostResult.Status.FAILED);
                 assertThat(h.error()).contains("host key is not in known_hosts (offered ssh-ed25519 SHA256:")
                         .contains("accept_new_host_keys");
+                assertThat(h.unreachable()).isTrue();
             });
+            assertThat(result.fleet().exitCode()).isEqualTo(ExitCode.CONNECTION);
             Path none = fleet.sandbox().resolve("client/known_hosts.empty");
             Files.writeString(none, "");
             Engine blind = Fleets.engine(fleet.writeConfig(fleet.configYaml().replace(fleet.knownHosts().toString(), none.toString())),
