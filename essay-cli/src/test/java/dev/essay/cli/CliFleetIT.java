@@ -72,6 +72,8 @@ class CliFleetIT {
         assertThat(run.exit()).isEqualTo(3);
         assertThat(run.all()).contains("No matching distribution found for essay-sample==7.7.7")
                 .contains("deploy: 3 host(s), 0 ok, 3 failed");
+        assertThat(run.err()).contains("hint: 7.7.7 is not on the index " + fleet.indexUrl())
+                .contains("essay versions lists what is").doesNotContain("are skipped");
     }
 
     @Test
@@ -104,7 +106,8 @@ class CliFleetIT {
             // every failed host failed before any work started (it could not be reached): exit 6, not 3
             Cli.Run deploy = Cli.run("--config", config, "deploy", "1.0.0", "--slot", "a");
             assertThat(deploy.exit()).as(deploy.all()).isEqualTo(6);
-            assertThat(deploy.all()).contains(down.spec() + ": connection refused").contains("deploy: 3 host(s), 2 ok, 1 failed");
+            assertThat(deploy.all()).contains(down.spec() + ": connection refused").contains("deploy: 3 host(s), 2 ok, 1 failed")
+                    .contains("the 2 host(s) that already run 1.0.0 are skipped");
             Cli.Run sw = Cli.run("--config", config, "switch", "--to", "a");
             assertThat(sw.exit()).as(sw.all()).isEqualTo(6);
             assertThat(sw.err()).contains("error: switch refused: slot a is healthy on 2 of 3 host(s), 3 needed");

@@ -171,7 +171,7 @@ public final class Engine {
             }
             StepReport deploy = runStep(session, slots.deploy(host, slot, version, config, profile, password));
             if (!deploy.ok()) {
-                throw RemoteStepException.of(host, deploy, suggestionFor(deploy.failedOperation().orElse("")));
+                throw RemoteStepException.of(host, deploy, suggestionFor(deploy));
             }
             return new HostResult(host, HostResult.Status.OK, since(start),
                     (transport.dryRun() ? "would install " : "installed ") + version, null);
@@ -186,18 +186,57 @@ public final class Engine {
         }
     }
 
-    private String suggestionFor(String operation) {
+    private String suggestionFor(StepReport report) {
+        String operation = report.failedOperation().orElse("");
         return switch (operation) {
             case "pip-install" -> "check that " + project.name() + " at this version is on " + project.index().url()
                     + " (essay package uploads it) and that the host can reach the index";
             case "ensure-venv" -> "check that " + project.venv().python() + " with the venv module exists on the host"
                     + " (Debian: apt-get install python3-venv)";
             case "start-slot" -> "check the supervisord template " + project.supervisor().template();
-            case "wait-healthy" -> "the slot did not answer " + project.health().path()
-                    + " in time; read the process log above (the live slot was not touched)";
+            case "wait-healthy" -> healthHint(HealthCheck.parse(report.output(operation)));
             default -> operation.startsWith("pre-deploy") || operation.startsWith("post-deploy")
                     ? "fix the hook in essay.yaml (hooks)" : null;
         };
+    }
+
+    /** What the failed health probes of a deploy say happened, from the problem each printed. */
+    private String healthHint(List<HealthCheck.Probe> probes) {
+        List<String> hints = new ArrayList<>();
+        for (HealthCheck.Probe p : probes) {
+            String problem = p.problem() == null ? "" : p.problem();
+            if (p.ok() || problem.isEmpty()) {
+                continue;
+            }
+            String port = port(p.url());
+            String hint;
+            if (problem.startsWith("version ")) {
+                hint = "another version (" + (p.version() == null ? "none" : p.version()) + ") answers on port " + port
+                        + ": something else runs there, or the install did not take; read the process log above";
+            } else if (problem.startsWith("status ")) {
+                hint = "the service answered " + project.health().path() + " on port " + port + " with "
+                        + problem.substring("status ".length()) + "; read the process log above";
+            } else {
+                hint = "the slot did not answer " + project.health().path() + " on port " + port
+                        + " in time; read the process log above";
+            }
+            if (!hints.contains(hint)) {
+                hints.add(hint);
+            }
+        }
+        if (hints.isEmpty()) {
+            hints.add("the slot did not pass its health check; read the process log above");
+        }
+        return String.join("; ", hints) + " (the live slot was not touched)";
+    }
+
+    private static String port(String url) {
+        try {
+            int port = java.net.URI.create(url).getPort();
+            return port < 0 ? url : Integer.toString(port);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return String.valueOf(url);
+        }
     }
 
     // ---------------------------------------------------------------- switch and rollback

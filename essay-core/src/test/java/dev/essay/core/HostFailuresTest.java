@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How the engine classifies a failed host (could not connect, or failed at work) and the exit code that follows.
- * Hosts and router are a scripted fake transport, as in {@link SeveralRoutersTest}.
+ * How the engine classifies a failed host (could not connect, or failed at work), the exit code that follows, and
+ * the hint a failed health check gives. Hosts and router are a scripted fake transport, as in
+ * {@link SeveralRoutersTest}.
  */
 class HostFailuresTest {
     static final HostAddress H1 = HostAddress.parse("essay-h1@127.0.1.1:2201");
@@ -100,5 +101,37 @@ class HostFailuresTest {
                 : SeveralRoutersTest.normal(host, step)));
         assertThatThrownBy(() -> engine.switchSlot(SwitchRequest.to("b")))
                 .isInstanceOfSatisfying(EssayException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED));
+    }
+
+    private String waitHealthyHint(String healthLine) throws Exception {
+        DeployResult r = engine(refusing(Set.of(), (host, step) -> step.equals("deploy")
+                ? SeveralRoutersTest.fail("wait-healthy", "--- health check\n" + healthLine)
+                : SeveralRoutersTest.normal(host, step))).deploy(DeployRequest.of("2.0.0", "b"));
+        String error = result(r, H1).error();
+        assertThat(error).contains("wait-healthy");
+        return error.substring(error.indexOf("hint: "));
+    }
+
+    @Test
+    void aSlotThatAnswered503IsToldSoNotThatItDidNotAnswer() throws Exception {
+        assertThat(waitHealthyHint("FAIL health url=http://127.0.0.1:8110/health status=503 slot=b version=2.0.0"
+                + " problem=status 503, expected 200"))
+                .contains("the service answered /health on port 8110 with 503, expected 200")
+                .doesNotContain("in time");
+    }
+
+    @Test
+    void anotherVersionOnThePortSaysSomethingElseRunsThereOrTheInstallDidNotTake() throws Exception {
+        assertThat(waitHealthyHint("FAIL health url=http://127.0.0.1:8110/health status=200 slot=a version=1.0.0"
+                + " problem=version 1.0.0, expected 2.0.0"))
+                .contains("another version (1.0.0) answers on port 8110: something else runs there, or the install did not take")
+                .doesNotContain("in time");
+    }
+
+    @Test
+    void noAnswerSaysTheSlotDidNotAnswerInTime() throws Exception {
+        assertThat(waitHealthyHint("FAIL health url=http://127.0.0.1:8110/health status=None slot=- version=-"
+                + " problem=<urlopen error [Errno 111] Connection refused>"))
+                .contains("the slot did not answer /health on port 8110 in time");
     }
 }
