@@ -23,12 +23,15 @@ final class StatusView {
      */
     static String text(StatusReport report) {
         StringBuilder out = new StringBuilder();
-        String live = null;
+        String live = report.liveSlot();
         for (StatusReport.RouterStatus r : report.routers()) {
-            if (live == null) {
-                live = r.liveSlot();
-            }
             out.append("router ").append(r.host()).append(": ");
+            if (r.error() != null) {
+                String error = firstLine(r.error());
+                out.append("could not be read: ").append(error.startsWith(r.host() + ": ")
+                        ? error.substring(r.host().toString().length() + 2) : error).append('\n');
+                continue;
+            }
             if (r.liveSlot() == null) {
                 out.append("no live slot (essay has not switched yet)");
             } else {
@@ -123,6 +126,7 @@ final class StatusView {
             m.put("since", r.since());
             m.put("lock_holder", r.lockHolder());
             m.put("interrupted_switch", r.interruptedSwitch());
+            m.put("error", r.error());
             routers.add(m);
         }
         List<Object> hosts = new ArrayList<>();
@@ -144,6 +148,8 @@ final class StatusView {
             m.put("slots", slots);
             hosts.add(m);
         }
+        doc.put("degraded", report.degraded());
+        doc.put("degraded_reasons", report.degradedReasons());
         doc.put("routers", routers);
         doc.put("hosts", hosts);
         return JSON.writeValueAsString(doc);

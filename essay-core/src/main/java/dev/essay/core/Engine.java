@@ -463,11 +463,16 @@ public final class Engine {
     public StatusReport status(String role) {
         List<HostAddress> hosts = project.hosts(role == null ? project.defaultRole() : role);
         List<StatusReport.RouterStatus> routerStatus = new ArrayList<>();
-        try (Routers routers = routers()) {
-            for (Routers.RouterState s : routers.state()) {
+        // each router on its own: one that cannot be read is reported, and neither hides the others nor the hosts
+        for (HostAddress router : project.router().hosts()) {
+            try {
+                Routers.RouterState s = Routers.readState(project, transport, router);
                 routerStatus.add(new StatusReport.RouterStatus(s.host(), s.upstream().slot(), s.upstream().version(),
                         s.upstream().previous(), s.upstream().time(), s.lockHolder() == null ? null : s.lockHolder().toString(),
                         s.journal()));
+            } catch (TransportException e) {
+                // not reached, not trusted, or the connection broke; anything else (an unusable key) is the caller's
+                routerStatus.add(StatusReport.RouterStatus.unreadable(router, e.getMessage()));
             }
         }
         List<StatusReport.HostStatus> hostStatus = new ArrayList<>();

@@ -103,6 +103,18 @@ class HostFailuresTest {
                 .isInstanceOfSatisfying(EssayException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED));
     }
 
+    @Test
+    void statusWithTheRouterDownReportsItAndStillReadsEveryHost() throws Exception {
+        StatusReport report = engine(refusing(Set.of(ROUTER), SeveralRoutersTest::normal)).status(null);
+        assertThat(report.routers()).singleElement().satisfies(r -> {
+            assertThat(r.host()).isEqualTo(ROUTER);
+            assertThat(r.error()).contains("connection refused");
+        });
+        assertThat(report.hosts()).extracting(StatusReport.HostStatus::host).containsExactly(H1, H2);
+        assertThat(report.hosts()).allSatisfy(h -> assertThat(h.error()).isNull());
+        assertThat(report.degradedReasons()).containsExactly("router " + ROUTER + " could not be read");
+    }
+
     private String waitHealthyHint(String healthLine) throws Exception {
         DeployResult r = engine(refusing(Set.of(), (host, step) -> step.equals("deploy")
                 ? SeveralRoutersTest.fail("wait-healthy", "--- health check\n" + healthLine)

@@ -12,7 +12,8 @@ public enum ExitCode {
     USAGE(2, "usage error (unknown option, missing argument, bad version, unknown slot or role) or invalid/missing"
             + " essay.yaml or unreadable key/password file; nothing was changed"),
     /** Some hosts failed; the summary names them. */
-    PARTIAL_FAILURE(3, "some hosts failed (deploy, release); the summary names the hosts"),
+    PARTIAL_FAILURE(3, "some hosts failed (deploy, release), or status found the fleet degraded; the summary names"
+            + " the hosts"),
     /** The release lock is held by someone else. */
     LOCK_HELD(4, "the release lock is held by someone else (see essay status, essay unlock)"),
     /** A deploy, switch or rollback was refused before changing anything (or was undone). */

@@ -97,6 +97,17 @@ public final class Routers implements AutoCloseable {
         return states;
     }
 
+    /**
+     * Reads one router's state on a session of its own, without locking ({@code essay status}: a router that cannot
+     * be reached must not hide the others).
+     */
+    public static RouterState readState(Project project, Transport transport, HostAddress host) {
+        try (Session session = transport.open(host)) {
+            return parseState(host, new StepReport(session.run(new RouterScripts(project).state().toScript(), line -> {
+            })));
+        }
+    }
+
     private static RouterState parseState(HostAddress host, StepReport report) {
         Map<String, String> v = report.values("read-state");
         LockHolder holder = "held".equals(v.get("lock")) ? LockHolder.fromFields(holderFields(v)) : null;
