@@ -53,9 +53,8 @@ final class DeployCommand extends Verb {
                         .collect(Collectors.joining(", "));
                 console.err("error: deploy of " + result.version() + " into slot " + result.slot() + " failed on "
                         + result.fleet().failed().size() + " of " + result.fleet().hosts().size() + " host(s): " + failed
-                        + "\nhint: fix those hosts (their output is above) and run the same deploy again;"
-                        + " hosts that already run " + result.version() + " are skipped");
-                return ExitCode.PARTIAL_FAILURE.code();
+                        + "\nhint: " + failureHint(result, project.index().url()));
+                return result.fleet().exitCode().code();
             }
             long changed = result.fleet().hosts().stream().filter(h -> h.status() == HostResult.Status.OK).count();
             console.out("deployed " + result.version() + " into slot " + result.slot() + " on "
@@ -63,5 +62,25 @@ final class DeployCommand extends Verb {
                     + result.slot());
             return ExitCode.OK.code();
         }
+    }
+
+    /** pip's words when the index has no such version (or pip could not read the index at all). */
+    static final String NO_DISTRIBUTION = "No matching distribution found";
+
+    /**
+     * What to do after a failed deploy: when pip found no such version on any failed host, say so; otherwise fix the
+     * hosts and deploy again, mentioning that hosts already done are skipped only when some are.
+     */
+    static String failureHint(DeployResult result, String indexUrl) {
+        boolean notOnIndex = result.fleet().failed().stream()
+                .allMatch(h -> h.error() != null && h.error().contains(NO_DISTRIBUTION));
+        if (notOnIndex) {
+            return result.version() + " is not on the index " + indexUrl + " (pip: " + NO_DISTRIBUTION + "):"
+                    + " essay versions lists what is, essay package uploads a new version; if it is listed, check that"
+                    + " the hosts can reach the index";
+        }
+        long done = result.fleet().hosts().stream().filter(HostResult::ok).count();
+        return "fix those hosts (their output is above) and run the same deploy again"
+                + (done == 0 ? "" : "; the " + done + " host(s) that already run " + result.version() + " are skipped");
     }
 }

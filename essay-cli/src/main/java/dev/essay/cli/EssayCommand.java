@@ -4,6 +4,8 @@ import dev.essay.core.config.ProjectLoader;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.model.Project;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -37,21 +39,27 @@ import picocli.CommandLine.Spec;
             VersionsCommand.class,
             IndexCommand.class,
             HelpCommand.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:ok",
-            "1:internal error (a bug, or an environment problem essay does not classify)",
-            "2:usage error or invalid essay.yaml; nothing was changed",
-            "3:some hosts failed; the summary names them",
-            "4:the release lock is held by someone else",
-            "5:refused before changing anything, or undone",
-            "6:a host could not be reached or its host key is not trusted",
-            "130:cancelled (Ctrl-C); the release lock was released"})
+        exitCodeListHeading = "%nExit codes:%n")
 public class EssayCommand implements Callable<Integer> {
     static final String DEFAULT_CONFIG = "essay.yaml";
 
-    @Spec
     CommandSpec spec;
+
+    /** picocli injects the spec here; the help's exit-code list comes from {@link ExitCode}, the one source. */
+    @Spec
+    void spec(CommandSpec spec) {
+        this.spec = spec;
+        spec.usageMessage().exitCodeList(exitCodeList());
+    }
+
+    /** The exit codes and their descriptions, in code order, for {@code --help}. */
+    static Map<String, String> exitCodeList() {
+        Map<String, String> list = new LinkedHashMap<>();
+        for (ExitCode code : ExitCode.values()) {
+            list.put(Integer.toString(code.code()), code.description());
+        }
+        return list;
+    }
 
     @Option(names = "--config", paramLabel = "PATH", scope = ScopeType.INHERIT,
             description = "essay.yaml to read (default: essay.yaml in the current directory)")

@@ -56,7 +56,7 @@ final class ReleaseCommand extends Verb {
                         + "\nhint: fix those hosts (their output is above), then finish with: essay deploy "
                         + result.version() + " --slot " + result.deploy().slot() + " && essay switch --to "
                         + result.deploy().slot());
-                return ExitCode.PARTIAL_FAILURE.code();
+                return result.deploy().fleet().exitCode().code();
             }
             console.out("released " + project.name() + " " + result.version() + ": slot " + result.switched().to()
                     + " is live" + (result.switched().from() == null ? ""

@@ -23,9 +23,15 @@ final class StatusView {
      */
     static String text(StatusReport report) {
         StringBuilder out = new StringBuilder();
-        String live = report.live().slot();
+        String live = report.liveSlot();
         for (StatusReport.RouterStatus r : report.routers()) {
             out.append("router ").append(r.host()).append(": ");
+            if (r.error() != null) {
+                String error = firstLine(r.error());
+                out.append("could not be read: ").append(error.startsWith(r.host() + ": ")
+                        ? error.substring(r.host().toString().length() + 2) : error).append('\n');
+                continue;
+            }
             if (r.liveSlot() == null) {
                 out.append("no live slot (essay has not switched yet)");
             } else {
@@ -148,6 +154,7 @@ final class StatusView {
             m.put("nginx_serves", r.served());
             m.put("lock_id", r.lockId());
             m.put("lock_stale", r.lockStale());
+            m.put("error", r.error());
             routers.add(m);
         }
         List<Object> hosts = new ArrayList<>();
@@ -177,6 +184,8 @@ final class StatusView {
         live.put("disagreements", report.live().disagreements());
         live.put("unproven", report.live().unproven());
         doc.put("live", live);
+        doc.put("degraded", report.degraded());
+        doc.put("degraded_reasons", report.degradedReasons());
         doc.put("routers", routers);
         doc.put("hosts", hosts);
         return JSON.writeValueAsString(doc);

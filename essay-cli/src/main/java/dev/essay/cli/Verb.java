@@ -78,8 +78,10 @@ abstract class Verb implements Callable<Integer> {
     }
 
     /**
-     * While a fleet-changing verb runs, Ctrl-C cancels the engine and waits (bounded) for this
-     * command to finish: the engine's cleanup releases the release lock before the JVM exits.
+     * While a fleet-changing verb runs, Ctrl-C (SIGINT) or SIGTERM cancels the engine and waits (bounded) for this
+     * command to finish: the engine's cleanup releases the release lock before the JVM exits. Either signal ends
+     * with exit 130 ({@link ExitCode#CANCELLED}); without the halt the JVM would exit 128 + the signal (143 for
+     * SIGTERM).
      */
     void cancelOnInterrupt(Engine engine) {
         Console out = console;
@@ -93,6 +95,9 @@ abstract class Verb implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(ExitCode.CANCELLED.code());
         }, "essay-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
         cancelHook = hook;

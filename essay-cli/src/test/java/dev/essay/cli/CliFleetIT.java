@@ -2,9 +2,13 @@ package dev.essay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.essay.core.testfleet.FleetHost;
 import dev.essay.core.testfleet.TestFleet;
 import dev.essay.core.testfleet.TrafficLoop;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -70,6 +74,8 @@ class CliFleetIT {
         assertThat(run.exit()).isEqualTo(3);
         assertThat(run.all()).contains("No matching distribution found for essay-sample==7.7.7")
                 .contains("deploy: 3 host(s), 0 ok, 3 failed");
+        assertThat(run.err()).contains("hint: 7.7.7 is not on the index " + fleet.indexUrl())
+                .contains("essay versions lists what is").doesNotContain("are skipped");
     }
 
     @Test
@@ -91,5 +97,65 @@ class CliFleetIT {
         Cli.Run history = Cli.run("--config", config, "history");
         assertThat(history.exit()).as(history.all()).isZero();
         assertThat(history.out()).contains("deploy").contains("switch").contains("failed").contains("refused");
+    }
+
+    @Test
+    @Order(6)
+    void aStoppedHostMakesStatusDegradedAndDeployAndSwitchExitSix() throws Exception {
+        FleetHost down = fleet.host(2);
+        fleet.stopHost(2);
+        try {
+            Cli.Run status = Cli.run("--config", config, "status");
+            assertThat(status.exit()).as(status.all()).isEqualTo(3);
+            for (FleetHost host : fleet.hosts()) {
+                assertThat(status.out()).contains(host.spec());
+            }
+            assertThat(status.out()).containsPattern("(?m)^" + Pattern.quote(down.spec()) + "\\s+-.*unreachable")
+                    .contains("live slot b (2.0.0)");
+            assertThat(status.err()).contains("error: the fleet is degraded: " + down.spec() + " could not be read");
+            Cli.Run json = Cli.run("--config", config, "status", "--json");
+            assertThat(json.exit()).isEqualTo(3);
+            JsonNode doc = new ObjectMapper().readTree(json.out());
+            assertThat(doc.get("degraded").asBoolean()).isTrue();
+            assertThat(doc.get("degraded_reasons").toString()).contains(down.spec() + " could not be read");
+            assertThat(doc.get("hosts")).hasSize(3);
+
+            // every failed host failed before any work started (it could not be reached): exit 6, not 3
+            Cli.Run deploy = Cli.run("--config", config, "deploy", "1.0.0", "--slot", "a");
+            assertThat(deploy.exit()).as(deploy.all()).isEqualTo(6);
+            assertThat(deploy.all()).contains(down.spec() + ": connection refused").contains("deploy: 3 host(s), 2 ok, 1 failed")
+                    .contains("the 2 host(s) that already run 1.0.0 are skipped");
+            Cli.Run sw = Cli.run("--config", config, "switch", "--to", "a");
+            assertThat(sw.exit()).as(sw.all()).isEqualTo(6);
+            assertThat(sw.err()).contains("error: switch refused: slot a is healthy on 2 of 3 host(s), 3 needed");
+        } finally {
+            fleet.startHost(2);
+        }
+        Cli.Run healthy = Cli.run("--config", config, "status");
+        assertThat(healthy.exit()).as(healthy.all()).isZero();
+        assertThat(healthy.err()).doesNotContain("degraded");
+    }
+
+    @Test
+    @Order(7)
+    void statusWithTheRouterDownReportsItAndStillListsEveryHost() throws Exception {
+        String router = fleet.routerHost().spec();
+        String closed = router.substring(0, router.lastIndexOf(':')) + ":1";
+        Path yaml = fleet.writeConfig(fleet.configYaml().replace("hosts: [" + router + "]", "hosts: [" + closed + "]"));
+        try {
+            Cli.Run status = Cli.run("--config", yaml.toString(), "status");
+            assertThat(status.exit()).as(status.all()).isEqualTo(3);
+            assertThat(status.out()).contains("router " + closed + ": could not be read: connection refused");
+            for (FleetHost host : fleet.hosts()) {
+                assertThat(status.out()).containsPattern("(?m)^" + Pattern.quote(host.spec()) + "\\s+b\\s+2\\.0\\.0\\s+yes");
+            }
+            assertThat(status.err()).contains("error: the fleet is degraded: router " + closed + " could not be read");
+            JsonNode doc = new ObjectMapper().readTree(Cli.run("--config", yaml.toString(), "status", "--json").out());
+            assertThat(doc.get("degraded").asBoolean()).isTrue();
+            assertThat(doc.get("routers").get(0).get("error").asText()).contains("connection refused");
+            assertThat(doc.get("hosts")).hasSize(3);
+        } finally {
+            fleet.writeConfig();
+        }
     }
 }

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The essay command killed mid-deploy and mid-switch, as a separate JVM (SIGINT: Ctrl-C; SIGKILL: nothing runs
- * any more), with requests flowing through nginx all along: no request fails, and a fresh run recovers the lock,
+ * The essay command killed mid-deploy and mid-switch, as a separate JVM (SIGINT: Ctrl-C; SIGTERM: the same, as from
+ * CI or kill; SIGKILL: nothing runs any more), with requests flowing through nginx all along: no request fails, and a fresh run recovers the lock,
  * a half-written include and a half-deployed slot.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -93,14 +93,7 @@ class CliInterruptIT {
     @Test
     @Order(1)
     void ctrlCMidDeployStopsTheRemoteWorkReleasesTheLockAndTheNextDeployFinishes() throws Exception {
-        Child child = Child.start(gated(), "deploy", "2.0.0", "--slot", "b");
-        awaitGate();
-        child.signal("INT");
-        assertThat(child.waitFor()).as(child.output()).isEqualTo(130);
-        assertThat(child.output()).contains("interrupted: cancelling").contains("cancelled; the release lock was released")
-                .contains("cancelled while deploying; slot b may be half-deployed")
-                .doesNotContain("venv module");
-        assertThat(lockDir()).doesNotExist();
+        assertThat(cancelledMidDeploy("INT", "2.0.0").output()).doesNotContain("venv module");
 
         Cli.Run again = Cli.run("--config", config, "deploy", "2.0.0", "--slot", "b");
         assertThat(again.exit()).as(again.all()).isZero();
@@ -109,6 +102,12 @@ class CliInterruptIT {
 
     @Test
     @Order(2)
+    void sigtermMidDeployCancelsLikeCtrlCAndExits130() throws Exception {
+        cancelledMidDeploy("TERM", "1.0.0");
+    }
+
+    @Test
+    @Order(3)
     void sigkillMidDeployLeavesTheLockWhichUnlockBreaksAndTheNextDeployFinishes() throws Exception {
         Child child = Child.start(gated(), "deploy", "1.0.0", "--slot", "b");
         awaitGate();
@@ -130,7 +129,7 @@ class CliInterruptIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void sigkillMidSwitchLeavesAnUnprovenIncludeThatTheNextSwitchPutsBackFirst() throws Exception {
         try (Gate gate = Gate.start()) {
             Child child = Child.start(gate.config(), "switch", "--to", "b");
@@ -154,7 +153,7 @@ class CliInterruptIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void ctrlCMidSwitchPutsThePreviousIncludeBackAndReleasesTheLock() throws Exception {
         String include = Files.readString(fleet.upstreamFile());
         try (Gate gate = Gate.start()) {
@@ -172,6 +171,18 @@ class CliInterruptIT {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    /** A deploy into slot b signalled while every host waits in the gated hook: it cancels, exits 130, frees the lock. */
+    private static Child cancelledMidDeploy(String signal, String version) throws Exception {
+        Child child = Child.start(gated(), "deploy", version, "--slot", "b");
+        awaitGate();
+        child.signal(signal);
+        assertThat(child.waitFor()).as(child.output()).isEqualTo(130);
+        assertThat(child.output()).contains("interrupted: cancelling").contains("cancelled; the release lock was released")
+                .contains("cancelled while deploying; slot b may be half-deployed");
+        assertThat(lockDir()).doesNotExist();
+        return child;
+    }
 
     private static Path lockDir() {
         return fleet.routerStateDir().resolve("lock");

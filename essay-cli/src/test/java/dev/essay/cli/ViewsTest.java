@@ -79,6 +79,41 @@ class ViewsTest {
                 "\"error\" : \"deploy@127.0.2.12:2222: connection refused\\nmore detail\"");
     }
 
+    @Test
+    void aHostThatCouldNotBeReadMakesTheReportDegradedInTextAndJson() throws Exception {
+        assertThat(report().degradedReasons()).containsExactly(WEB2 + " could not be read");
+        assertThat(StatusView.json(report())).contains("\"degraded\" : true", WEB2 + " could not be read");
+    }
+
+    @Test
+    void aRouterThatCouldNotBeReadIsShownWithItsErrorAndTheHostsStillAre() throws Exception {
+        StatusReport r = new StatusReport(List.of(StatusReport.RouterStatus.unreadable(ROUTER, ROUTER + ": connection refused")),
+                List.of(new StatusReport.HostStatus(WEB1, List.of(healthy("a")), null)));
+        assertThat(StatusView.text(r)).contains("router deploy@127.0.2.5:22: could not be read: connection refused\n")
+                .containsPattern("(?m)^deploy@127\\.0\\.2\\.11:22\\s+a\\s+1\\.0\\.0");
+        assertThat(r.degradedReasons()).containsExactly("router " + ROUTER + " could not be read");
+        assertThat(StatusView.json(r)).contains("\"error\" : \"deploy@127.0.2.5:22: connection refused\"", "\"degraded\" : true");
+    }
+
+    @Test
+    void theLiveSlotUnhealthyOnAHostIsDegradedAndAHealthyFleetIsNot() throws Exception {
+        StatusReport.RouterStatus router = new StatusReport.RouterStatus(ROUTER, "a", "1.0.0", null, null, null);
+        StatusReport sick = new StatusReport(List.of(router), List.of(
+                new StatusReport.HostStatus(WEB1, List.of(healthy("a")), null),
+                new StatusReport.HostStatus(WEB2, List.of(new StatusReport.SlotStatus("a", "1.0.0", true, List.of(), false,
+                        List.of("connection refused")), healthy("b")), null)));
+        assertThat(sick.degradedReasons()).containsExactly(WEB2 + ": the live slot a is not healthy");
+        StatusReport fine = new StatusReport(List.of(router), List.of(
+                new StatusReport.HostStatus(WEB1, List.of(healthy("a")), null),
+                new StatusReport.HostStatus(WEB2, List.of(healthy("a")), null)));
+        assertThat(fine.degraded()).isFalse();
+        assertThat(StatusView.json(fine)).contains("\"degraded\" : false", "\"degraded_reasons\" : [ ]");
+    }
+
+    private static StatusReport.SlotStatus healthy(String slot) {
+        return new StatusReport.SlotStatus(slot, "1.0.0", true, List.of("essay-sample:essay-sample_0 RUNNING"), true, List.of());
+    }
+
     static List<LedgerEntry> entries() {
         return List.of(
                 new LedgerEntry("2025-01-02T03:00:00Z", "alice@laptop", "essay command", "deploy", "1.1.0", "web", null, "b",

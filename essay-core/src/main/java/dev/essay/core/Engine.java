@@ -27,6 +27,7 @@ import dev.essay.core.run.HostResult;
 import dev.essay.core.transport.RemoteScript;
 import dev.essay.core.transport.Session;
 import dev.essay.core.transport.Transport;
+import dev.essay.core.transport.TransportException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -184,7 +185,7 @@ public final class Engine {
             }
             StepReport deploy = runStep(session, slots.deploy(host, slot, version, config, profile, password));
             if (!deploy.ok()) {
-                throw RemoteStepException.of(host, deploy, suggestionFor(deploy.failedOperation().orElse("")));
+                throw RemoteStepException.of(host, deploy, suggestionFor(deploy));
             }
             if (transport.dryRun()) {
                 return new HostResult(host, HostResult.Status.OK, since(start), "would install " + version, null);
@@ -208,7 +209,8 @@ public final class Engine {
         return runs.equals(asked) ? runs : runs + " (asked for " + asked + ")";
     }
 
-    private String suggestionFor(String operation) {
+    private String suggestionFor(StepReport report) {
+        String operation = report.failedOperation().orElse("");
         return switch (operation) {
             case "installed-version" -> "check that the slot's Python has importlib.metadata (Python 3.8 or later) and"
                     + " that the package installs as " + project.name();
@@ -217,11 +219,49 @@ public final class Engine {
             case "ensure-venv" -> "check that " + project.venv().python() + " with the venv module exists on the host"
                     + " (Debian: apt-get install python3-venv)";
             case "start-slot" -> "check the supervisord template " + project.supervisor().template();
-            case "wait-healthy" -> "the slot did not answer " + project.health().path()
-                    + " in time; read the process log above (the live slot was not touched)";
+            case "wait-healthy" -> healthHint(HealthCheck.parse(report.output(operation)));
             default -> operation.startsWith("pre-deploy") || operation.startsWith("post-deploy")
                     ? "fix the hook in essay.yaml (hooks)" : null;
         };
+    }
+
+    /** What the failed health probes of a deploy say happened, from the problem each printed. */
+    private String healthHint(List<HealthCheck.Probe> probes) {
+        List<String> hints = new ArrayList<>();
+        for (HealthCheck.Probe p : probes) {
+            String problem = p.problem() == null ? "" : p.problem();
+            if (p.ok() || problem.isEmpty()) {
+                continue;
+            }
+            String port = port(p.url());
+            String hint;
+            if (problem.startsWith("version ")) {
+                hint = "another version (" + (p.version() == null ? "none" : p.version()) + ") answers on port " + port
+                        + ": something else runs there, or the install did not take; read the process log above";
+            } else if (problem.startsWith("status ")) {
+                hint = "the service answered " + project.health().path() + " on port " + port + " with "
+                        + problem.substring("status ".length()) + "; read the process log above";
+            } else {
+                hint = "the slot did not answer " + project.health().path() + " on port " + port
+                        + " in time; read the process log above";
+            }
+            if (!hints.contains(hint)) {
+                hints.add(hint);
+            }
+        }
+        if (hints.isEmpty()) {
+            hints.add("the slot did not pass its health check; read the process log above");
+        }
+        return String.join("; ", hints) + " (the live slot was not touched)";
+    }
+
+    private static String port(String url) {
+        try {
+            int port = java.net.URI.create(url).getPort();
+            return port < 0 ? url : Integer.toString(port);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return String.valueOf(url);
+        }
     }
 
     // ---------------------------------------------------------------- switch and rollback
@@ -265,7 +305,9 @@ public final class Engine {
             version = agreedVersion(health, target);
             int needed = (int) Math.ceil(hosts.size() * project.health().quorum() / 100.0);
             if (healthy.size() < needed && !transport.dryRun()) {
-                throw refused(action + " refused: slot " + target + " is healthy on " + healthy.size() + " of "
+                // CONNECTION when every host that failed the health check could not even be reached or trusted
+                throw new EssayException(health.exitCode() == ExitCode.CONNECTION ? ExitCode.CONNECTION : ExitCode.REFUSED,
+                        action + " refused: slot " + target + " is healthy on " + healthy.size() + " of "
                                 + hosts.size() + " host(s), " + needed + " needed; " + (live == null ? "no slot" : live)
                                 + " stays live",
                         "fix or redeploy slot " + target + " on the failed hosts (essay deploy VERSION --slot " + target + ")");
@@ -275,7 +317,7 @@ public final class Engine {
             putLive(routers, include, target, healthy.size(), undone);
         } catch (EssayException e) {
             String outcome = e.exitCode() == ExitCode.CANCELLED ? "cancelled" : undone[0] ? "undone"
-                    : e.exitCode() == ExitCode.REFUSED ? "refused" : "failed";
+                    : e.exitCode() == ExitCode.REFUSED || e.exitCode() == ExitCode.CONNECTION ? "refused" : "failed";
             record(routers, entry(action, version, role, live, target, outcome, profileOf(profiles), health,
                     e.getMessage()));
             throw e;
@@ -532,9 +574,15 @@ public final class Engine {
     public StatusReport status(String role) {
         List<HostAddress> hosts = project.hosts(role == null ? project.defaultRole() : role);
         List<StatusReport.RouterStatus> routerStatus = new ArrayList<>();
-        List<Routers.RouterState> states;
-        try (Routers routers = routers()) {
-            states = routers.state();
+        List<Routers.RouterState> states = new ArrayList<>();
+        // each router on its own: one that cannot be read is reported, and neither hides the others nor the hosts
+        for (HostAddress router : project.router().hosts()) {
+            try {
+                states.add(Routers.readState(project, transport, router));
+            } catch (TransportException e) {
+                // not reached, not trusted, or the connection broke; anything else (an unusable key) is the caller's
+                routerStatus.add(StatusReport.RouterStatus.unreadable(router, e.getMessage()));
+            }
         }
         for (Routers.RouterState s : states) {
             String includeSlot = s.upstream().slot() != null ? s.upstream().slot()
@@ -543,7 +591,7 @@ public final class Engine {
             routerStatus.add(new StatusReport.RouterStatus(s.host(), includeSlot, s.upstream().version(),
                     s.upstream().previous(), s.upstream().time(), holder == null ? null : holder.toString(), s.journal(),
                     List.copyOf(s.observation().slots()), holder == null ? null : holder.id(),
-                    holder == null ? null : holder.gone().orElse(null)));
+                    holder == null ? null : holder.gone().orElse(null), null));
         }
         LivePolicy.Live live = LivePolicy.decide(states, project.router().upstreamFile());
         List<StatusReport.HostStatus> hostStatus = new ArrayList<>();
@@ -665,7 +713,12 @@ public final class Engine {
 
     private Session openHost(HostAddress host) {
         checkCancelled();
-        Session session = transport.open(host);
+        Session session;
+        try {
+            session = transport.open(host);
+        } catch (TransportException e) {
+            throw e.whileConnecting();
+        }
         openHostSessions.add(session);
         return new Session() {
             @Override
@@ -772,7 +825,8 @@ public final class Engine {
     private HostResult failed(HostAddress host, long start, EssayException e) {
         String error = e.getMessage() + (e.detail() == null || e.detail().isBlank() ? "" : "\n" + e.detail())
                 + (e.suggestion() == null ? "" : "\nhint: " + e.suggestion());
-        return new HostResult(host, HostResult.Status.FAILED, since(start), null, error);
+        return new HostResult(host, HostResult.Status.FAILED, since(start), null, error,
+                e instanceof TransportException t && t.connecting());
     }
 
     private void checkCancelled() {

@@ -1,6 +1,7 @@
 package dev.essay.core;
 
 import dev.essay.core.model.HostAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -9,7 +10,8 @@ import java.util.List;
  */
 public record StatusReport(List<RouterStatus> routers, List<HostStatus> hosts, Live live) {
     public StatusReport(List<RouterStatus> routers, List<HostStatus> hosts) {
-        this(routers, hosts, new Live(routers.isEmpty() ? null : routers.get(0).liveSlot(), false, List.of(), List.of()));
+        this(routers, hosts, new Live(routers.stream().filter(r -> r.error() == null).map(RouterStatus::liveSlot)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null), false, List.of(), List.of()));
     }
 
     /**
@@ -27,26 +29,31 @@ public record StatusReport(List<RouterStatus> routers, List<HostStatus> hosts, L
 
     /**
      * @param liveSlot          the slot the include names (essay's header, or the slot whose ports its servers use)
-     * @param served            the slots that answered through nginx on this router
      * @param interruptedSwitch a switch was interrupted (its journal is still on the router): the include may name a
      *                          slot that was never proven; the next switch, rollback or deploy puts it back first
+     * @param served            the slots that answered through nginx on this router
      * @param lockStale         true when the lock's holder process is known to be gone, null when it cannot be told
+     * @param error             null, or why the router could not be read (then the other fields are null)
      */
     public record RouterStatus(HostAddress host, String liveSlot, String version, String previousSlot, String since,
                                String lockHolder, boolean interruptedSwitch, List<String> served, String lockId,
-                               Boolean lockStale) {
+                               Boolean lockStale, String error) {
         public RouterStatus {
             served = served == null ? List.of() : List.copyOf(served);
         }
 
         public RouterStatus(HostAddress host, String liveSlot, String version, String previousSlot, String since,
                             String lockHolder, boolean interruptedSwitch) {
-            this(host, liveSlot, version, previousSlot, since, lockHolder, interruptedSwitch, List.of(), null, null);
+            this(host, liveSlot, version, previousSlot, since, lockHolder, interruptedSwitch, List.of(), null, null, null);
         }
 
         public RouterStatus(HostAddress host, String liveSlot, String version, String previousSlot, String since,
                             String lockHolder) {
             this(host, liveSlot, version, previousSlot, since, lockHolder, false);
+        }
+
+        public static RouterStatus unreadable(HostAddress host, String error) {
+            return new RouterStatus(host, null, null, null, null, null, false, List.of(), null, null, error);
         }
     }
 
@@ -67,5 +74,43 @@ public record StatusReport(List<RouterStatus> routers, List<HostStatus> hosts, L
                           List<String> problems) {
             this(slot, version, running, processes, healthy, problems, null, null);
         }
+    }
+
+    /** The live slot (what nginx serves where that could be seen), or null. */
+    public String liveSlot() {
+        return live.slot();
+    }
+
+    /**
+     * Why the fleet is degraded, one line each: a router or host that could not be read, nginx and the include
+     * disagreeing, a live slot not proven through nginx, a stale lock, or a host where the live slot is not healthy.
+     * Empty for a healthy fleet (and for one where no slot was put live yet).
+     */
+    public List<String> degradedReasons() {
+        List<String> reasons = new ArrayList<>();
+        for (RouterStatus r : routers) {
+            if (r.error() != null) {
+                reasons.add("router " + r.host() + " could not be read");
+            }
+            if (Boolean.TRUE.equals(r.lockStale())) {
+                reasons.add("router " + r.host() + ": the release lock is stale (its holder's process is gone)");
+            }
+        }
+        reasons.addAll(live.disagreements());
+        live.unproven().forEach(u -> reasons.add("the live slot is not proven through nginx: " + u));
+        String slot = liveSlot();
+        for (HostStatus h : hosts) {
+            if (h.error() != null) {
+                reasons.add(h.host() + " could not be read");
+            } else if (slot != null && h.slots().stream().noneMatch(s -> s.slot().equals(slot) && s.healthy())) {
+                reasons.add(h.host() + ": the live slot " + slot + " is not healthy");
+            }
+        }
+        return reasons;
+    }
+
+    /** See {@link #degradedReasons()}. */
+    public boolean degraded() {
+        return !degradedReasons().isEmpty();
     }
 }

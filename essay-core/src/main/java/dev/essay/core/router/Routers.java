@@ -91,10 +91,10 @@ public final class Routers implements AutoCloseable {
         }
         held = holder;
         List<RouterState> states = new ArrayList<>();
-        states.add(parseState(primary(), report));
+        states.add(parseState(project, primary(), report));
         for (HostAddress host : sessions.keySet()) {
             if (!host.equals(primary())) {
-                states.add(parseState(host, run(host, scripts.state())));
+                states.add(parseState(project, host, run(host, scripts.state())));
             }
         }
         return states;
@@ -104,18 +104,29 @@ public final class Routers implements AutoCloseable {
     public List<RouterState> state() {
         List<RouterState> states = new ArrayList<>();
         for (HostAddress host : sessions.keySet()) {
-            states.add(parseState(host, run(host, scripts.state())));
+            states.add(parseState(project, host, run(host, scripts.state())));
         }
         return states;
     }
 
-    private RouterState parseState(HostAddress host, StepReport report) {
+    /**
+     * Reads one router's state on a session of its own, without locking ({@code essay status}: a router that cannot
+     * be reached must not hide the others).
+     */
+    public static RouterState readState(Project project, Transport transport, HostAddress host) {
+        try (Session session = transport.open(host)) {
+            return parseState(project, host, new StepReport(session.run(new RouterScripts(project).state().toScript(), line -> {
+            })));
+        }
+    }
+
+    private static RouterState parseState(Project project, HostAddress host, StepReport report) {
         Map<String, String> v = report.values("read-state");
         LockHolder holder = "held".equals(v.get("lock")) ? LockHolder.fromFields(holderFields(v)) : null;
         java.util.Set<String> includeSlots = new java.util.LinkedHashSet<>();
         for (String line : report.output("read-state").split("\n")) {
             if (line.startsWith("server=")) {
-                String slot = slotOfServer(line.substring("server=".length()));
+                String slot = slotOfServer(project, line.substring("server=".length()));
                 if (slot != null) {
                     includeSlots.add(slot);
                 }
@@ -127,7 +138,7 @@ public final class Routers implements AutoCloseable {
     }
 
     /** The slot whose ports an include's {@code server host:port} uses, or null. */
-    private String slotOfServer(String server) {
+    private static String slotOfServer(Project project, String server) {
         int colon = server.lastIndexOf(':');
         if (colon < 0 || !server.substring(colon + 1).matches("[0-9]{1,5}")) {
             return null;

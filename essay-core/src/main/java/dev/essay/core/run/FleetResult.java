@@ -1,5 +1,6 @@
 package dev.essay.core.run;
 
+import dev.essay.core.error.ExitCode;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,6 +16,18 @@ public record FleetResult(String action, List<HostResult> hosts) {
 
     public List<HostResult> failed() {
         return hosts.stream().filter(h -> !h.ok()).toList();
+    }
+
+    /**
+     * The exit code of this result: OK when every host is ok; CONNECTION when every failed host failed before any
+     * work started because it could not be reached or trusted; otherwise PARTIAL_FAILURE.
+     */
+    public ExitCode exitCode() {
+        List<HostResult> failed = failed();
+        if (failed.isEmpty()) {
+            return ExitCode.OK;
+        }
+        return failed.stream().allMatch(HostResult::unreachable) ? ExitCode.CONNECTION : ExitCode.PARTIAL_FAILURE;
     }
 
     /** The summary table that ends every fleet operation. */

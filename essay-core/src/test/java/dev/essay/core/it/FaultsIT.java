@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.essay.core.DeployRequest;
 import dev.essay.core.DeployResult;
 import dev.essay.core.Engine;
+import dev.essay.core.StatusReport;
 import dev.essay.core.SwitchRequest;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
@@ -16,7 +17,6 @@ import dev.essay.core.testfleet.DrillLog;
 import dev.essay.core.testfleet.FleetHost;
 import dev.essay.core.testfleet.TestFleet;
 import dev.essay.core.testfleet.TrafficLoop;
-import dev.essay.core.transport.TransportException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,9 +143,10 @@ class FaultsIT {
                         assertThat(h.error()).contains("connection refused");
                     });
             assertThat(result.fleet().hosts()).filteredOn(HostResult::ok).hasSize(2);
+            assertThat(result.fleet().exitCode()).as("the only failed host could not be reached").isEqualTo(ExitCode.CONNECTION);
             assertThatThrownBy(() -> engine.switchSlot(SwitchRequest.to("b")))
                     .isInstanceOfSatisfying(EssayException.class, e -> {
-                        assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
+                        assertThat(e.exitCode()).isEqualTo(ExitCode.CONNECTION);
                         assertThat(e.getMessage()).contains("healthy on 2 of 3 host(s)");
                     });
         } finally {
@@ -199,13 +200,19 @@ class FaultsIT {
                 assertThat(h.status()).isEqualTo(HostResult.Status.FAILED);
                 assertThat(h.error()).contains("host key is not in known_hosts (offered ssh-ed25519 SHA256:")
                         .contains("accept_new_host_keys");
+                assertThat(h.unreachable()).isTrue();
             });
+            assertThat(result.fleet().exitCode()).isEqualTo(ExitCode.CONNECTION);
             Path none = fleet.sandbox().resolve("client/known_hosts.empty");
             Files.writeString(none, "");
             Engine blind = Fleets.engine(fleet.writeConfig(fleet.configYaml().replace(fleet.knownHosts().toString(), none.toString())),
                     out, "alice@ci");
-            assertThatThrownBy(() -> blind.status(null)).isInstanceOfSatisfying(TransportException.class,
-                    e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CONNECTION));
+            // status reports every router and host it could not trust instead of stopping at the first
+            StatusReport status = blind.status(null);
+            assertThat(status.routers()).singleElement()
+                    .satisfies(r -> assertThat(r.error()).contains("host key is not in known_hosts"));
+            assertThat(status.hosts()).hasSize(3).allSatisfy(h -> assertThat(h.error()).contains("host key is not in known_hosts"));
+            assertThat(status.degraded()).isTrue();
         } finally {
             fleet.writeConfig();
         }
