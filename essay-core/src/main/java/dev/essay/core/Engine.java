@@ -106,7 +106,7 @@ public final class Engine {
         SupervisorConfig.warmUpInBackground();
         try (Routers routers = routers()) {
             // An interrupted switch is put back first: which slot is live decides where a deploy may go.
-            List<Routers.RouterState> states = recoverInterruptedSwitch(routers, routers.lock(holder("deploy", version)));
+            List<Routers.RouterState> states = recoverInterruptedSwitch(routers, lock(routers, holder("deploy", version)));
             return deployLocked(routers, states, version, target, request.force());
         }
     }
@@ -273,7 +273,7 @@ public final class Engine {
         }
         String action = request.adopt() ? "adopt" : request.rollback() ? "rollback" : "switch";
         try (Routers routers = routers()) {
-            List<Routers.RouterState> states = recoverInterruptedSwitch(routers, routers.lock(holder(action, request.to())));
+            List<Routers.RouterState> states = recoverInterruptedSwitch(routers, lock(routers, holder(action, request.to())));
             return switchLocked(routers, states, request);
         }
     }
@@ -518,7 +518,7 @@ public final class Engine {
         }
         Target target = target(request.slot(), project.router().role(), request.profile());
         try (Routers routers = routers()) {
-            List<Routers.RouterState> states = recoverInterruptedSwitch(routers, routers.lock(holder("release", null)));
+            List<Routers.RouterState> states = recoverInterruptedSwitch(routers, lock(routers, holder("release", null)));
             LivePolicy.Live seen = live(states, false);
             String live = seen.slot();
             String slot = target.slot() != null ? target.slot() : releaseSlot(live);
@@ -792,6 +792,18 @@ public final class Engine {
 
     private String otherSlot(String slot) {
         return project.slots().keySet().stream().filter(s -> !s.equals(slot)).findFirst().orElse(slot);
+    }
+
+    /** Takes the release lock; a lock step that a cancel cut short is reported as the cancel it was. */
+    private List<Routers.RouterState> lock(Routers routers, LockHolder holder) {
+        try {
+            return routers.lock(holder);
+        } catch (RemoteStepException e) {
+            if (cancelled) {
+                throw cancelledError();
+            }
+            throw e;
+        }
     }
 
     private LockHolder holder(String action, String detail) {

@@ -87,6 +87,13 @@ public final class Routers implements AutoCloseable {
         StepReport report = run(primary(), scripts.lock(holder));
         Map<String, String> values = report.values("acquire-lock");
         if (!dryRun && !"acquired".equals(values.get("lock"))) {
+            if (!"held".equals(values.get("lock"))) {
+                // the step ended before it said (a cancel closed the session, the connection broke): the mkdir may
+                // have taken the lock, so give back what is ours (only if our id holds it) before failing
+                held = holder;
+                unlock();
+                throw RemoteStepException.of(primary(), report, "the lock step did not finish; run the command again");
+            }
             throw new LockHeldException(primary().toString(), LockHolder.fromFields(holderFields(values)));
         }
         held = holder;
