@@ -41,6 +41,7 @@ class SlotScriptsTest {
                         tmp="$D/.essay-deployed.tmp"
                         printf 'version=%s\\nconfig=%s\\nprofile=%s\\ntime=%s\\n' "$v" DIGEST prod "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$tmp"
                         mv -f "$tmp" "$D/.essay-deployed"
+                        rm -f "$D/.essay-deploying"
                         echo "deployed $v\"""".replace("DIGEST", config.digest()));
         assertThat(op(step, "ensure-venv")).contains("/usr/bin/python3 -m venv \"$D\"");
         assertThat(op(step, "start-slot")).contains("supervisord -c \"$CONF\" -j \"$PIDFILE\"");

@@ -90,7 +90,7 @@ class ReleaseCycleIT {
         assertThatThrownBy(() -> engine.deploy(DeployRequest.of("2.0.0", "a")))
                 .isInstanceOfSatisfying(EssayException.class, e -> {
                     assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
-                    assertThat(e.getMessage()).contains("slot a is live");
+                    assertThat(e.getMessage()).contains("slot a serves traffic (nginx serves it)");
                     assertThat(e.suggestion()).contains("--slot b");
                 });
         assertThat(Files.readString(fleet.slotDir(fleet.host(1), "a").resolve(".essay-deployed"))).isEqualTo(stamp);
@@ -168,6 +168,7 @@ class ReleaseCycleIT {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("deploy", "1.0.0", null, "a", "ok"),
                         org.assertj.core.groups.Tuple.tuple("switch", "1.0.0", null, "a", "ok"),
+                        org.assertj.core.groups.Tuple.tuple("deploy", "2.0.0", null, "a", "refused"),
                         org.assertj.core.groups.Tuple.tuple("deploy", "2.0.0", null, "b", "ok"),
                         org.assertj.core.groups.Tuple.tuple("switch", "2.0.0", "a", "b", "ok"),
                         org.assertj.core.groups.Tuple.tuple("deploy", "1.0.0", null, "a", "ok"),

@@ -92,7 +92,8 @@ class TestFleetIT {
         assertThat(fleet.hosts()).extracting(FleetHost::address).containsExactly(TestFleet.hostAddress(1), TestFleet.hostAddress(2), TestFleet.hostAddress(3));
         assertThat(fleet.routerHost().address()).isEqualTo(TestFleet.ROUTER_ADDRESS);
         assertThat(List.of(TestFleet.hostAddress(99), TestFleet.hostAddress(100), TestFleet.hostAddress(253)))
-                .containsExactly("127.0.1.99", "127.0.1.101", "127.0.1.254");
+                .containsExactly("127." + TestFleet.NAMESPACE + ".1.99", "127." + TestFleet.NAMESPACE + ".1.101",
+                        "127." + TestFleet.NAMESPACE + ".1.254");
     }
 
     @Test
