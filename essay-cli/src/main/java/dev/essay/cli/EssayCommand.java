@@ -70,7 +70,7 @@ public class EssayCommand implements Callable<Integer> {
     boolean verbose;
 
     @Option(names = "--dry-run",
-            description = "release, deploy, switch, rollback: print the scripts each host would run; run nothing")
+            description = "release, deploy, switch, rollback, adopt: print the scripts each host would run; run nothing")
     boolean dryRun;
 
     @Override

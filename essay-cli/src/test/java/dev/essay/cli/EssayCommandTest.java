@@ -248,7 +248,7 @@ class EssayCommandTest {
     void readOnlyVerbsRejectTheGlobalDryRun() {
         Cli.Run r = Cli.run("--dry-run", "--config", yaml.toString(), "status");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("--dry-run applies to release, deploy, switch and rollback");
+        assertThat(r.err()).contains("--dry-run applies to release, deploy, switch, rollback and adopt");
     }
 
     @Test
