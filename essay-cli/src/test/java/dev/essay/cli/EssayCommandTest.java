@@ -188,6 +188,20 @@ class EssayCommandTest {
     }
 
     @Test
+    void aTemplateTypoIsOneUsageErrorBeforeAnyHostIsContacted() throws IOException {
+        Path template = dir.resolve("conf").resolve("supervisord.conf");
+        Files.writeString(template, Files.readString(template).replaceFirst("directory=\\{\\{ run_root }}", "directory={{ slot_dri }}"));
+        // the fixture's hosts do not exist and its ssh key is not a key: contacting any host would fail otherwise
+        Cli.Run r = essay("deploy", "1.0.0", "--slot", "b");
+        assertThat(r.exit()).as(r.all()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: " + template + ":")
+                .contains(": template: unknown placeholder 'slot_dri'; did you mean slot_dir?")
+                .doesNotContain("id_test").doesNotContain("Exception");
+        assertThat(r.err().split("slot_dri'", -1)).as("one message, not one per host").hasSize(2);
+        assertThat(r.out()).doesNotContain("127.0.2.");
+    }
+
+    @Test
     void deployIntoAnUnknownSlotIsAUsageError() {
         Cli.Run r = essay("deploy", "1.0.0", "--slot", "z", "--dry-run");
         assertThat(r.exit()).isEqualTo(2);

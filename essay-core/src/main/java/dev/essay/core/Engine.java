@@ -101,7 +101,7 @@ public final class Engine {
         checkCancelled();
         String version = validVersion(request.version());
         Target target = target(request.slot(), request.role(), request.profile());
-        SupervisorConfig.warmUpInBackground();
+        checkTemplate(target, version);
         try (Routers routers = routers()) {
             // An interrupted switch is put back first: which slot is live decides where a deploy may go.
             List<Routers.RouterState> states = recoverInterruptedSwitch(routers, routers.lock(holder("deploy", version)));
@@ -122,6 +122,12 @@ public final class Engine {
             throw usage("profile '" + p + "' may hold only letters, digits, '_', '.' and '-'");
         }
         return new Target(name, r, hosts, p);
+    }
+
+    /** A template error is one usage error before any host is contacted, not one failure per host. */
+    private void checkTemplate(Target target, String version) {
+        SupervisorConfig.check(project, target.hosts().get(0),
+                target.slot() != null ? target.slot() : project.slots().keySet().iterator().next(), version, target.profile());
     }
 
     private DeployResult deployLocked(Routers routers, List<Routers.RouterState> states, String version, Target target,
@@ -371,6 +377,7 @@ public final class Engine {
     public ReleaseResult release(ReleaseRequest request, Packager packager) {
         checkCancelled();
         Target target = target(request.slot(), project.router().role(), request.profile());
+        checkTemplate(target, request.pkg().version() == null ? "0" : request.pkg().version());
         try (Routers routers = routers()) {
             List<Routers.RouterState> states = recoverInterruptedSwitch(routers, routers.lock(holder("release", null)));
             String live = liveSlot(states, false);
