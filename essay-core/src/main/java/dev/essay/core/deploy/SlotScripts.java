@@ -88,7 +88,8 @@ public final class SlotScripts {
                 "echo \"supervisord started\"")));
         ops.add(Operation.of("wait-healthy", String.join("\n",
                 "if out=$(" + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(host, slot), null,
-                        project.health().versionHeader().isEmpty() ? null : version, project.health().retries(), 1, ""),
+                        project.health().versionHeader().isEmpty() ? null : version, project.health().retries(), 1,
+                        Shell.quote(project.supervisor().supervisorctl()) + " -c \"$CONF\" status", ""),
                 "); then",
                 "  printf '%s\\n' \"$out\"",
                 "else",
