@@ -177,6 +177,8 @@ class EssayCommandTest {
         assertThat(r.out()).containsPattern("pip\"? install .*essay-sample==1\\.0\\.0");
         assertThat(r.out()).contains("deploy:********@pypi.internal:8700");
         assertThat(r.all()).doesNotContain(Cli.INDEX_SECRET);
+        assertThat(r.out()).as("the config as a real run writes it: the remote shell fills in the home")
+                .contains("pidfile=${HOME}/essay-sample/a/run/supervisord.pid").doesNotContain("=~/");
         assertThat(r.out()).contains("dry run");
     }
 

@@ -163,8 +163,9 @@ public final class Engine {
                 throw RemoteStepException.of(host, probe, "check that the host can run /bin/sh and reach its slot directory");
             }
             Map<String, String> state = probe.values("read-slot");
-            String slotDir = state.getOrDefault("dir", project.venv().slotDir(slot));
-            SupervisorConfig.Rendered config = SupervisorConfig.render(project, host, slot, slotDir, version, profile,
+            // the remote shell fills in the home (~/): a dry run shows the script a real run sends
+            SupervisorConfig.Rendered config = SupervisorConfig.render(project, host, slot, project.venv().slotDir(slot),
+                    version, profile,
                     Secret.of(randomPassword()));
             List<HealthCheck.Probe> health = HealthCheck.parse(probe.output("check-health"));
             boolean healthy = !health.isEmpty() && health.stream().allMatch(p -> p.ok()

@@ -36,13 +36,19 @@ public final class SupervisorConfig {
     }
 
     /**
+     * Stands for the remote home directory in a rendered config: the write-config operation writes it as
+     * {@code ${HOME}}, so the remote shell fills it in, and a dry run shows exactly the script a real run sends.
+     */
+    public static final String HOME = "\u0001ESSAY_HOME\u0001";
+
+    /**
      * @param host    the host the config is for: its address is the {@code host} placeholder
-     * @param slotDir the slot directory as an absolute remote path (the remote home already expanded), or
-     *                a {@code ~/} path when it is not known (dry run)
+     * @param slotDir the slot directory as a remote path; a leading {@code ~/} is the remote home (see {@link #HOME})
      */
     public static Rendered render(Project project, HostAddress host, String slot, String slotDir, String version,
                                   String profile, Secret password) {
         String template = readTemplate(project);
+        slotDir = slotDir.equals("~") || slotDir.startsWith("~/") ? HOME + slotDir.substring(1) : slotDir;
         String text = render(project, template, variables(project, host, slot, slotDir, version, profile, password.reveal()));
         String display = render(project, template, variables(project, host, slot, slotDir, version, profile, MASK));
         return new Rendered(text, display, sha256(display));
