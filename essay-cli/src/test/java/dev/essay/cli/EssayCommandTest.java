@@ -190,6 +190,8 @@ class EssayCommandTest {
         assertThat(r.out()).containsPattern("pip\"? install .*essay-sample==1\\.0\\.0");
         assertThat(r.out()).contains("deploy:********@pypi.internal:8700");
         assertThat(r.all()).doesNotContain(Cli.INDEX_SECRET);
+        assertThat(r.out()).as("the config as a real run writes it: the remote shell fills in the home")
+                .contains("pidfile=${HOME}/essay-sample/a/run/supervisord.pid").doesNotContain("=~/");
         assertThat(r.out()).contains("dry run");
     }
 
@@ -198,6 +200,20 @@ class EssayCommandTest {
         Cli.Run r = Cli.run("--dry-run", "--config", yaml.toString(), "deploy", "1.0.0", "--slot", "b");
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.out()).contains("== deploy@127.0.2.11:22: deploy ==").contains("essay-sample==1.0.0");
+    }
+
+    @Test
+    void aTemplateTypoIsOneUsageErrorBeforeAnyHostIsContacted() throws IOException {
+        Path template = dir.resolve("conf").resolve("supervisord.conf");
+        Files.writeString(template, Files.readString(template).replaceFirst("directory=\\{\\{ run_root }}", "directory={{ slot_dri }}"));
+        // the fixture's hosts do not exist and its ssh key is not a key: contacting any host would fail otherwise
+        Cli.Run r = essay("deploy", "1.0.0", "--slot", "b");
+        assertThat(r.exit()).as(r.all()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: " + template + ":")
+                .contains(": template: unknown placeholder 'slot_dri'; did you mean slot_dir?")
+                .doesNotContain("id_test").doesNotContain("Exception");
+        assertThat(r.err().split("slot_dri'", -1)).as("one message, not one per host").hasSize(2);
+        assertThat(r.out()).doesNotContain("127.0.2.");
     }
 
     @Test

@@ -103,7 +103,7 @@ public final class Engine {
         checkCancelled();
         String version = validVersion(request.version());
         Target target = target(request.slot(), request.role(), request.profile());
-        SupervisorConfig.warmUpInBackground();
+        checkTemplate(target, version);
         try (Routers routers = routers()) {
             // An interrupted switch is put back first: which slot is live decides where a deploy may go.
             List<Routers.RouterState> states = recoverInterruptedSwitch(routers, lock(routers, holder("deploy", version)));
@@ -124,6 +124,12 @@ public final class Engine {
             throw usage("profile '" + p + "' may hold only letters, digits, '_', '.' and '-'");
         }
         return new Target(name, r, hosts, p);
+    }
+
+    /** A template error is one usage error before any host is contacted, not one failure per host. */
+    private void checkTemplate(Target target, String version) {
+        SupervisorConfig.check(project, target.hosts().get(0),
+                target.slot() != null ? target.slot() : project.slots().keySet().iterator().next(), version, target.profile());
     }
 
     private DeployResult deployLocked(Routers routers, List<Routers.RouterState> states, String version, Target target,
@@ -168,8 +174,9 @@ public final class Engine {
                 throw RemoteStepException.of(host, probe, "check that the host can run /bin/sh and reach its slot directory");
             }
             Map<String, String> state = probe.values("read-slot");
-            String slotDir = state.getOrDefault("dir", project.venv().slotDir(slot));
-            SupervisorConfig.Rendered config = SupervisorConfig.render(project, host, slot, slotDir, version, profile,
+            // the remote shell fills in the home (~/): a dry run shows the script a real run sends
+            SupervisorConfig.Rendered config = SupervisorConfig.render(project, host, slot, project.venv().slotDir(slot),
+                    version, profile,
                     Secret.of(randomPassword()));
             List<HealthCheck.Probe> health = HealthCheck.parse(probe.output("check-health"));
             boolean healthy = !health.isEmpty() && health.stream().allMatch(p -> p.ok()
@@ -517,6 +524,7 @@ public final class Engine {
             validVersion(request.pkg().version());
         }
         Target target = target(request.slot(), project.router().role(), request.profile());
+        checkTemplate(target, request.pkg().version() == null ? "0" : request.pkg().version());
         try (Routers routers = routers()) {
             List<Routers.RouterState> states = recoverInterruptedSwitch(routers, lock(routers, holder("release", null)));
             LivePolicy.Live seen = live(states, false);

@@ -5,11 +5,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Finds the known key an unknown one was probably meant to be ("helth" → "health"). */
-final class Suggestions {
+public final class Suggestions {
     private Suggestions() {
     }
 
-    static Optional<String> closest(String unknown, Collection<String> known) {
+    public static Optional<String> closest(String unknown, Collection<String> known) {
         String u = normalize(unknown);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;

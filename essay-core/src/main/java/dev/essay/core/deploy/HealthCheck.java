@@ -30,6 +30,17 @@ public final class HealthCheck {
      */
     public static String shell(String python, Project.Health health, List<String> urls, String slot, String version,
                                int retries, int consecutive, String tail) {
+        return shell(python, health, urls, slot, version, retries, consecutive, null, tail);
+    }
+
+    /**
+     * As {@link #shell(String, Project.Health, List, String, String, int, int, String)}, and while waiting runs
+     * {@code statusCommand} (shell words, already quoted: a {@code supervisorctl ... status}) every half second:
+     * a program it reports FATAL or EXITED ends the wait at once with
+     * {@code FAIL process NAME is STATE; not waiting for its health check}.
+     */
+    public static String shell(String python, Project.Health health, List<String> urls, String slot, String version,
+                               int retries, int consecutive, String statusCommand, String tail) {
         ObjectNode spec = JSON.createObjectNode();
         spec.putPOJO("urls", urls);
         spec.put("status", health.status());
@@ -41,7 +52,8 @@ public final class HealthCheck {
         spec.put("slot", slot);
         spec.put("version", version);
         spec.put("consecutive", consecutive);
-        return python + " - " + Shell.quote(spec.toString()) + " <<'ESSAY_HEALTH_PY'" + tail + "\n" + PROGRAM + "ESSAY_HEALTH_PY";
+        return python + " - " + Shell.quote(spec.toString()) + (statusCommand == null ? "" : " " + statusCommand)
+                + " <<'ESSAY_HEALTH_PY'" + tail + "\n" + PROGRAM + "ESSAY_HEALTH_PY";
     }
 
     /** Parses the {@code ok|FAIL health url=... status=... slot=... version=...} lines the program prints. */

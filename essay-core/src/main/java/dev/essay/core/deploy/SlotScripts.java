@@ -108,7 +108,8 @@ public final class SlotScripts {
                 "echo \"supervisord started\"")));
         ops.add(Operation.of("wait-healthy", String.join("\n",
                 "if out=$(" + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(host, slot), null,
-                        project.health().versionHeader().isEmpty() ? null : version, project.health().retries(), 1, ""),
+                        project.health().versionHeader().isEmpty() ? null : version, project.health().retries(), 1,
+                        Shell.quote(project.supervisor().supervisorctl()) + " -c \"$CONF\" status", ""),
                 "); then",
                 "  printf '%s\\n' \"$out\"",
                 "else",
@@ -187,11 +188,18 @@ public final class SlotScripts {
                 + index.getRawPath() + (index.getRawQuery() == null ? "" : "?" + index.getRawQuery());
     }
 
-    private static String writeConfig(String text, String delimiter) {
+    /**
+     * Writes the config through an unquoted here-document in which only the remote home expands: every
+     * {@code \\}, {@code $} and backtick of the text is escaped, and {@link SupervisorConfig#HOME} becomes
+     * {@code ${HOME}}.
+     */
+    static String writeConfig(String text, String delimiter) {
+        String body = text.replace("\\", "\\\\").replace("$", "\\$").replace("`", "\\`")
+                .replace(SupervisorConfig.HOME, "${HOME}");
         return String.join("\n",
                 "umask 077",
-                "cat > \"$CONF.tmp\" <<'" + delimiter + "'",
-                text.endsWith("\n") ? text + delimiter : text + "\n" + delimiter,
+                "cat > \"$CONF.tmp\" <<" + delimiter,
+                body.endsWith("\n") ? body + delimiter : body + "\n" + delimiter,
                 "mv -f \"$CONF.tmp\" \"$CONF\"",
                 "echo \"wrote $CONF\"");
     }

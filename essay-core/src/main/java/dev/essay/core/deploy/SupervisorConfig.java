@@ -4,6 +4,7 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
+import dev.essay.core.config.Suggestions;
 import dev.essay.core.error.ConfigException;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
@@ -13,10 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Renders a slot's supervisord config from the project's Jinja template (fabfile-era placeholders). */
 public final class SupervisorConfig {
@@ -32,16 +36,32 @@ public final class SupervisorConfig {
     }
 
     /**
+     * Stands for the remote home directory in a rendered config: the write-config operation writes it as
+     * {@code ${HOME}}, so the remote shell fills it in, and a dry run shows exactly the script a real run sends.
+     */
+    public static final String HOME = "\u0001ESSAY_HOME\u0001";
+
+    /**
      * @param host    the host the config is for: its address is the {@code host} placeholder
-     * @param slotDir the slot directory as an absolute remote path (the remote home already expanded), or
-     *                a {@code ~/} path when it is not known (dry run)
+     * @param slotDir the slot directory as a remote path; a leading {@code ~/} is the remote home (see {@link #HOME})
      */
     public static Rendered render(Project project, HostAddress host, String slot, String slotDir, String version,
                                   String profile, Secret password) {
         String template = readTemplate(project);
+        slotDir = slotDir.equals("~") || slotDir.startsWith("~/") ? HOME + slotDir.substring(1) : slotDir;
         String text = render(project, template, variables(project, host, slot, slotDir, version, profile, password.reveal()));
         String display = render(project, template, variables(project, host, slot, slotDir, version, profile, MASK));
         return new Rendered(text, display, sha256(display));
+    }
+
+    /**
+     * Renders the template once for {@code host} and throws its problems (unknown placeholders with the closest
+     * known one, Jinja syntax errors), each with the template file and line: called before any host is contacted,
+     * so a typo is one usage error rather than one failure per host.
+     */
+    public static void check(Project project, HostAddress host, String slot, String version, String profile) {
+        render(project, readTemplate(project), variables(project, host, slot, project.venv().slotDir(slot), version,
+                profile, MASK));
     }
 
     static Map<String, Object> variables(Project project, HostAddress host, String slot, String slotDir, String version,
@@ -49,6 +69,7 @@ public final class SupervisorConfig {
         Project.Slot s = project.slot(slot);
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("host", host.address());
+        v.put("slot_dir", slotDir);
         v.put("run_root", slotDir);
         v.put("venv_dir", slotDir);
         v.put("virtualenv_name", slot);
@@ -68,42 +89,41 @@ public final class SupervisorConfig {
         return v;
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
-
-    /**
-     * Starts the template engine in the background, once per JVM: its first render loads a few thousand
-     * classes (a quarter of a second on a cold JVM), which can happen while a deploy waits on the network
-     * for the release lock and the hosts. Rendering works the same whether or not this has run or finished.
-     */
-    public static void warmUpInBackground() {
-        if (WARMING.compareAndSet(false, true)) {
-            Thread thread = new Thread(() -> {
-                try {
-                    jinjava().renderForResult("[program:{{ name }}]", Map.of("name", "warm-up"));
-                } catch (RuntimeException ignored) {
-                    // only a warm-up: a real render reports its own errors
-                }
-            }, "essay-template-warm-up");
-            thread.setDaemon(true);
-            thread.start();
-        }
-    }
-
     /** The template engine as renders use it: an unknown placeholder is an error. */
     private static Jinjava jinjava() {
         return new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(true).build());
     }
 
+    private static final Pattern UNKNOWN_TOKEN = Pattern.compile("Unknown token found: (.*)", Pattern.DOTALL);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
     private static String render(Project project, String template, Map<String, Object> variables) {
         RenderResult result = jinjava().renderForResult(template, variables);
-        List<TemplateError> errors = result.getErrors().stream()
-                .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL).toList();
-        if (!errors.isEmpty()) {
-            throw new ConfigException(errors.stream().map(e -> new ConfigException.Problem(
-                    project.supervisor().template().toString(), Math.max(0, e.getLineno()), "template",
-                    e.getMessage() + "; placeholders: " + String.join(", ", variables.keySet()))).toList());
+        List<ConfigException.Problem> problems = result.getErrors().stream()
+                .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
+                .map(e -> new ConfigException.Problem(project.supervisor().template().toString(),
+                        Math.max(0, e.getLineno()), "template", describe(e.getMessage(), variables.keySet())))
+                .distinct().toList();
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
         }
         return result.getOutput();
+    }
+
+    /** Jinjava's message, or for an unknown placeholder: which one, and the closest known one. */
+    static String describe(String message, Collection<String> placeholders) {
+        Matcher unknown = UNKNOWN_TOKEN.matcher(message);
+        if (unknown.find()) {
+            String token = unknown.group(1).strip();
+            Matcher name = NAME.matcher(token);
+            if (name.lookingAt() && !placeholders.contains(name.group())) {
+                return "unknown placeholder '" + name.group() + "'" + Suggestions.closest(name.group(), placeholders)
+                        .map(s -> "; did you mean " + s + "?").orElse("") + " (placeholders: "
+                        + String.join(", ", placeholders) + ")";
+            }
+            return "cannot render '{{ " + token + " }}' (an unknown filter, or an attribute the value does not have)";
+        }
+        return "Jinja syntax error: " + message;
     }
 
     private static String readTemplate(Project project) {

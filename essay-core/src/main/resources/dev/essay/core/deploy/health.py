@@ -1,7 +1,11 @@
-# essay health check: runs on the host (or router) with any Python 3; argv[1] is a JSON spec.
+# essay health check: runs on the host (or router) with any Python 3; argv[1] is a JSON spec. The URLs are
+# checked in parallel and reported in their order. When more arguments follow, they are a supervisorctl status
+# command: a program that is FATAL or EXITED, or was restarted, ends the wait at once (it crashed).
 import json
 import re
+import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -59,8 +63,8 @@ def check(url):
     return not problems, line + ("" if not problems else " problem=" + "; ".join(problems))
 
 
-failed = 0
-for url in spec["urls"]:
+def wait(url):
+    """Checks url until it passes (consecutive times in a row) or retries run out; returns (ok, line)."""
     needed = spec.get("consecutive", 1)
     streak = 0
     last = ""
@@ -78,8 +82,54 @@ for url in spec["urls"]:
             else:
                 time.sleep(pause)
                 pause = min(pause * 2, spec["interval"])
-    print(("ok " if streak >= needed else "FAIL ") + last)
-    sys.stdout.flush()
-    if streak < needed:
+    return streak >= needed, last
+
+
+def dead_program(command, pids):
+    """The first program supervisorctl reports FATAL or EXITED, or RUNNING with another pid than before (it exited
+    and supervisord restarted it), as (name, state); or None. pids holds the pids seen so far."""
+    try:
+        out = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                             universal_newlines=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None  # no verdict from supervisorctl: the health checks decide
+    for line in out.splitlines():
+        words = line.replace(",", " ").split()
+        if len(words) >= 2 and words[1] in ("FATAL", "EXITED"):
+            return words[0], words[1]
+        if len(words) >= 4 and words[1] == "RUNNING" and words[2] == "pid":
+            if pids.setdefault(words[0], words[3]) != words[3]:
+                return words[0], "EXITED (restarted as pid %s)" % words[3]
+    return None
+
+
+results = [None] * len(spec["urls"])
+
+
+def run(i, url):
+    try:
+        results[i] = wait(url)
+    except Exception as e:  # a bug here must not pass as healthy, nor hang the wait
+        results[i] = False, "health url=%s status=None slot=- version=- problem=%s" % (url, e)
+
+
+threads = [threading.Thread(target=run, args=(i, url), daemon=True) for i, url in enumerate(spec["urls"])]
+for thread in threads:
+    thread.start()
+status_command = sys.argv[2:]
+pids = {}
+for thread in threads:
+    while thread.is_alive():
+        thread.join(0.5 if status_command else None)
+        dead = dead_program(status_command, pids) if status_command and thread.is_alive() else None
+        if dead is not None:
+            print("FAIL process %s is %s; not waiting for its health check" % dead)
+            sys.stdout.flush()
+            sys.exit(1)
+failed = 0
+for ok, line in results:
+    print(("ok " if ok else "FAIL ") + line)
+    if not ok:
         failed += 1
+sys.stdout.flush()
 sys.exit(1 if failed else 0)

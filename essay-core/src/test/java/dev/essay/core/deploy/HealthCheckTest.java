@@ -45,10 +45,17 @@ class HealthCheckTest {
     }
 
     private Run run(String version, int retries) throws Exception {
+        return run(List.of(url(server)), version, retries, null);
+    }
+
+    private static String url(HttpServer server) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/health";
+    }
+
+    private static Run run(List<String> urls, String version, int retries, String statusCommand) throws Exception {
         Project.Health health = new Project.Health("/health", 200, Duration.ofSeconds(2), retries, Duration.ofMillis(300),
                 "X-Essay-Slot", "X-Essay-Version", 100);
-        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/health";
-        String script = HealthCheck.shell("python3", health, List.of(url), "a", version, retries, 1, "");
+        String script = HealthCheck.shell("python3", health, urls, "a", version, retries, 1, statusCommand, "");
         Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -102,5 +109,90 @@ class HealthCheckTest {
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.output()).contains("problem=status 503, expected 200");
         assertThat(requests.get()).isEqualTo(1);
+    }
+
+    /** A server whose /health answers 200 only once {@code ready} holds, counting the requests it sees. */
+    private static HttpServer server(AtomicInteger seen, java.util.function.BooleanSupplier ready) throws Exception {
+        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        s.createContext("/health", exchange -> {
+            seen.incrementAndGet();
+            exchange.getResponseHeaders().add("X-Essay-Slot", "a");
+            exchange.getResponseHeaders().add("X-Essay-Version", "1.0.0");
+            exchange.sendResponseHeaders(ready.getAsBoolean() ? 200 : 503, -1);
+            exchange.close();
+        });
+        s.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        s.start();
+        return s;
+    }
+
+    @Test
+    void theUrlsAreWaitedForInParallelAndReportedInTheirOrder() throws Exception {
+        // each process turns healthy only once the other one has been asked: checked one after the other, the
+        // first would use up its retries before the second is ever asked
+        AtomicInteger first = new AtomicInteger();
+        AtomicInteger second = new AtomicInteger();
+        HttpServer one = server(first, () -> second.get() > 0);
+        HttpServer two = server(second, () -> first.get() > 0);
+        try {
+            Run run = run(List.of(url(one), url(two)), "1.0.0", 5, null);
+
+            assertThat(run.exit()).as(run.output()).isZero();
+            assertThat(HealthCheck.parse(run.output())).extracting(HealthCheck.Probe::url, HealthCheck.Probe::ok)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(url(one), true),
+                            org.assertj.core.groups.Tuple.tuple(url(two), true));
+            assertThat(run.output().lines()).as("whole lines, one per URL").hasSize(2);
+        } finally {
+            one.stop(0);
+            two.stop(0);
+        }
+    }
+
+    /**
+     * A stand-in for {@code supervisorctl status}: a script that counts its calls in {@code dir/calls} ({@code $n}
+     * is the number of this call), then runs {@code lines}.
+     */
+    private static String statusCommand(java.nio.file.Path dir, String... lines) throws java.io.IOException {
+        String calls = dev.essay.core.shell.Shell.quote(dir.resolve("calls").toString());
+        java.nio.file.Path status = dir.resolve("status.sh");
+        java.nio.file.Files.writeString(status, "echo x >> " + calls + "\nn=$(wc -l < " + calls + ")\n"
+                + String.join("\n", lines) + "\n");
+        return "sh " + dev.essay.core.shell.Shell.quote(status.toString());
+    }
+
+    @Test
+    void aProgramThatSupervisordReportsFatalEndsTheWaitAtOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // BACKOFF twice (the program may yet start), then FATAL
+        String status = statusCommand(dir, "state=BACKOFF; [ \"$n\" -ge 3 ] && state=FATAL",
+                "echo 'essay-sample:essay-sample_0   RUNNING   pid 12, uptime 0:00:03'",
+                "echo \"essay-sample:essay-sample_1   $state     Exited too quickly (process log may have details)\"",
+                "exit 3");
+        int retries = 1000;
+        healthyFrom = Integer.MAX_VALUE;
+
+        Run run = run(List.of(url(server), url(server)), "1.0.0", retries, status);
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.output()).isEqualTo(
+                "FAIL process essay-sample:essay-sample_1 is FATAL; not waiting for its health check\n");
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("calls"))).as("BACKOFF is waited through").hasSize(3);
+        assertThat(requests.get()).as("the wait ended before the retries ran out").isLessThan(retries);
+    }
+
+    @Test
+    void aProgramThatSupervisordRestartedEndsTheWaitAtOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // a process that outlives startsecs and then exits is restarted (autorestart): its pid changes
+        String status = statusCommand(dir, "pid=100; [ \"$n\" -ge 2 ] && pid=101",
+                "echo \"essay-sample:essay-sample_0   RUNNING   pid $pid, uptime 0:00:02\"");
+        healthyFrom = Integer.MAX_VALUE;
+
+        Run run = run(List.of(url(server)), "1.0.0", 1000, status);
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.output()).isEqualTo("FAIL process essay-sample:essay-sample_0 is EXITED (restarted as pid 101);"
+                + " not waiting for its health check\n");
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("calls"))).hasSize(2);
     }
 }

@@ -91,6 +91,66 @@ class SlotScriptsTest {
                 .hasMessageContaining("venv_dri");
     }
 
+    /** A template with everything an unquoted here-document would expand or eat, were it not escaped. */
+    private static final String SHELL_SPECIAL_TEMPLATE = """
+            [program:x]
+            command={{ slot_dir }}/bin/x --pid=$$ --home=$HOME --now=`date` --sub=$(id -u) \\n --re='^a\\.b$'
+            environment=A="%(ENV_X)s",B="${HOME}"
+            password={{ password }}
+            end=trailing backslash \\
+            """;
+
+    @Test
+    void writeConfigExpandsOnlyTheRemoteHomeSoADryRunShowsTheScriptARealRunSends() throws Exception {
+        Project p = TestProjects.sample(dir, "/srv/router");
+        java.nio.file.Files.writeString(p.supervisor().template(), SHELL_SPECIAL_TEMPLATE);
+        SupervisorConfig.Rendered config = SupervisorConfig.render(p, H, "b", "~/essay-sample/b", "2.0.0", "prod", Secret.of("s3cret"));
+        Step step = new SlotScripts(p).deploy(H, "b", "2.0.0", config, "prod", null);
+        String delimiter = "ESSAY_SUPERVISORD_CONF_" + config.digest().substring(0, 12);
+
+        assertThat(op(step, "write-config")).isEqualTo("""
+                umask 077
+                cat > "$CONF.tmp" <<%1$s
+                [program:x]
+                command=${HOME}/essay-sample/b/bin/x --pid=\\$\\$ --home=\\$HOME --now=\\`date\\` --sub=\\$(id -u) \\\\n --re='^a\\\\.b\\$'
+                environment=A="%%(ENV_X)s",B="\\${HOME}"
+                password=s3cret
+                end=trailing backslash \\\\
+                %1$s
+                mv -f "$CONF.tmp" "$CONF"
+                echo "wrote $CONF\"""".formatted(delimiter));
+        RemoteScript script = step.toScript();
+        assertThat(script.display()).isEqualTo(script.text().replace("password=s3cret", "password=********"));
+        SupervisorConfig.Rendered again = SupervisorConfig.render(p, H, "b", "~/essay-sample/b", "2.0.0", "prod", Secret.of("other"));
+        assertThat(again.digest()).as("the same on every run: the no-op redeploy compares it").isEqualTo(config.digest());
+    }
+
+    @Test
+    void theWrittenConfigIsTheRenderedTextWithTheRemoteHomeByteForByte() throws Exception {
+        Project p = TestProjects.sample(dir, "/srv/router");
+        java.nio.file.Files.writeString(p.supervisor().template(), SHELL_SPECIAL_TEMPLATE);
+        SupervisorConfig.Rendered config = SupervisorConfig.render(p, H, "b", "~/essay-sample/b", "2.0.0", "prod", Secret.of("s3cret"));
+        SlotScripts slots = new SlotScripts(p);
+        Path home = java.nio.file.Files.createDirectories(dir.resolve("home of u"));
+        String script = slots.prelude("b") + "\nmkdir -p \"$D/etc\"\n"
+                + op(slots.deploy(H, "b", "2.0.0", config, "prod", null), "write-config");
+        ProcessBuilder sh = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true);
+        sh.environment().put("HOME", home.toString());
+        Process process = sh.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+
+        Path written = home.resolve("essay-sample/b/etc/supervisord.conf");
+        assertThat(java.nio.file.Files.readString(written)).isEqualTo("""
+                [program:x]
+                command=%s/essay-sample/b/bin/x --pid=$$ --home=$HOME --now=`date` --sub=$(id -u) \\n --re='^a\\.b$'
+                environment=A="%%(ENV_X)s",B="${HOME}"
+                password=s3cret
+                end=trailing backslash \\
+                """.formatted(home));
+        assertThat(output).isEqualTo("wrote " + written.getParent().resolve("supervisord.conf") + "\n");
+    }
+
     private static String op(Step step, String name) {
         return step.operations().stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow().script();
     }

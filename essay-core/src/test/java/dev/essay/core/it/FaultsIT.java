@@ -110,6 +110,22 @@ class FaultsIT {
     }
 
     @Test
+    @Order(2)
+    void aProcessThatExitsAtOnceFailsTheDeployWithoutWaitingOutItsHealthCheck() {
+        // profile 'crash': supervisord retries the process, then gives it up as FATAL long before the health
+        // check's retries run out (on a loaded machine the process may outlive startsecs: then supervisord
+        // restarts it, and the wait ends at the restart)
+        DeployResult result = engine.deploy(new DeployRequest("2.1.0", "b", null, "crash", false));
+        assertThat(result.ok()).isFalse();
+        assertThat(result.fleet().hosts()).hasSize(3).allSatisfy(h -> {
+            assertThat(h.status()).isEqualTo(HostResult.Status.FAILED);
+            assertThat(h.error()).contains("wait-healthy failed")
+                    .containsPattern("process essay-sample:essay-sample_[01] is (FATAL|EXITED)[^;]*; not waiting for its health check")
+                    .contains("--- supervisorctl status").contains("essay-sample: profile 'crash' exits at once");
+        });
+    }
+
+    @Test
     @Order(3)
     void whenNginxRejectsTheIncludeTheOldOneStaysAndNginxKeepsServing() throws Exception {
         assertThat(engine.deploy(DeployRequest.of("2.0.0", "b")).ok()).isTrue();
