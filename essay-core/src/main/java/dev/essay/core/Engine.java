@@ -245,6 +245,12 @@ public final class Engine {
             if (problem.startsWith("version ")) {
                 hint = "another version (" + (p.version() == null ? "none" : p.version()) + ") answers on port " + port
                         + ": something else runs there, or the install did not take; read the process log above";
+            } else if (problem.startsWith("slot ")) {
+                hint = p.slot() == null ? "the service does not send the " + project.health().slotHeader() + " header,"
+                        + " which the switch needs to tell slots apart through nginx: have it answer with the ESSAY_SLOT"
+                        + " environment variable the template sets, or set health.slot_header: \"\" and router.probe"
+                        : "slot " + p.slot() + " answers on port " + port + ": another slot's process runs there (check"
+                        + " the slots' port_prefix and the template's ESSAY_SLOT)";
             } else if (problem.startsWith("status ")) {
                 hint = "the service answered " + project.health().path() + " on port " + port + " with "
                         + problem.substring("status ".length()) + "; read the process log above";

@@ -146,4 +146,20 @@ class HostFailuresTest {
                 + " problem=<urlopen error [Errno 111] Connection refused>"))
                 .contains("the slot did not answer /health on port 8110 in time");
     }
+
+    /** Issue 11, defect 5: a service without the slot header fails at deploy, with what to do, not first at the switch. */
+    @Test
+    void aServiceWithoutTheSlotHeaderIsToldAtDeployWhatTheSwitchNeeds() throws Exception {
+        assertThat(waitHealthyHint("FAIL health url=http://127.0.0.1:8110/health status=200 slot=- version=2.0.0"
+                + " problem=slot None, expected b"))
+                .contains("the service does not send the X-Essay-Slot header")
+                .contains("health.slot_header: \"\" and router.probe");
+    }
+
+    @Test
+    void anotherSlotOnThePortIsNamed() throws Exception {
+        assertThat(waitHealthyHint("FAIL health url=http://127.0.0.1:8110/health status=200 slot=a version=2.0.0"
+                + " problem=slot a, expected b"))
+                .contains("slot a answers on port 8110: another slot's process runs there");
+    }
 }

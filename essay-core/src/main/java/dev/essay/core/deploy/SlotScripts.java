@@ -107,7 +107,9 @@ public final class SlotScripts {
                 "fi",
                 "echo \"supervisord started\"")));
         ops.add(Operation.of("wait-healthy", String.join("\n",
-                "if out=$(" + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(host, slot), null,
+                // the slot header is checked here already when the switch will need it, not first at the switch
+                "if out=$(" + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(host, slot),
+                        project.health().slotHeader().isEmpty() ? null : slot,
                         project.health().versionHeader().isEmpty() ? null : version, project.health().retries(), 1,
                         Shell.quote(project.supervisor().supervisorctl()) + " -c \"$CONF\" status", ""),
                 "); then",
