@@ -60,7 +60,7 @@ class VersionSpellingTest {
     @Test
     void aHostThatRunsAPep440EqualVersionHealthilyIsLeftAlone() throws Exception {
         Project p = project();
-        String slotDir = "/home/essay/b";
+        String slotDir = p.venv().slotDir("b");
         SeveralRoutersTest.Scripted t = new SeveralRoutersTest.Scripted((host, step) -> {
             if (!step.equals("probe")) {
                 return normal(host, step);
