@@ -58,28 +58,7 @@ public final class HoldingTransport implements Transport {
 
     @Override
     public Session open(HostAddress host) throws TransportException {
-        Session session = delegate.open(host);
-        return new Session() {
-            @Override
-            public HostAddress host() {
-                return session.host();
-            }
-
-            @Override
-            public ExecResult run(RemoteScript script, LineSink lines) throws TransportException {
-                return session.run(hold(script), lines);
-            }
-
-            @Override
-            public int roundTrips() {
-                return session.roundTrips();
-            }
-
-            @Override
-            public void close() {
-                session.close();
-            }
-        };
+        return new RewritingSession(delegate.open(host), this::hold);
     }
 
     @Override
