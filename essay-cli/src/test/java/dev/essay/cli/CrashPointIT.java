@@ -570,7 +570,7 @@ class CrashPointIT {
      * the deadline (a reload lets old workers finish); otherwise what the last requests named.
      */
     private static String served(String expected) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
         List<String> last = new ArrayList<>();
         int inARow = 0;
         while (Instant.now().isBefore(deadline)) {
