@@ -391,6 +391,10 @@ class CrashPointIT {
                 run.stop();
             }
             stopHeldShells(dir);
+            for (String file : List.of("reached", "release")) {
+                Files.deleteIfExists(dir.resolve(file));
+            }
+            Files.delete(dir);
         }
     }
 
