@@ -5,6 +5,7 @@ import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.model.Actor;
 import dev.essay.core.model.Project;
+import dev.essay.core.transport.HoldingTransport;
 import dev.essay.core.transport.PrintingTransport;
 import dev.essay.core.transport.Transport;
 import java.util.concurrent.Callable;
@@ -52,9 +53,12 @@ abstract class Verb implements Callable<Integer> {
         return essay.loadProject();
     }
 
-    /** Printing transport for dry runs; otherwise SSH with the project's key and known_hosts. */
+    /**
+     * Printing transport for dry runs; otherwise SSH with the project's key and known_hosts (held at a step boundary
+     * when a test sets {@link HoldingTransport#VARIABLE}).
+     */
     Transport transport(Project project, boolean dryRun) {
-        return dryRun ? new PrintingTransport(console::script) : new LazySshTransport(project.ssh());
+        return dryRun ? new PrintingTransport(console::script) : HoldingTransport.fromEnvironment(new LazySshTransport(project.ssh()));
     }
 
     Engine engine(Project project, Transport transport, Console listener) {

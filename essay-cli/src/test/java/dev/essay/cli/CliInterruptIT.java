@@ -8,15 +8,12 @@ import dev.essay.core.testfleet.FleetHost;
 import dev.essay.core.testfleet.LocalCommand;
 import dev.essay.core.testfleet.TestFleet;
 import dev.essay.core.testfleet.TrafficLoop;
-import java.io.File;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -109,7 +106,7 @@ class CliInterruptIT {
     @Test
     @Order(3)
     void sigkillMidDeployLeavesTheLockWhichUnlockBreaksAndTheNextDeployFinishes() throws Exception {
-        Child child = Child.start(gated(), "deploy", "1.0.0", "--slot", "b");
+        Child child = Child.start(tmp, gated(), "deploy", "1.0.0", "--slot", "b");
         awaitGate();
         child.signal("KILL");
         assertThat(child.waitFor()).isEqualTo(137);
@@ -132,7 +129,7 @@ class CliInterruptIT {
     @Order(4)
     void sigkillMidSwitchLeavesAnUnprovenIncludeThatTheNextSwitchPutsBackFirst() throws Exception {
         try (Gate gate = Gate.start()) {
-            Child child = Child.start(gate.config(), "switch", "--to", "b");
+            Child child = Child.start(tmp, gate.config(), "switch", "--to", "b");
             // The proof asks the gate, which never names slot b: the include is staged and nginx reloaded.
             assertThat(gate.asked.await(2, TimeUnit.MINUTES)).as(child.output()).isTrue();
             child.signal("KILL");
@@ -145,7 +142,7 @@ class CliInterruptIT {
         assertThat(Cli.run("--config", config, "unlock").exit()).isZero();
         Cli.Run sw = Cli.run("--config", config, "switch", "--to", "b");
         assertThat(sw.exit()).as(sw.all()).isZero();
-        assertThat(sw.all()).contains("an earlier switch was interrupted; restoring the include it replaced")
+        assertThat(sw.all()).contains("an earlier switch was interrupted; putting back the include it replaced")
                 .contains("switch essay-sample: slot a is live").contains("switch done: slot b (1.0.0) is live");
         assertThat(fleet.routerStateDir().resolve("switch.journal")).doesNotExist();
         assertThat(Cli.run("--config", config, "status").out()).doesNotContain("INTERRUPTED");
@@ -157,11 +154,11 @@ class CliInterruptIT {
     void ctrlCMidSwitchPutsThePreviousIncludeBackAndReleasesTheLock() throws Exception {
         String include = Files.readString(fleet.upstreamFile());
         try (Gate gate = Gate.start()) {
-            Child child = Child.start(gate.config(), "switch", "--to", "a");
+            Child child = Child.start(tmp, gate.config(), "switch", "--to", "a");
             assertThat(gate.asked.await(2, TimeUnit.MINUTES)).as(child.output()).isTrue();
             child.signal("INT");
             assertThat(child.waitFor()).as(child.output()).isEqualTo(130);
-            assertThat(child.output()).contains("cancelled during the switch; the previous include is back");
+            assertThat(child.output()).contains("cancelled during the switch; the switch was undone and the release lock was released");
         }
         assertThat(lockDir()).doesNotExist();
         assertThat(fleet.routerStateDir().resolve("switch.journal")).doesNotExist();
@@ -174,7 +171,7 @@ class CliInterruptIT {
 
     /** A deploy into slot b signalled while every host waits in the gated hook: it cancels, exits 130, frees the lock. */
     private static Child cancelledMidDeploy(String signal, String version) throws Exception {
-        Child child = Child.start(gated(), "deploy", version, "--slot", "b");
+        Child child = Child.start(tmp, gated(), "deploy", version, "--slot", "b");
         awaitGate();
         child.signal(signal);
         assertThat(child.waitFor()).as(child.output()).isEqualTo(130);
@@ -209,39 +206,6 @@ class CliInterruptIT {
                 throw new AssertionError("timed out waiting for " + what);
             }
             Thread.sleep(50);
-        }
-    }
-
-    /** The essay command in its own JVM, output to a file. */
-    private record Child(Process process, Path outputFile) {
-        static Child start(Path essayYaml, String... args) throws Exception {
-            Path out = Files.createTempFile(tmp, "essay-", ".out");
-            List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", essayYaml.toString()));
-            argv.addAll(List.of(args));
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            return new Child(p, out);
-        }
-
-        void signal(String signal) {
-            LocalCommand.run(List.of("kill", "-" + signal, Long.toString(process.pid())), Duration.ofSeconds(10)).orThrow();
-        }
-
-        int waitFor() throws InterruptedException {
-            if (!process.waitFor(2, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new AssertionError("essay did not exit: " + output());
-            }
-            return process.exitValue();
-        }
-
-        String output() {
-            try {
-                return Files.readString(outputFile, StandardCharsets.UTF_8);
-            } catch (java.io.IOException e) {
-                return "(no output: " + e + ")";
-            }
         }
     }
 

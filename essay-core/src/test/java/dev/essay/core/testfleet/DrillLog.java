@@ -20,11 +20,16 @@ public final class DrillLog {
     }
 
     public static void record(String drill, TrafficLoop.Stats stats) {
+        record(drill, stats.requests(), stats.failures());
+    }
+
+    /** One line for a drill made of several request loops (a matrix of cases): their requests and failures summed. */
+    public static void record(String drill, long requests, long failures) {
         String file = System.getenv(VARIABLE);
         if (file == null || file.isBlank()) {
             return;
         }
-        String line = String.format(Locale.ROOT, "%s\t%d\t%d%n", drill, stats.requests(), stats.failures());
+        String line = String.format(Locale.ROOT, "%s\t%d\t%d%n", drill, requests, failures);
         try {
             Files.writeString(Path.of(file), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {

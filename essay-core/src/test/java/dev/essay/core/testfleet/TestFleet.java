@@ -428,6 +428,13 @@ public final class TestFleet implements AutoCloseable {
         return LocalCommand.run(sshCommand(host, knownHosts, command), Duration.ofMinutes(5));
     }
 
+    /** A plain {@code nginx -s reload} on the router, as its user, outside essay (what an operator or logrotate does). */
+    public void reloadNginx() {
+        LocalCommand.run(List.of("setpriv", "--reuid=" + ROUTER_USER, "--regid=" + ROUTER_USER, "--init-groups", "--reset-env",
+                "--", NGINX, "-c", nginxConfig().toString(), "-e", nginxErrorLog().toString(), "-s", "reload"),
+                Duration.ofMinutes(1)).orThrow();
+    }
+
     /** Kills the sshd of host {@code i} (1-based) and its session processes by PID: the host becomes unreachable. */
     public synchronized void stopHost(int i) {
         FleetHost host = host(i);
