@@ -808,12 +808,20 @@ public final class Engine {
         return project.slots().keySet().stream().filter(s -> !s.equals(slot)).findFirst().orElse(slot);
     }
 
-    /** Takes the release lock; a lock step that a cancel cut short is reported as the cancel it was. */
+    /**
+     * Takes the release lock; a lock step that a cancel cut short is reported as the cancel it was, and the attempt
+     * is recorded as cancelled.
+     */
     private List<Routers.RouterState> lock(Routers routers, LockHolder holder) {
         try {
             return routers.lock(holder);
-        } catch (RemoteStepException e) {
+        } catch (RemoteStepException | dev.essay.core.transport.TransportException e) {
             if (cancelled) {
+                String[] words = holder.action().split(" ");
+                record(routers, new LedgerEntry(now(), actor.user(), actor.cause(), words[0],
+                        words.length > 1 && words[0].equals("deploy") ? words[1] : null, null, null,
+                        words.length > 1 && !words[0].equals("deploy") ? words[1] : null, "cancelled", List.of(),
+                        "cancelled while taking the release lock"));
                 throw cancelledError();
             }
             throw e;
@@ -825,14 +833,32 @@ public final class Engine {
                 action + (detail == null ? "" : " " + detail), now());
     }
 
+    /**
+     * Appends an entry on every router; an append cut short (a cancel closed the session, the connection broke) is
+     * tried once more on a new session, and the entry's id keeps it from being written twice.
+     */
     private void record(Routers routers, LedgerEntry entry) {
         if (transport.dryRun()) {
             return;
         }
+        LedgerEntry e = entry.id() == null ? entry.withId(UUID.randomUUID().toString()) : entry;
         for (HostAddress router : routers.hosts()) {
-            StepReport r = routers.run(router, routers.scripts().appendLedger(entry.toJson()));
-            if (!r.ok()) {
-                listener.warn(router + ": could not append to the ledger: " + r.result().tail(5));
+            String problem = null;
+            for (int attempt = 0; attempt < 2; attempt++) {
+                try {
+                    StepReport r = routers.run(router, routers.scripts().appendLedger(e.toJson(), e.id()));
+                    if (r.ok()) {
+                        problem = null;
+                        break;
+                    }
+                    problem = r.result().tail(5);
+                } catch (RuntimeException ex) {
+                    problem = ex.getMessage();
+                }
+                routers.reconnect(router);
+            }
+            if (problem != null) {
+                listener.warn(router + ": could not append to the ledger: " + problem);
             }
         }
     }

@@ -77,6 +77,7 @@ class SeveralRoutersTest {
         return switch (step) {
             case "lock" -> new ExecResult(0, ok("acquire-lock", "lock=acquired").stdout() + state, "");
             case "router-state" -> new ExecResult(0, state, "");
+            case "unlock" -> ok("release-lock", "lock=released");
             case "health" -> ok("check-health", "ok health url=http://" + host.address() + ":8110/health status=200 slot=b version=2.0.0");
             default -> ok(step.replace(' ', '-'));
         };

@@ -16,11 +16,13 @@ import java.util.List;
  * @param result  ok | failed | refused | cancelled | undone (a switch that failed or was interrupted, then put back) |
  *                interrupted (the process was killed; its lock was broken)
  * @param profile the profile deployed (deploy), or the one the slot put live was deployed with (switch)
+ * @param id      unique per entry (a retried append is written once)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record LedgerEntry(String time, String user, String cause, String action, String version, String role,
-                          String from, String to, String result, List<HostOutcome> hosts, String detail, String profile) {
+                          String from, String to, String result, List<HostOutcome> hosts, String detail, String profile,
+                          String id) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public LedgerEntry {
@@ -29,7 +31,17 @@ public record LedgerEntry(String time, String user, String cause, String action,
 
     public LedgerEntry(String time, String user, String cause, String action, String version, String role, String from,
                        String to, String result, List<HostOutcome> hosts, String detail) {
-        this(time, user, cause, action, version, role, from, to, result, hosts, detail, null);
+        this(time, user, cause, action, version, role, from, to, result, hosts, detail, null, null);
+    }
+
+    public LedgerEntry(String time, String user, String cause, String action, String version, String role, String from,
+                       String to, String result, List<HostOutcome> hosts, String detail, String profile) {
+        this(time, user, cause, action, version, role, from, to, result, hosts, detail, profile, null);
+    }
+
+    /** The same entry with a unique id: appending it twice (a retry) records it once. */
+    public LedgerEntry withId(String newId) {
+        return new LedgerEntry(time, user, cause, action, version, role, from, to, result, hosts, detail, profile, newId);
     }
 
     /** A host's part in it: {@code ok}, {@code unchanged} or {@code failed}, and how long it took. */

@@ -178,10 +178,17 @@ public final class RouterScripts {
                 "rm -f \"$S/switch.journal\"")));
     }
 
-    public Step appendLedger(String json) {
+    /**
+     * Appends one entry. Idempotent by {@code id} (an append retried after its connection broke is not written twice),
+     * and an entry always starts on a line of its own (a torn earlier line does not swallow it).
+     */
+    public Step appendLedger(String json, String id) {
         return step("ledger", Operation.of("append-ledger", String.join("\n",
                 "mkdir -p \"$S\"",
-                "printf '%s\\n' " + Shell.quote(json) + " >> \"$S/ledger.jsonl\"")));
+                "L=\"$S/ledger.jsonl\"",
+                "if [ -f \"$L\" ] && tail -n 200 \"$L\" | grep -qF " + Shell.quote("\"id\":\"" + id + "\"") + "; then echo 'already recorded'; exit 0; fi",
+                "if [ -s \"$L\" ] && [ -n \"$(tail -c 1 \"$L\")\" ]; then echo >> \"$L\"; fi",
+                "printf '%s\\n' " + Shell.quote(json) + " >> \"$L\"")));
     }
 
     public Step readLedger(int limit) {

@@ -170,12 +170,34 @@ public final class Routers implements AutoCloseable {
         if (held == null) {
             return;
         }
-        try {
-            run(primary(), scripts.unlock(held.id()));
-            held = null;
-        } catch (RuntimeException e) {
-            listener.warn("could not release the lock on " + primary() + ": " + e.getMessage()
-                    + "; run `essay unlock` once that host is reachable");
+        String problem = null;
+        // a cancel may close the session while the unlock runs: then once more, on a new session
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                String lock = run(primary(), scripts.unlock(held.id())).values("release-lock").get("lock");
+                if ("released".equals(lock) || "not-ours".equals(lock)) {
+                    held = null;
+                    return;
+                }
+                problem = "the unlock step did not finish";
+            } catch (RuntimeException e) {
+                problem = e.getMessage();
+            }
+            reconnect(primary());
+        }
+        listener.warn("could not release the lock on " + primary() + ": " + problem
+                + "; run `essay unlock --id " + held.id() + "` once that host is reachable");
+    }
+
+    /** The next step on {@code host} opens a new session (the current one was closed, or broke). */
+    public synchronized void reconnect(HostAddress host) {
+        if (!closed && sessions.containsKey(host)) {
+            try {
+                sessions.get(host).close();
+            } catch (RuntimeException ignored) {
+                // it may be closed already
+            }
+            interrupted.add(host);
         }
     }
 

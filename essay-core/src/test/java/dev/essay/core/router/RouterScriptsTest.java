@@ -168,10 +168,19 @@ class RouterScriptsTest {
 
     @Test
     void theLedgerAppendsLinesVerbatim() {
-        String json = "{\"action\":\"deploy\",\"detail\":\"it's $(not) run\"}";
-        assertThat(run(scripts.appendLedger(json)).ok()).isTrue();
-        assertThat(run(scripts.appendLedger("{\"n\":2}")).ok()).isTrue();
-        assertThat(run(scripts.readLedger(10)).output("read-ledger")).isEqualTo(json + "\n{\"n\":2}\n");
-        assertThat(run(scripts.readLedger(1)).output("read-ledger")).isEqualTo("{\"n\":2}\n");
+        String json = "{\"action\":\"deploy\",\"detail\":\"it's $(not) run\",\"id\":\"e1\"}";
+        assertThat(run(scripts.appendLedger(json, "e1")).ok()).isTrue();
+        assertThat(run(scripts.appendLedger("{\"n\":2,\"id\":\"e2\"}", "e2")).ok()).isTrue();
+        assertThat(run(scripts.readLedger(10)).output("read-ledger")).isEqualTo(json + "\n{\"n\":2,\"id\":\"e2\"}\n");
+        assertThat(run(scripts.readLedger(1)).output("read-ledger")).isEqualTo("{\"n\":2,\"id\":\"e2\"}\n");
+    }
+
+    @Test
+    void aRetriedAppendIsWrittenOnceAndATornLineDoesNotSwallowTheNext() throws Exception {
+        Files.createDirectories(dir.resolve("state"));
+        Files.writeString(dir.resolve("state/ledger.jsonl"), "{\"id\":\"e0\"}\n{\"torn");
+        assertThat(run(scripts.appendLedger("{\"id\":\"e1\"}", "e1")).ok()).isTrue();
+        assertThat(run(scripts.appendLedger("{\"id\":\"e1\"}", "e1")).output("append-ledger")).contains("already recorded");
+        assertThat(Files.readString(dir.resolve("state/ledger.jsonl"))).isEqualTo("{\"id\":\"e0\"}\n{\"torn\n{\"id\":\"e1\"}\n");
     }
 }
