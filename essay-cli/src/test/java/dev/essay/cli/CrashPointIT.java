@@ -348,16 +348,9 @@ class CrashPointIT {
                     .isTrue();
 
             phases.mark("watchdog");
+            // the next command: essay status; when a lock is left behind, it must name a dead holder, and essay unlock
+            // (which also undoes what that holder left half done) clears it
             JsonNode state = status();
-            String live = live(state);
-            soft.assertThat(served(live)).as("(a) after the interrupt: essay status says slot %s is live; nginx serves", live)
-                    .isEqualTo(live);
-            phases.mark("status-served");
-            // essay status reads the live slot from the include on the router, which a plain reload leaves as it is
-            fleet.reloadNginx();
-            soft.assertThat(served(live)).as("(a) after a plain nginx -s reload: essay status says slot %s is live;"
-                    + " nginx serves", live).isEqualTo(live);
-            phases.mark("reload-served");
             String holder = router(state).path("lock_holder").asText(null);
             if (holder != null) {
                 Cli.Run text = Cli.run("--config", config.toString(), "status");
@@ -367,14 +360,26 @@ class CrashPointIT {
                 soft.assertThat(unlock.exit()).as("(c) essay unlock: %s", unlock.all()).isZero();
                 Cli.Run again = Cli.run("--config", config.toString(), "unlock");
                 soft.assertThat(again.out()).as("(c) the lock is free after essay unlock").contains("the release lock was free");
+                state = status();
             }
+            String live = live(state);
+            soft.assertThat(served(live)).as("(a) after the interrupt: essay status says slot %s is live; nginx serves", live)
+                    .isEqualTo(live);
+            phases.mark("status-served");
+            fleet.reloadNginx();
+            soft.assertThat(served(live)).as("(a) after a plain nginx -s reload: essay status says slot %s is live;"
+                    + " nginx serves", live).isEqualTo(live);
+            phases.mark("reload-served");
             lastStatus = holder == null ? state : null;
             phases.mark("lock");
             List<JsonNode> ledger = history();
             soft.assertThat(ledger.size()).as("(d) essay history keeps the %d entries it had before the case", ledgerBefore)
                     .isGreaterThanOrEqualTo(ledgerBefore);
             List<JsonNode> added = ledger.subList(Math.min(ledgerBefore, ledger.size()), ledger.size());
-            soft.assertThat(added.stream().anyMatch(e -> c.flow().actions.contains(e.path("action").asText())
+            // killed before its lock step began, an attempt has touched nothing and no process is left to record it
+            boolean unrecordable = c.interrupt() == Interrupt.SIGKILL && holder == null
+                    && c.boundary().operation().equals("acquire-lock");
+            soft.assertThat(unrecordable || added.stream().anyMatch(e -> c.flow().actions.contains(e.path("action").asText())
                     && OUTCOMES.contains(e.path("result").asText())))
                     .as("(d) essay history has the interrupted %s with an outcome; new entries: %s", c.flow().name, added).isTrue();
 
@@ -551,9 +556,10 @@ class CrashPointIT {
         assertThat(run.exit()).as("essay %s: %s", String.join(" ", args), run.all()).isZero();
     }
 
+    /** {@code essay status --json}: exit 0, or 3 when it reports the fleet degraded (a stale lock, say). */
     private static JsonNode status() throws Exception {
         Cli.Run run = Cli.run("--config", config.toString(), "status", "--json");
-        assertThat(run.exit()).as(run.all()).isZero();
+        assertThat(run.exit()).as(run.all()).isIn(0, 3);
         return JSON.readTree(run.out());
     }
 
@@ -561,8 +567,9 @@ class CrashPointIT {
         return status.path("routers").path(0);
     }
 
+    /** The slot essay reports live: what it saw nginx serve (the include's slot when nginx could not be asked). */
     private static String live(JsonNode status) {
-        return router(status).path("live_slot").asText(null);
+        return status.path("live").path("slot").asText(router(status).path("live_slot").asText(null));
     }
 
     private static List<JsonNode> history() throws Exception {

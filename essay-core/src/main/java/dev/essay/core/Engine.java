@@ -683,6 +683,9 @@ public final class Engine {
             record(routers, new LedgerEntry(now(), holder.user(), holder.cause(), action, version, null, null, null,
                     "interrupted", List.of(), "its process ended without releasing the lock (held since " + holder.started()
                     + (holder.pid() == null ? "" : ", " + holder.process()) + "); lock broken by " + actor.user()));
+            // what the dead holder left half done on the routers is undone now, under a lock of our own: afterwards the
+            // include says what nginx serves, so a plain reload (logrotate) cannot move traffic to an unproven slot
+            recoverInterruptedSwitch(routers, lock(routers, holder("unlock", null)));
             return holder;
         }
     }
