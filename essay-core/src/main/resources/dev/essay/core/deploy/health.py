@@ -86,17 +86,21 @@ def wait(url):
 
 
 def dead_program(command, pids):
-    """The first program supervisorctl reports FATAL or EXITED, or RUNNING with another pid than before (it exited
-    and supervisord restarted it), as (name, state); or None. pids holds the pids seen so far."""
+    """The first program supervisorctl reports FATAL or EXITED, or that was RUNNING and is now starting again or
+    RUNNING with another pid (it exited and supervisord restarted it), as (name, state); or None. pids holds the pids
+    seen so far. BACKOFF of a program never seen running is waited through (it may yet start). A status call that
+    takes long gives no verdict this round (the next round asks again)."""
     try:
         out = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                             universal_newlines=True, timeout=30).stdout
+                             universal_newlines=True, timeout=5).stdout
     except (OSError, subprocess.SubprocessError):
         return None  # no verdict from supervisorctl: the health checks decide
     for line in out.splitlines():
         words = line.replace(",", " ").split()
         if len(words) >= 2 and words[1] in ("FATAL", "EXITED"):
             return words[0], words[1]
+        if len(words) >= 2 and words[1] in ("STARTING", "BACKOFF") and words[0] in pids:
+            return words[0], "EXITED (restarting)"
         if len(words) >= 4 and words[1] == "RUNNING" and words[2] == "pid":
             if pids.setdefault(words[0], words[3]) != words[3]:
                 return words[0], "EXITED (restarted as pid %s)" % words[3]
