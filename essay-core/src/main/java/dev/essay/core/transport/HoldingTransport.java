@@ -4,7 +4,8 @@ import dev.essay.core.model.HostAddress;
 import dev.essay.core.shell.Shell;
 
 /**
- * Testing knob: holds every script of one step just before one of its operations begins, so a test can interrupt
+ * Testing knob: holds the first script of one step sent to each host just before one of its operations begins (a
+ * retry after the interrupt, on a new session, runs unheld), so a test can interrupt
  * essay at exactly that step boundary. The script sent for step {@code step} gets, right before the begin marker of
  * {@code operation}, a child process that touches {@code DIR/reached} and waits while {@code DIR/release} does not
  * exist. The step's watchdog ends it like any other child when essay's connection is gone. Scripts of other steps,
@@ -20,6 +21,7 @@ public final class HoldingTransport implements Transport {
     private final String step;
     private final String operation;
     private final String dir;
+    private final java.util.Set<HostAddress> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public HoldingTransport(Transport delegate, String step, String operation, String dir) {
         this.delegate = delegate;
@@ -58,7 +60,10 @@ public final class HoldingTransport implements Transport {
 
     @Override
     public Session open(HostAddress host) throws TransportException {
-        return new RewritingSession(delegate.open(host), this::hold);
+        return new RewritingSession(delegate.open(host), script -> {
+            RemoteScript holding = hold(script);
+            return holding != script && held.add(host) ? holding : script;
+        });
     }
 
     @Override

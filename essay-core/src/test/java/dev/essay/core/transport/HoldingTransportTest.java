@@ -37,4 +37,47 @@ class HoldingTransportTest {
         PrintingTransport printing = new PrintingTransport((h, s) -> { });
         assertThat(HoldingTransport.fromEnvironment(printing)).isSameAs(printing);
     }
+
+    /** A retry after the interrupt (a new session to the same host) must not be held again, or it would wait forever. */
+    @Test
+    void onlyTheFirstScriptOfTheStepSentToAHostIsHeld() {
+        List<String> sent = new java.util.ArrayList<>();
+        Transport recording = new Transport() {
+            @Override
+            public Session open(dev.essay.core.model.HostAddress host) {
+                return new Session() {
+                    @Override
+                    public dev.essay.core.model.HostAddress host() {
+                        return host;
+                    }
+
+                    @Override
+                    public ExecResult run(RemoteScript script, LineSink lines) {
+                        sent.add(host + " " + script.text().contains("essay-test-hold"));
+                        return new ExecResult(0, "", "");
+                    }
+
+                    @Override
+                    public int roundTrips() {
+                        return 0;
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        HoldingTransport holding = new HoldingTransport(recording, "stage", "test-nginx", "/tmp/hold");
+        var h1 = dev.essay.core.model.HostAddress.parse("u@10.0.0.1");
+        var h2 = dev.essay.core.model.HostAddress.parse("u@10.0.0.2");
+        holding.open(h1).run(STEP.toScript(), line -> { });
+        holding.open(h2).run(STEP.toScript(), line -> { });
+        holding.open(h1).run(STEP.toScript(), line -> { });
+        assertThat(sent).containsExactly("u@10.0.0.1:22 true", "u@10.0.0.2:22 true", "u@10.0.0.1:22 false");
+    }
 }
