@@ -96,7 +96,7 @@ class LiveTruthIT {
                 });
 
         assertThat(Files.readString(fleet.upstreamFile())).isEqualTo(include);
-        reloadNginx();
+        fleet.reloadNginx();
         assertThat(Fleets.slotOf(fleet)).as("after a plain nginx reload").isEqualTo("b");
         assertThat(engine.status(null).live()).extracting(StatusReport.Live::slot, StatusReport.Live::proven)
                 .containsExactly("b", true);
@@ -147,7 +147,7 @@ class LiveTruthIT {
         String servers = fleet.hosts().stream().map(h -> "    server " + h.address() + ":8110;\n    server " + h.address() + ":8111;\n")
                 .collect(Collectors.joining());
         Files.writeString(fleet.upstreamFile(), "upstream " + TestFleet.UPSTREAM_NAME + " {\n" + servers + "}\n");
-        reloadNginx();
+        fleet.reloadNginx();
         assertThat(Fleets.slotOf(fleet)).isEqualTo("b");
 
         StatusReport status = engine.status(null);
@@ -258,24 +258,6 @@ class LiveTruthIT {
         };
         self[0] = Fleets.engine(config, trigger, "carol@ci");
         return self[0];
-    }
-
-    /** A reload as logrotate would do it; returns once the old workers are gone (the new config serves). */
-    private static void reloadNginx() {
-        long master = fleet.processIds().get("nginx");
-        Set<Long> before = workers(master);
-        LocalCommand.Result reload = fleet.ssh(fleet.routerHost(), "/usr/sbin/nginx -c " + fleet.nginxConfig() + " -s reload");
-        assertThat(reload.ok()).as(reload.output()).isTrue();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (workers(master).stream().anyMatch(before::contains) || workers(master).isEmpty()) {
-            assertThat(System.nanoTime() < deadline).as("nginx's old workers to exit after the reload").isTrue();
-            Thread.onSpinWait();
-        }
-    }
-
-    private static Set<Long> workers(long master) {
-        return ProcessHandle.of(master).map(p -> p.children().map(ProcessHandle::pid).collect(Collectors.toSet()))
-                .orElse(Set.of());
     }
 
     /** A PID that no process has now. */

@@ -28,6 +28,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -428,11 +429,29 @@ public final class TestFleet implements AutoCloseable {
         return LocalCommand.run(sshCommand(host, knownHosts, command), Duration.ofMinutes(5));
     }
 
-    /** A plain {@code nginx -s reload} on the router, as its user, outside essay (what an operator or logrotate does). */
+    /**
+     * A plain {@code nginx -s reload} on the router, as its user, outside essay (what an operator or logrotate does);
+     * returns once nginx's old workers are gone, so that every new connection is served by the config on disk.
+     */
     public void reloadNginx() {
+        long master = nginx.pid();
+        Set<Long> before = nginxWorkers(master);
         LocalCommand.run(List.of("setpriv", "--reuid=" + ROUTER_USER, "--regid=" + ROUTER_USER, "--init-groups", "--reset-env",
                 "--", NGINX, "-c", nginxConfig().toString(), "-e", nginxErrorLog().toString(), "-s", "reload"),
                 Duration.ofMinutes(1)).orThrow();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (Set<Long> now = nginxWorkers(master); now.isEmpty() || now.stream().anyMatch(before::contains);
+                now = nginxWorkers(master)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("nginx's old workers " + before + " did not exit within 30 s of the reload");
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+    }
+
+    private static Set<Long> nginxWorkers(long master) {
+        return ProcessHandle.of(master).map(p -> p.children().map(ProcessHandle::pid).collect(Collectors.toSet()))
+                .orElse(Set.of());
     }
 
     /** Kills the sshd of host {@code i} (1-based) and its session processes by PID: the host becomes unreachable. */
