@@ -150,8 +150,10 @@ public final class RouterScripts {
     /**
      * Undoes a switch that did not finish, and only such a switch: with its journal present, puts the include it
      * replaced back (or removes the include when there was none), then tests and reloads nginx if the include changed
-     * (nginx may have loaded it, or may load it on any later reload). Without a journal it changes nothing: a backup
-     * no journal names is not this switch's. Prints {@code restored=yes|no} and {@code changed=yes|no}.
+     * (nginx may have loaded it, or may load it on any later reload). The journal goes once the include is back, so a
+     * reload that fails here is reported but not retried by the next command (which sees what nginx serves). Without
+     * a journal it changes nothing: a backup no journal names is not this switch's. Prints {@code restored=yes|no} and
+     * {@code changed=yes|no}.
      */
     public Step restore() {
         return step("restore", Operation.of("restore-upstream", String.join("\n",
@@ -164,9 +166,10 @@ public final class RouterScripts {
                 "    if [ -f \"$U\" ]; then changed=yes; fi",
                 "    rm -f \"$U\"",
                 "  fi",
-                "  rm -f \"$U.essay-prev-absent\" \"$U.essay-new\"",
+                "  rm -f \"$U.essay-prev-absent\" \"$U.essay-new\" \"$S/switch.journal\"",
                 "  echo restored=yes",
                 "else",
+                "  rm -f \"$S/switch.journal\"",
                 "  echo restored=no",
                 "fi",
                 "echo changed=$changed",
@@ -174,8 +177,7 @@ public final class RouterScripts {
                 "  $SUDO \"$NGINX\" -c \"$NGINX_CONF\" -t 2>&1",
                 "  $SUDO \"$NGINX\" -c \"$NGINX_CONF\" -s reload 2>&1",
                 "  echo reloaded=yes",
-                "fi",
-                "rm -f \"$S/switch.journal\"")));
+                "fi")));
     }
 
     /**

@@ -314,7 +314,7 @@ class FaultsIT {
             assertThat(r.version()).isEqualTo("1.0.0");
         });
         assertThat(engine.history(1)).singleElement().extracting(LedgerEntry::action, LedgerEntry::result)
-                .containsExactly("deploy", "ok");
+                .containsExactly("switch", "undone");
     }
 
     private static void awaitFile(Path file) throws InterruptedException {
