@@ -31,13 +31,19 @@ public final class LocalTransport implements Transport {
                     }
                     StringBuilder out = new StringBuilder();
                     try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                        String line;
-                        while ((line = reader.readLine()) != null) {
-                            if (RemoteScript.isTick(line)) {
+                        RemoteScript.Untick untick = new RemoteScript.Untick();
+                        String raw;
+                        while ((raw = reader.readLine()) != null) {
+                            String line = untick.line(raw);
+                            if (line == null) {
                                 continue;
                             }
                             lines.line(line);
                             out.append(line).append('\n');
+                        }
+                        if (untick.rest() != null) {
+                            lines.line(untick.rest());
+                            out.append(untick.rest());
                         }
                     }
                     return new ExecResult(p.waitFor(), out.toString(), err.join());

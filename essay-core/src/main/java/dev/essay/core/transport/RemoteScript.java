@@ -25,6 +25,31 @@ public record RemoteScript(String name, String text, String display) {
         return TICK.equals(line);
     }
 
+    /**
+     * Puts a script's stdout back together line by line: drops the watchdog's ticks, also one written in the middle of
+     * a line (the watchdog and a command that prints a lot, such as reading the ledger, share the pipe; a tick is one
+     * small write, so it lands whole, between two of the command's writes).
+     */
+    public static final class Untick {
+        private final StringBuilder pending = new StringBuilder();
+
+        /** The next whole line, or null when {@code raw} was a tick, or ended with one and the line goes on. */
+        public String line(String raw) {
+            if (raw.endsWith(TICK)) {
+                pending.append(raw, 0, raw.length() - TICK.length());
+                return null;
+            }
+            String whole = pending + raw;
+            pending.setLength(0);
+            return whole;
+        }
+
+        /** What is left when the output ends without a newline after a tick, or null. */
+        public String rest() {
+            return pending.length() == 0 ? null : pending.toString();
+        }
+    }
+
     public static RemoteScript of(String name, String text) {
         return new RemoteScript(name, text, text);
     }

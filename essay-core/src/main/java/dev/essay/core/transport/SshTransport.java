@@ -160,27 +160,27 @@ public final class SshTransport implements Transport {
         /** Reads stdout line by line, handing each to {@code lines}; the watchdog's ticks are dropped. */
         private String readLines(InputStream out, LineSink lines) throws IOException {
             StringBuilder all = new StringBuilder();
+            RemoteScript.Untick untick = new RemoteScript.Untick();
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
             int n;
             while ((n = out.read(buffer)) >= 0) {
                 for (int i = 0; i < n; i++) {
                     if (buffer[i] == '\n') {
-                        take(line.toString(StandardCharsets.UTF_8), lines, all, true);
+                        take(untick.line(line.toString(StandardCharsets.UTF_8)), lines, all, true);
                         line.reset();
                     } else {
                         line.write(buffer[i]);
                     }
                 }
             }
-            if (line.size() > 0) {
-                take(line.toString(StandardCharsets.UTF_8), lines, all, false);
-            }
+            String last = line.size() > 0 ? untick.line(line.toString(StandardCharsets.UTF_8)) : untick.rest();
+            take(last, lines, all, false);
             return all.toString();
         }
 
         private static void take(String line, LineSink lines, StringBuilder all, boolean newline) {
-            if (RemoteScript.isTick(line)) {
+            if (line == null) {
                 return;
             }
             lines.line(line);
