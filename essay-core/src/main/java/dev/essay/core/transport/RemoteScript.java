@@ -20,11 +20,6 @@ public record RemoteScript(String name, String text, String display) {
      */
     public static final String TICK = MARKER + "tick";
 
-    /** Whether a line of a script's stdout is the watchdog's {@link #TICK}, which is neither output nor progress. */
-    public static boolean isTick(String line) {
-        return TICK.equals(line);
-    }
-
     /**
      * Puts a script's stdout back together line by line: drops the watchdog's ticks, also one written in the middle of
      * a line (the watchdog and a command that prints a lot, such as reading the ledger, share the pipe; a tick is one
