@@ -471,10 +471,11 @@ public final class Engine {
             listener.warn("switch failed; putting the previous upstream back where the switch changed it");
             for (HostAddress router : routers.hosts()) {
                 StepReport restore = routers.run(router, routers.scripts().restore());
+                if ("yes".equals(restore.values("restore-upstream").get("restored"))) {
+                    undone[0] = true;
+                }
                 if (!restore.ok()) {
                     listener.warn(router + ": could not restore: " + restore.result().tail(10));
-                } else if ("yes".equals(restore.values("restore-upstream").get("restored"))) {
-                    undone[0] = true;
                 }
             }
             if (cancelled) {

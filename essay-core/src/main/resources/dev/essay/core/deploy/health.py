@@ -1,6 +1,6 @@
 # essay health check: runs on the host (or router) with any Python 3; argv[1] is a JSON spec. The URLs are
 # checked in parallel and reported in their order. When more arguments follow, they are a supervisorctl status
-# command: a program that is FATAL or EXITED, or was restarted, ends the wait at once (it crashed).
+# command: a program that is FATAL, EXITED or BACKOFF, or was restarted, ends the wait at once (it crashed).
 import json
 import re
 import subprocess
@@ -86,10 +86,11 @@ def wait(url):
 
 
 def dead_program(command, pids):
-    """The first program supervisorctl reports FATAL or EXITED, or that was RUNNING and is now starting again or
-    RUNNING with another pid (it exited and supervisord restarted it), as (name, state); or None. pids holds the pids
-    seen so far. BACKOFF of a program never seen running is waited through (it may yet start). A status call that
-    takes long gives no verdict this round (the next round asks again)."""
+    """The first program supervisorctl reports FATAL, EXITED or BACKOFF (it exited while starting: a process that
+    crashes at once can cycle through BACKOFF and STARTING for a long time before supervisord gives it up), or that was
+    RUNNING and is now starting again or RUNNING with another pid (it exited and supervisord restarted it), as
+    (name, state); or None. pids holds the pids seen so far. A status call that takes long gives no verdict this
+    round (the next round asks again)."""
     try:
         out = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
                              universal_newlines=True, timeout=5).stdout
@@ -97,7 +98,7 @@ def dead_program(command, pids):
         return None  # no verdict from supervisorctl: the health checks decide
     for line in out.splitlines():
         words = line.replace(",", " ").split()
-        if len(words) >= 2 and words[1] in ("FATAL", "EXITED"):
+        if len(words) >= 2 and words[1] in ("FATAL", "EXITED", "BACKOFF"):
             return words[0], words[1]
         if len(words) >= 2 and words[1] in ("STARTING", "BACKOFF") and words[0] in pids:
             return words[0], "EXITED (restarting)"

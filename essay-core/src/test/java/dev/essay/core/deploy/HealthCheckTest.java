@@ -163,8 +163,8 @@ class HealthCheckTest {
     @Test
     void aProgramThatSupervisordReportsFatalEndsTheWaitAtOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        // BACKOFF twice (the program may yet start), then FATAL
-        String status = statusCommand(dir, "state=BACKOFF; [ \"$n\" -ge 3 ] && state=FATAL",
+        // STARTING twice (the program may yet start), then FATAL
+        String status = statusCommand(dir, "state=STARTING; [ \"$n\" -ge 3 ] && state=FATAL",
                 "echo 'essay-sample:essay-sample_0   RUNNING   pid 12, uptime 0:00:03'",
                 "echo \"essay-sample:essay-sample_1   $state     Exited too quickly (process log may have details)\"",
                 "exit 3");
@@ -176,7 +176,25 @@ class HealthCheckTest {
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.output()).isEqualTo(
                 "FAIL process essay-sample:essay-sample_1 is FATAL; not waiting for its health check\n");
-        assertThat(java.nio.file.Files.readAllLines(dir.resolve("calls"))).as("BACKOFF is waited through").hasSize(3);
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("calls"))).as("STARTING is waited through").hasSize(3);
+        assertThat(requests.get()).as("the wait ended before the retries ran out").isLessThan(retries);
+    }
+
+    /** A process that crashes at once can cycle through BACKOFF and STARTING long before supervisord gives it up. */
+    @Test
+    void aProgramInBackoffEndsTheWaitAtOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String status = statusCommand(dir, "echo 'essay-sample:essay-sample_0   RUNNING   pid 12, uptime 0:00:03'",
+                "echo 'essay-sample:essay-sample_1   BACKOFF   Exited too quickly (process log may have details)'",
+                "exit 3");
+        int retries = 1000;
+        healthyFrom = Integer.MAX_VALUE;
+
+        Run run = run(List.of(url(server), url(server)), "1.0.0", retries, status);
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.output()).isEqualTo(
+                "FAIL process essay-sample:essay-sample_1 is BACKOFF; not waiting for its health check\n");
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("calls"))).hasSize(1);
         assertThat(requests.get()).as("the wait ended before the retries ran out").isLessThan(retries);
     }
 

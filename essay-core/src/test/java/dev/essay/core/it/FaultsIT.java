@@ -120,7 +120,7 @@ class FaultsIT {
         assertThat(result.fleet().hosts()).hasSize(3).allSatisfy(h -> {
             assertThat(h.status()).isEqualTo(HostResult.Status.FAILED);
             assertThat(h.error()).contains("wait-healthy failed")
-                    .containsPattern("process essay-sample:essay-sample_[01] is (FATAL|EXITED)[^;]*; not waiting for its health check")
+                    .containsPattern("process essay-sample:essay-sample_[01] is (FATAL|EXITED|BACKOFF)[^;]*; not waiting for its health check")
                     .contains("--- supervisorctl status").contains("essay-sample: profile 'crash' exits at once");
         });
     }
