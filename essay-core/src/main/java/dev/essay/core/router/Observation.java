@@ -115,8 +115,11 @@ public record Observation(String via, List<Answer> answers) {
                 continue;
             }
             String status = field(line, "status");
+            String slot = field(line, "slot");
+            // a header that names no slot of essay.yaml (another service answered, a stub) attributes nothing
             answers.add(new Answer(status == null || !status.matches("[0-9]{1,3}") ? null : Integer.valueOf(status),
-                    field(line, "slot"), field(line, "version"), field(line, "upstream"), field(line, "error")));
+                    slot != null && project.slots().containsKey(slot) ? slot : null, field(line, "version"),
+                    field(line, "upstream"), field(line, "error")));
         }
         return new Observation(url(project), answers);
     }
