@@ -678,23 +678,14 @@ public final class Engine {
                 }
             });
             LockHolder holder = LockHolder.fromFields(fields);
-            String action = holder.action() == null ? "unknown" : holder.action().split(" ")[0];
-            String version = holder.action() != null && holder.action().split(" ").length > 1 && "deploy".equals(action)
-                    ? holder.action().split(" ")[1] : null;
-            record(routers, new LedgerEntry(now(), holder.user(), holder.cause(), action, version, null, null, null,
-                    "interrupted", List.of(), "its process ended without releasing the lock (held since " + holder.started()
-                    + (holder.pid() == null ? "" : ", " + holder.process()) + "); lock broken by " + actor.user()));
+            record(routers, attempt(holder, holder.user(), holder.cause(), "interrupted", "its process ended without"
+                    + " releasing the lock (held since " + holder.started() + (holder.pid() == null ? "" : ", "
+                    + holder.process()) + "); lock broken by " + actor.user()));
             // what the dead holder left half done on the routers is undone now, under a lock of our own: afterwards the
             // include says what nginx serves, so a plain reload (logrotate) cannot move traffic to an unproven slot
             recoverInterruptedSwitch(routers, lock(routers, holder("unlock", null)));
             return holder;
         }
-    }
-
-    /** Breaks the release lock whoever holds it; returns who held it, or null if it was free. */
-    public String unlock() {
-        LockHolder holder = unlock(null);
-        return holder == null ? null : holder.toString();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -821,15 +812,24 @@ public final class Engine {
             return routers.lock(holder);
         } catch (RemoteStepException | dev.essay.core.transport.TransportException e) {
             if (cancelled) {
-                String[] words = holder.action().split(" ");
-                record(routers, new LedgerEntry(now(), actor.user(), actor.cause(), words[0],
-                        words.length > 1 && words[0].equals("deploy") ? words[1] : null, null, null,
-                        words.length > 1 && !words[0].equals("deploy") ? words[1] : null, "cancelled", List.of(),
+                record(routers, attempt(holder, actor.user(), actor.cause(), "cancelled",
                         "cancelled while taking the release lock"));
                 throw cancelledError();
             }
             throw e;
         }
+    }
+
+    /**
+     * A ledger entry for the attempt a lock holder names ({@code "deploy 2.0.0"}, {@code "switch b"}): its action, and
+     * the version (deploy) or target slot (others) when the holder names one.
+     */
+    private LedgerEntry attempt(LockHolder holder, String user, String cause, String result, String detail) {
+        String[] words = holder.action() == null ? new String[] {"unknown"} : holder.action().split(" ");
+        String named = words.length > 1 ? words[1] : null;
+        boolean deploy = words[0].equals("deploy");
+        return new LedgerEntry(now(), user, cause, words[0], deploy ? named : null, null, null, deploy ? null : named,
+                result, List.of(), detail);
     }
 
     private LockHolder holder(String action, String detail) {

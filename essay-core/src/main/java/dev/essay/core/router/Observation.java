@@ -32,10 +32,6 @@ public record Observation(String via, List<Answer> answers) {
         answers = List.copyOf(answers);
     }
 
-    public static Observation none() {
-        return new Observation(null, List.of());
-    }
-
     /** One answer: an HTTP status (null when the request failed), the slot it came from (null when unknown). */
     public record Answer(Integer status, String slot, String version, String upstream, String error) {
     }

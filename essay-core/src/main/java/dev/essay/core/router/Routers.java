@@ -75,11 +75,6 @@ public final class Routers implements AutoCloseable {
     public record RouterState(HostAddress host, Upstream.State upstream, boolean journal, LockHolder lockHolder,
                               boolean includePresent, java.util.Set<String> includeSlots, Observation observation,
                               String journalText) {
-        public RouterState(HostAddress host, Upstream.State upstream, boolean journal, LockHolder lockHolder) {
-            this(host, upstream, journal, lockHolder, upstream.slot() != null,
-                    upstream.slot() == null ? java.util.Set.of() : java.util.Set.of(upstream.slot()), Observation.none(),
-                    null);
-        }
     }
 
     /** Takes the release lock on the primary router; returns the state of every router read under it. */
