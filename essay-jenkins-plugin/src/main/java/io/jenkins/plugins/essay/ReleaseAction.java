@@ -41,19 +41,20 @@ public final class ReleaseAction implements RunAction2, EnvironmentContributingA
 
     private transient Run<?, ?> run;
 
-    ReleaseAction(Outcome outcome, Operation op, String user, String cause, long startedAt, long finishedAt) {
-        this.action = outcome.action();
+    ReleaseAction(Outcome outcome, String user, String cause, long startedAt, long finishedAt) {
+        Outcome.Subject subject = outcome.subject();
+        this.action = subject.action();
         this.result = outcome.result();
-        this.version = outcome.version() != null ? outcome.version() : op.version();
-        this.role = outcome.role() != null ? outcome.role() : op.role();
-        this.fromSlot = outcome.from();
-        this.toSlot = outcome.to() != null ? outcome.to() : op.slot();
+        this.version = subject.version();
+        this.role = subject.role();
+        this.fromSlot = subject.from();
+        this.toSlot = subject.to();
         this.user = user;
         this.cause = cause;
-        this.message = outcome.message();
-        this.suggestion = outcome.suggestion();
+        this.message = outcome.failure() == null ? null : outcome.failure().message();
+        this.suggestion = outcome.failure() == null ? null : outcome.failure().suggestion();
         this.hosts = new java.util.ArrayList<>(outcome.hosts()); // a plain list: XStream writes it to build.xml
-        this.source = outcome.source();
+        this.source = subject.source();
         this.startedAt = startedAt;
         this.finishedAt = finishedAt;
     }
