@@ -50,6 +50,36 @@ record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure 
             files = new ArrayList<>(files);
         }
 
+        /** A switch or rollback to a slot: when it ended ok, that slot is live. */
+        boolean putsLive() {
+            return !"deploy".equals(action) && !"package".equals(action) && to != null;
+        }
+
+        /** {@code from → to} for switches, {@code into to} for deploys, nothing for packages. */
+        String slots() {
+            if ("package".equals(action)) {
+                return "";
+            }
+            if ("deploy".equals(action)) {
+                return to == null ? "" : "into " + to;
+            }
+            return (from == null ? "none" : from) + " → " + (to == null ? "?" : to);
+        }
+
+        /** One line for people: {@code essay deploy 1.5.0 into slot a}, {@code essay switch to slot b (1.4.0), from slot a}. */
+        String summary() {
+            StringBuilder out = new StringBuilder("essay ").append(action);
+            if ("package".equals(action)) {
+                out.append(version == null ? "" : " " + version).append(source == null ? "" : " from " + source);
+            } else if ("deploy".equals(action)) {
+                out.append(version == null ? "" : " " + version).append(to == null ? "" : " into slot " + to);
+            } else {
+                out.append(to == null ? "" : " to slot " + to).append(version == null ? "" : " (" + version + ")")
+                        .append(from == null ? "" : ", from slot " + from);
+            }
+            return out.toString();
+        }
+
         /** What the request asked for, before the engine answered. */
         static Subject requested(Serializable request) {
             String action = Requests.action(request);

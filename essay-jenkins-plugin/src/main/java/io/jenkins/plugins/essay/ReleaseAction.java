@@ -90,7 +90,7 @@ public final class ReleaseAction implements RunAction2, EnvironmentContributingA
 
     /** True for a switch or rollback that put a slot live. */
     public boolean isLiveChange() {
-        return isOk() && !"deploy".equals(action) && !PACKAGE.equals(action) && toSlot != null;
+        return isOk() && subject().putsLive();
     }
 
     /** What a package was built from: {@code branch main (1a2b3c...)}, {@code working tree}; null for the others. */
@@ -118,28 +118,17 @@ public final class ReleaseAction implements RunAction2, EnvironmentContributingA
 
     /** {@code from → to} for switches, {@code into to} for deploys, nothing for packages. */
     public @NonNull String getSlots() {
-        if (PACKAGE.equals(action)) {
-            return "";
-        }
-        if ("deploy".equals(action)) {
-            return toSlot == null ? "" : "into " + toSlot;
-        }
-        return (fromSlot == null ? "none" : fromSlot) + " → " + (toSlot == null ? "?" : toSlot);
+        return subject().slots();
     }
 
     /** One line for people: {@code essay deploy 1.5.0 into slot a: failed (alice@jenkins, 12.0s)}. */
     public @NonNull String getSummary() {
-        StringBuilder out = new StringBuilder("essay ").append(action);
-        if (PACKAGE.equals(action)) {
-            out.append(version == null ? "" : " " + version).append(source == null ? "" : " from " + source);
-        } else if ("deploy".equals(action)) {
-            out.append(version == null ? "" : " " + version).append(toSlot == null ? "" : " into slot " + toSlot);
-        } else {
-            out.append(toSlot == null ? "" : " to slot " + toSlot).append(version == null ? "" : " (" + version + ")")
-                    .append(fromSlot == null ? "" : ", from slot " + fromSlot);
-        }
-        return out.append(": ").append(result).append(" (").append(getUser()).append(", ").append(getDuration())
-                .append(')').toString();
+        return subject().summary() + ": " + result + " (" + getUser() + ", " + getDuration() + ")";
+    }
+
+    /** What it was about, for the texts above (kept as flat fields in build.xml). */
+    private Outcome.Subject subject() {
+        return new Outcome.Subject(action, version, role, fromSlot, toSlot, source, List.of());
     }
 
     /** Who started it: {@code alice@jenkins}, or {@code jenkins} for timer and SCM builds. */

@@ -151,4 +151,28 @@ class OutcomeTest {
         assertFalse(index.toString().contains("INDEX-PASSWORD"), index.toString());
         assertEquals(index, roundTrip(index));
     }
+
+    @Test
+    void subjectTextsForTheReleasesPage() {
+        Outcome.Subject deploy = new Outcome.Subject("deploy", "1.5.0", "web", null, "a", null, List.of());
+        assertEquals("essay deploy 1.5.0 into slot a", deploy.summary());
+        assertEquals("into a", deploy.slots());
+        assertFalse(deploy.putsLive());
+
+        Outcome.Subject switched = new Outcome.Subject("switch", "1.4.0", null, "a", "b", null, List.of());
+        assertEquals("essay switch to slot b (1.4.0), from slot a", switched.summary());
+        assertEquals("a → b", switched.slots());
+        assertTrue(switched.putsLive());
+
+        Outcome.Subject rollback = Outcome.Subject.requested(SwitchRequest.back());
+        assertEquals("essay rollback", rollback.summary());
+        assertEquals("none → ?", rollback.slots());
+        assertFalse(rollback.putsLive(), "no slot named: nothing known to be live");
+
+        Outcome.Subject pack = new Outcome.Subject("package", "26.12.3.1", null, null, null, "branch main (1a2b3c4)",
+                List.of());
+        assertEquals("essay package 26.12.3.1 from branch main (1a2b3c4)", pack.summary());
+        assertEquals("", pack.slots());
+        assertFalse(pack.putsLive());
+    }
 }
