@@ -5,6 +5,9 @@ import java.util.function.UnaryOperator;
 
 /** {@code essayDeploy} and "essay: deploy": install {@code version} into {@code slot} on every host of a role. */
 final class DeployConfig extends FleetConfig<DeployRequest> {
+    /** What the step and the build step are called in the job configuration and the Snippet Generator. */
+    static final String TITLE = "essay: deploy a version into a slot";
+
     private String version;
     private String slot;
     private String role;

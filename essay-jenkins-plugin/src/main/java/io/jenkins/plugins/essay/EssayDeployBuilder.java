@@ -73,7 +73,7 @@ public class EssayDeployBuilder extends EssayBuilder {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "essay: deploy a version into a slot";
+            return DeployConfig.TITLE;
         }
     }
 }

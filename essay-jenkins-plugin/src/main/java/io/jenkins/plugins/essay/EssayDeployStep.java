@@ -57,7 +57,7 @@ public class EssayDeployStep extends EssayStep {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "essay: deploy a version into a slot";
+            return DeployConfig.TITLE;
         }
     }
 }

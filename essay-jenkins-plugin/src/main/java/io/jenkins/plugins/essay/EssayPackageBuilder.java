@@ -83,7 +83,7 @@ public class EssayPackageBuilder extends EssayBuilder {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "essay: build a package with a new version and upload it";
+            return PackageConfig.TITLE;
         }
     }
 }

@@ -58,7 +58,7 @@ public class EssayPackageStep extends EssayStep {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "essay: build a package with a new version and upload it";
+            return PackageConfig.TITLE;
         }
     }
 }

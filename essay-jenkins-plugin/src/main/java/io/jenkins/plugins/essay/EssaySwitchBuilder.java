@@ -67,7 +67,7 @@ public class EssaySwitchBuilder extends EssayBuilder {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "essay: switch the live slot, or roll back";
+            return SwitchConfig.TITLE;
         }
     }
 }

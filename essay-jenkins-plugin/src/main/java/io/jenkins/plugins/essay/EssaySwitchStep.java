@@ -55,7 +55,7 @@ public class EssaySwitchStep extends EssayStep {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "essay: switch the live slot, or roll back";
+            return SwitchConfig.TITLE;
         }
     }
 }

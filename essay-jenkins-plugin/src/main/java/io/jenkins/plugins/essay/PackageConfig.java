@@ -8,6 +8,9 @@ import java.util.function.UnaryOperator;
  * upload them to the index, with the index login of a Jenkins credential (or the one essay.yaml describes).
  */
 final class PackageConfig extends EssayConfig<PackageRequest> {
+    /** What the step and the build step are called in the job configuration and the Snippet Generator. */
+    static final String TITLE = "essay: build a package with a new version and upload it";
+
     private String branch;
     private String commit;
     private boolean here;

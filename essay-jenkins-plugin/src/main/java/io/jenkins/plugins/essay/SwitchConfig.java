@@ -5,6 +5,9 @@ import java.util.function.UnaryOperator;
 
 /** {@code essaySwitch} and "essay: switch / roll back": put a slot live, or the previous one back. */
 final class SwitchConfig extends FleetConfig<SwitchRequest> {
+    /** What the step and the build step are called in the job configuration and the Snippet Generator. */
+    static final String TITLE = "essay: switch the live slot, or roll back";
+
     private String to;
     private boolean rollback;
 
