@@ -17,9 +17,9 @@ abstract class EssayConfig<R extends Serializable> {
 
     private String config = DEFAULT_CONFIG;
 
-    /** Path of essay.yaml relative to the workspace. */
+    /** Path of essay.yaml relative to the workspace (also when a hand-edited job's config.xml leaves it out). */
     final String getConfig() {
-        return config;
+        return config == null ? DEFAULT_CONFIG : config;
     }
 
     final void setConfig(String config) {
@@ -58,7 +58,7 @@ abstract class EssayConfig<R extends Serializable> {
 
     /** Copies the essay.yaml path, expanded, into {@code copy}; returns {@code copy}. */
     <C extends EssayConfig<R>> C withConfig(C copy, UnaryOperator<String> env) {
-        copy.setConfig(expanded(env, config));
+        copy.setConfig(expanded(env, getConfig()));
         return copy;
     }
 }
