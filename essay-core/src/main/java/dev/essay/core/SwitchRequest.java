@@ -1,7 +1,12 @@
 package dev.essay.core;
 
+import java.io.Serializable;
+
 /**
  * Which slot to put live.
+ *
+ * Plain values, {@link Serializable}: a front end may send it to where the engine runs (the Jenkins plugin sends it
+ * to the agent of the build).
  *
  * @param to       target slot; null for the slot that is not live (with two slots) or, on rollback, the previous one
  * @param rollback switch back to the slot that was live before the last switch
@@ -11,7 +16,7 @@ package dev.essay.core;
  *                 nginx): rewrite the include for that slot, reload, prove; {@code to} names the slot when nginx
  *                 cannot tell
  */
-public record SwitchRequest(String to, boolean rollback, boolean force, boolean adopt) {
+public record SwitchRequest(String to, boolean rollback, boolean force, boolean adopt) implements Serializable {
     public SwitchRequest(String to, boolean rollback, boolean force) {
         this(to, rollback, force, false);
     }

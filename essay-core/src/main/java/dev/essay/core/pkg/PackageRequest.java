@@ -1,7 +1,12 @@
 package dev.essay.core.pkg;
 
+import java.io.Serializable;
+
 /**
  * What {@code essay package} is asked to build.
+ *
+ * Plain values, {@link Serializable}: a front end may send it to where the engine runs (the Jenkins plugin sends it
+ * to the agent of the build).
  *
  * @param branch  the branch to package (null: {@code build.branch} of essay.yaml); ignored when a commit is given
  * @param commit  a commit (id, tag or other revision) to package; wins over the branch
@@ -10,7 +15,8 @@ package dev.essay.core.pkg;
  * @param suffix  a label appended as a PEP 440 local version ({@code 6.11.28.3+fixbug}), or null
  * @param json    the caller wants machine-readable output (front ends only)
  */
-public record PackageRequest(String branch, String commit, boolean here, String version, String suffix, boolean json) {
+public record PackageRequest(String branch, String commit, boolean here, String version, String suffix, boolean json)
+        implements Serializable {
     public static PackageRequest defaults() {
         return new PackageRequest(null, null, false, null, null, false);
     }

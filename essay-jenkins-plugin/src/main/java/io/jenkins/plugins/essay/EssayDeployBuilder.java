@@ -2,169 +2,78 @@ package io.jenkins.plugins.essay;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
-import hudson.AbortException;
-import hudson.EnvVars;
 import hudson.Extension;
-import hudson.FilePath;
-import hudson.Launcher;
-import hudson.Util;
-import hudson.model.AbstractProject;
-import hudson.model.Item;
-import hudson.model.Run;
-import hudson.model.TaskListener;
-import hudson.tasks.BuildStepDescriptor;
-import hudson.tasks.Builder;
-import hudson.util.FormValidation;
-import hudson.util.ListBoxModel;
-import java.io.IOException;
-import jenkins.tasks.SimpleBuildStep;
 import org.jenkinsci.Symbol;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /**
- * The freestyle build step "essay: deploy": the same operation as {@code essayDeploy}, for push-button
- * ("Build with Parameters": version, slot) and scheduled jobs. Every field expands {@code ${PARAM}} from
- * the build's environment. A failed host fails the build.
+ * The freestyle build step "essay: deploy": the same operation, fields, checks, form and help as {@code essayDeploy}
+ * ({@link DeployConfig}, {@link EssayDeployStep}), for push-button ("Build with Parameters": version, slot) and
+ * scheduled jobs. Every field expands {@code ${PARAM}} from the build's environment. A failed host fails the build.
  */
-public class EssayDeployBuilder extends Builder implements SimpleBuildStep {
-    private final String version;
-    private final String slot;
-    private String role;
-    private String profile;
-    private String credentialsId;
-    private String config = EssayRunner.DEFAULT_CONFIG;
-    private boolean force;
+public class EssayDeployBuilder extends EssayBuilder {
+    /** Saved in the job's config.xml as {@code <deploy>...</deploy>}. */
+    private DeployConfig deploy;
+
+    // How version 0.1 saved the build step: flat fields. XStream2 reads transient fields (it never writes them), so a
+    // job saved then still loads, and readResolve moves the values into `deploy`; the next save writes the new form.
+    // Reading them this way keeps one set of fields and rules (DeployConfig) instead of a second flat copy here.
+    private transient String version;
+    private transient String slot;
+    private transient String role;
+    private transient String profile;
+    private transient String credentialsId;
+    private transient String config;
+    private transient boolean force;
 
     @DataBoundConstructor
     public EssayDeployBuilder(String version, String slot) {
-        this.version = Util.fixEmptyAndTrim(version);
-        this.slot = Util.fixEmptyAndTrim(slot);
+        deploy = new DeployConfig(version, slot);
     }
 
-    public String getVersion() {
-        return version;
+    protected Object readResolve() {
+        if (deploy == null) {
+            deploy = new DeployConfig(version, slot);
+            setRole(role);
+            setProfile(profile);
+            setCredentialsId(credentialsId);
+            setConfig(config);
+            setForce(force);
+        }
+        return this;
     }
 
-    public String getSlot() {
-        return slot;
-    }
-
-    public @CheckForNull String getRole() {
-        return role;
-    }
-
-    @DataBoundSetter
-    public void setRole(String role) {
-        this.role = Util.fixEmptyAndTrim(role);
-    }
-
-    public @CheckForNull String getProfile() {
-        return profile;
-    }
-
-    @DataBoundSetter
-    public void setProfile(String profile) {
-        this.profile = Util.fixEmptyAndTrim(profile);
-    }
-
-    public @CheckForNull String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
-    }
-
-    public @NonNull String getConfig() {
-        return config;
-    }
-
-    @DataBoundSetter
-    public void setConfig(String config) {
-        String c = Util.fixEmptyAndTrim(config);
-        this.config = c == null ? EssayRunner.DEFAULT_CONFIG : c;
-    }
-
-    public boolean isForce() {
-        return force;
-    }
-
-    @DataBoundSetter
-    public void setForce(boolean force) {
-        this.force = force;
-    }
+    // The bindings: the form, saved jobs, the Pipeline step(...) syntax.
+    public String getVersion() { return deploy.getVersion(); }
+    public String getSlot() { return deploy.getSlot(); }
+    public @CheckForNull String getRole() { return deploy.getRole(); }
+    public @CheckForNull String getProfile() { return deploy.getProfile(); }
+    public @CheckForNull String getCredentialsId() { return deploy.getCredentialsId(); }
+    public @NonNull String getConfig() { return deploy.getConfig(); }
+    public boolean isForce() { return deploy.isForce(); }
+    @DataBoundSetter public void setRole(String role) { deploy.setRole(role); }
+    @DataBoundSetter public void setProfile(String profile) { deploy.setProfile(profile); }
+    @DataBoundSetter public void setCredentialsId(String credentialsId) { deploy.setCredentialsId(credentialsId); }
+    @DataBoundSetter public void setConfig(String config) { deploy.setConfig(config); }
+    @DataBoundSetter public void setForce(boolean force) { deploy.setForce(force); }
 
     @Override
-    public void perform(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
-                        @NonNull Launcher launcher, @NonNull TaskListener listener)
-            throws InterruptedException, IOException {
-        String v = expand(env, version);
-        String s = expand(env, slot);
-        if (v == null || s == null) {
-            throw new AbortException("essay deploy needs a version and a slot (after expanding build parameters: version '"
-                    + v + "', slot '" + s + "')");
-        }
-        Operation op = Operation.deploy(v, s, expand(env, role), expand(env, profile), force);
-        EssayRunner.run(run, workspace, env, listener, op, expand(env, credentialsId), expand(env, config));
-    }
-
-    /** Expands {@code ${PARAM}}; an empty result is null (the default applies). */
-    static @CheckForNull String expand(EnvVars env, @CheckForNull String value) {
-        return value == null ? null : Util.fixEmptyAndTrim(env.expand(value));
+    EssayConfig<?> configuration() {
+        return deploy;
     }
 
     @Extension
     @Symbol("essayDeployBuilder")
-    public static class DescriptorImpl extends BuildStepDescriptor<Builder> {
-        @Override
-        public boolean isApplicable(Class<? extends AbstractProject> jobType) {
-            return true;
+    public static class DescriptorImpl extends EssayBuilderDescriptor implements FormChecks.Deploy {
+        public DescriptorImpl() {
+            super(EssayDeployStep.class);
         }
 
         @NonNull
         @Override
         public String getDisplayName() {
-            return "essay: deploy a version into a slot";
-        }
-
-        @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return EssayCredentials.fillItems(item, credentialsId);
-        }
-
-        @POST
-        public FormValidation doCheckCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
-            return EssayCredentials.check(item, value);
-        }
-
-        @POST
-        public FormValidation doCheckVersion(@AncestorInPath Item item, @QueryParameter String value) {
-            return EssayForms.checkVersion(item, value);
-        }
-
-        @POST
-        public FormValidation doCheckSlot(@AncestorInPath Item item, @QueryParameter String value) {
-            return EssayForms.checkSlot(item, value, true);
-        }
-
-        @POST
-        public FormValidation doCheckRole(@AncestorInPath Item item, @QueryParameter String value) {
-            return EssayForms.checkName(item, value, "role");
-        }
-
-        @POST
-        public FormValidation doCheckProfile(@AncestorInPath Item item, @QueryParameter String value) {
-            return EssayForms.checkName(item, value, "profile");
-        }
-
-        @POST
-        public FormValidation doCheckConfig(@AncestorInPath Item item, @QueryParameter String value) {
-            return EssayForms.checkConfig(item, value);
+            return DeployConfig.TITLE;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.essay;
 import com.cloudbees.jenkins.plugins.sshcredentials.SSHUserPrivateKey;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import dev.essay.core.model.Actor;
+import dev.essay.core.pkg.PackageRequest;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
@@ -15,7 +16,7 @@ import hudson.slaves.WorkspaceList;
 import hudson.util.Secret;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.HashMap;
+import java.io.Serializable;
 import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -32,21 +33,34 @@ import jenkins.model.Jenkins;
 final class EssayRunner {
     private static final Logger LOGGER = Logger.getLogger(EssayRunner.class.getName());
 
-    /** Default name of the configuration file, relative to the workspace. */
-    static final String DEFAULT_CONFIG = "essay.yaml";
-
     private EssayRunner() {
     }
 
     /**
-     * Runs {@code op} and returns its outcome when it succeeded.
+     * Runs what {@code config} asks for (already expanded, for a freestyle build) and returns its outcome when it
+     * succeeded.
      *
      * @throws AbortException      when it failed, was refused, or the input is wrong
      * @throws InterruptedException when the build was aborted (after remote work stopped and the outcome was recorded)
      */
     static @NonNull Outcome run(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
-                                @NonNull TaskListener listener, @NonNull Operation op,
-                                @CheckForNull String credentialsId, @CheckForNull String config)
+                                @NonNull TaskListener listener, @NonNull EssayConfig<?> config)
+            throws IOException, InterruptedException {
+        Serializable request;
+        try {
+            request = config.request();
+        } catch (IllegalArgumentException e) {
+            throw new AbortException(e.getMessage());
+        }
+        if (request instanceof PackageRequest p) {
+            return pack(run, workspace, env, listener, p, config.credentialsId(), config.getConfig());
+        }
+        return onFleet(run, workspace, env, listener, request, config.credentialsId(), config.getConfig());
+    }
+
+    /** A deploy or switch: on the agent, over SSH with the key of credential {@code credentialsId}. */
+    private static Outcome onFleet(Run<?, ?> run, FilePath workspace, EnvVars env, TaskListener listener,
+                                   Serializable request, @CheckForNull String credentialsId, String configPath)
             throws IOException, InterruptedException {
         PrintStream log = listener.getLogger();
         EssayGlobalConfiguration global = EssayGlobalConfiguration.get();
@@ -56,7 +70,6 @@ final class EssayRunner {
                     + "→ Known hosts (or set unclassified.essay.knownHosts with Configuration as Code)");
         }
         SSHUserPrivateKey key = EssayCredentials.sshKey(run, credentialsId);
-        String configPath = configPath(config);
         FilePath essayYaml = essayYaml(workspace, configPath);
         if (key.getPrivateKeys().size() > 1) {
             log.println("[essay] WARNING: credential '" + credentialsId + "' holds " + key.getPrivateKeys().size()
@@ -65,53 +78,48 @@ final class EssayRunner {
         Secret passphrase = key.getPassphrase();
         Actor actor = actor(run);
         String id = UUID.randomUUID().toString();
-        RemoteEssay callable = new RemoteEssay(id, op, "Jenkins credential '" + credentialsId + "'",
+        Connection.SshLogin login = new Connection.SshLogin("Jenkins credential '" + credentialsId + "'",
                 key.getPrivateKeys().get(0),
                 passphrase == null || passphrase.getPlainText().isEmpty() ? null : passphrase.getPlainText(),
-                global.getKnownHosts(), global.isAcceptNewHostKeys(), actor, new HashMap<>(env), listener);
-        log.println("[essay] " + op.describe() + " with " + configPath + " as " + actor.user()
+                global.getKnownHosts(), global.isAcceptNewHostKeys());
+        RemoteEssay callable = new RemoteEssay(id, request, Connection.fleet(login, actor, env), listener);
+        log.println("[essay] " + Requests.describe(request) + " with " + configPath + " as " + actor.user()
                 + (workspace.getChannel() == null ? "" : " (on the agent running this build)"));
         if (global.isAcceptNewHostKeys()) {
             log.println("[essay] WARNING: new host keys are accepted without verification (Manage Jenkins → System → essay)");
         }
-        return act(run, log, op, essayYaml, id, callable, actor);
+        return act(run, log, request, essayYaml, id, callable, actor);
     }
 
     /**
-     * Builds and uploads a package ({@link Operation#pack}) on the agent, with the index login of the
-     * {@code indexCredentialsId} credential (null: the login essay.yaml describes); returns the outcome when it
-     * succeeded. The build copy is made in the workspace's {@code @tmp} directory and removed when the package
-     * was uploaded (a failed build's copy stays there, for a look).
-     *
-     * @throws AbortException      when it failed or the input is wrong
-     * @throws InterruptedException when the build was aborted (after the packaging stopped and the outcome was recorded)
+     * Builds and uploads a package on the agent, with the index login of the {@code indexCredentialsId} credential
+     * (null: the login essay.yaml describes). The build copy is made in the workspace's {@code @tmp} directory and
+     * removed when the package was uploaded (a failed build's copy stays there, for a look).
      */
-    static @NonNull Outcome pack(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
-                                 @NonNull TaskListener listener, @NonNull Operation op,
-                                 @CheckForNull String indexCredentialsId, @CheckForNull String config)
+    private static Outcome pack(Run<?, ?> run, FilePath workspace, EnvVars env, TaskListener listener,
+                                PackageRequest given, @CheckForNull String indexCredentialsId, String configPath)
             throws IOException, InterruptedException {
         PrintStream log = listener.getLogger();
-        Operation given = op;
-        op = op.packagingCheckedOut(env.get("GIT_COMMIT"));
-        if (op != given) {
-            log.println("[essay] no branch or commit given: packaging GIT_COMMIT " + env.get("GIT_COMMIT").strip()
+        PackageRequest request = Requests.packagingCheckedOut(given, env.get("GIT_COMMIT"));
+        if (request != given) {
+            log.println("[essay] no branch or commit given: packaging GIT_COMMIT " + request.commit()
                     + ", the commit this build checked out");
         }
-        StandardUsernamePasswordCredentials login = indexCredentialsId == null || indexCredentialsId.isBlank() ? null
-                : EssayCredentials.indexLogin(run, indexCredentialsId.strip());
-        String configPath = configPath(config);
+        StandardUsernamePasswordCredentials login = indexCredentialsId == null ? null
+                : EssayCredentials.indexLogin(run, indexCredentialsId);
         FilePath essayYaml = essayYaml(workspace, configPath);
         Actor actor = actor(run);
         String id = UUID.randomUUID().toString();
         FilePath tmp = WorkspaceList.tempDir(workspace);
         FilePath workRoot = tmp == null ? null : tmp.child("essay-package-" + id);
-        RemoteEssay callable = RemoteEssay.pack(id, op, login == null ? null : login.getUsername(),
-                login == null ? null : login.getPassword().getPlainText(),
-                workRoot == null ? null : workRoot.getRemote(), actor, new HashMap<>(env), listener);
-        log.println("[essay] " + op.describe() + " with " + configPath + " as " + actor.user()
-                + (login == null ? "" : ", uploading as Jenkins credential '" + indexCredentialsId.strip() + "'")
+        Connection connection = Connection.index(login == null ? null
+                        : new Connection.IndexLogin(login.getUsername(), login.getPassword().getPlainText()),
+                workRoot == null ? null : workRoot.getRemote(), actor, env);
+        RemoteEssay callable = new RemoteEssay(id, request, connection, listener);
+        log.println("[essay] " + Requests.describe(request) + " with " + configPath + " as " + actor.user()
+                + (login == null ? "" : ", uploading as Jenkins credential '" + indexCredentialsId + "'")
                 + (workspace.getChannel() == null ? "" : " (on the agent running this build)"));
-        Outcome outcome = act(run, log, op, essayYaml, id, callable, actor);
+        Outcome outcome = act(run, log, request, essayYaml, id, callable, actor);
         if (workRoot != null) {
             try {
                 workRoot.deleteRecursive();
@@ -120,10 +128,6 @@ final class EssayRunner {
             }
         }
         return outcome;
-    }
-
-    private static String configPath(@CheckForNull String config) {
-        return config == null || config.isBlank() ? DEFAULT_CONFIG : config.strip();
     }
 
     private static FilePath essayYaml(FilePath workspace, String configPath) throws IOException, InterruptedException {
@@ -136,7 +140,7 @@ final class EssayRunner {
     }
 
     /** Runs the callable next to essay.yaml; on abort, stops it; records and reports how it ended. */
-    private static Outcome act(Run<?, ?> run, PrintStream log, Operation op, FilePath essayYaml, String id,
+    private static Outcome act(Run<?, ?> run, PrintStream log, Serializable request, FilePath essayYaml, String id,
                                RemoteEssay callable, Actor actor) throws IOException, InterruptedException {
         long started = System.currentTimeMillis();
         Outcome outcome;
@@ -144,18 +148,18 @@ final class EssayRunner {
             outcome = essayYaml.act(callable);
         } catch (InterruptedException e) {
             log.println("[essay] build aborted: stopping remote work and releasing the release lock...");
-            Outcome stopped = cancel(essayYaml, id, op, log);
+            Outcome stopped = cancel(essayYaml, id, request, log);
             report(log, stopped);
-            record(run, op, stopped, actor, started);
+            record(run, stopped, actor, started);
             throw e;
         }
         if (Thread.interrupted()) {
             // The engine ran in this JVM (the built-in node) and stopped because the build was aborted.
             report(log, outcome);
-            record(run, op, outcome, actor, started);
-            throw new InterruptedException("essay " + op.action() + " was aborted");
+            record(run, outcome, actor, started);
+            throw new InterruptedException("essay " + outcome.action() + " was aborted");
         }
-        record(run, op, outcome, actor, started);
+        record(run, outcome, actor, started);
         report(log, outcome);
         if (!outcome.ok()) {
             throw new AbortException(outcome.failureText());
@@ -164,45 +168,27 @@ final class EssayRunner {
     }
 
     /** Asks the agent to stop the operation and waits (bounded) for it to release the lock. */
-    private static Outcome cancel(FilePath essayYaml, String id, Operation op, PrintStream log) {
+    private static Outcome cancel(FilePath essayYaml, String id, Serializable request, PrintStream log) {
         try {
-            Outcome outcome = essayYaml.act(new RemoteEssay.Cancel(id, op));
+            Outcome outcome = essayYaml.act(new RemoteEssay.Cancel(id, request));
             return outcome != null ? outcome
-                    : Outcome.cancelledWithoutAnswer(op, "the agent had not started essay yet; nothing was changed");
+                    : Outcome.cancelledWithoutAnswer(request, "the agent had not started essay yet; nothing was changed");
         } catch (IOException | RuntimeException e) {
             log.println("[essay] could not reach the agent to stop essay: " + e);
-            return Outcome.cancelledWithoutAnswer(op, "the agent could not be reached to stop essay");
+            return Outcome.cancelledWithoutAnswer(request, "the agent could not be reached to stop essay");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Outcome.cancelledWithoutAnswer(op, "aborted again while essay was stopping");
+            return Outcome.cancelledWithoutAnswer(request, "aborted again while essay was stopping");
         }
     }
 
-    /** Failures as the log shows them: remote stack traces only for errors essay does not classify. */
+    /** How it ended, as the log shows it: remote stack traces only for errors essay does not classify. */
     private static void report(PrintStream log, Outcome outcome) {
-        if (outcome.ok() && "package".equals(outcome.action())) {
-            log.println("[essay] package ok: " + outcome.version() + " from " + outcome.source());
-            log.println("[essay] uploaded: " + String.valueOf(outcome.detail()).replace("\n", "\n[essay] uploaded: "));
-            return;
-        }
-        if (outcome.ok()) {
-            log.println("[essay] " + outcome.action() + " ok" + (outcome.to() == null ? "" : ": slot " + outcome.to())
-                    + (outcome.version() == null ? "" : " runs " + outcome.version())
-                    + ("deploy".equals(outcome.action()) ? "" : " and is live"));
-            return;
-        }
-        if (outcome.stackTrace() != null) {
-            log.print(outcome.stackTrace());
-        }
-        for (HostOutcome h : outcome.failedHosts()) {
-            log.println("[essay] " + h.getHost() + ": " + h.getResult() + " after " + h.getDuration()
-                    + (h.getError() == null ? "" : ": " + h.getNote()));
-        }
-        log.println("[essay] " + outcome.action() + " " + outcome.result().toUpperCase(java.util.Locale.ROOT));
+        outcome.report().forEach(log::println);
     }
 
-    private static void record(Run<?, ?> run, Operation op, Outcome outcome, Actor actor, long started) {
-        run.addAction(new ReleaseAction(outcome, op, actor.user(), causeOf(run), started, System.currentTimeMillis()));
+    private static void record(Run<?, ?> run, Outcome outcome, Actor actor, long started) {
+        run.addAction(new ReleaseAction(outcome, actor.user(), causeOf(run), started, System.currentTimeMillis()));
         try {
             run.save();
         } catch (IOException e) {

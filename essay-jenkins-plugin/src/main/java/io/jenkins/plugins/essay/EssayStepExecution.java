@@ -25,14 +25,12 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.springframework.security.core.Authentication;
 
 /**
- * Runs an essay operation off the CPS VM thread (on a thread pool of its own), and on abort does not give
+ * Runs an essay step off the CPS VM thread (on a thread pool of its own), and on abort does not give
  * up at once: {@link #stop(Throwable)} interrupts the operation, which tells the agent to stop remote
  * work; the step ends once the engine has released the release lock and the outcome is recorded (or,
  * if the agent does not answer, after a grace period).
- *
- * @param <T> what the step returns to the Pipeline script
  */
-abstract class EssayStepExecution<T> extends StepExecution {
+final class EssayStepExecution extends StepExecution {
     private static final long serialVersionUID = 1L;
 
     /** After a stop, how long to wait for the operation to wind down before failing the step anyway. */
@@ -45,12 +43,13 @@ abstract class EssayStepExecution<T> extends StepExecution {
     private transient volatile String threadName;
     private transient AtomicBoolean completed = new AtomicBoolean();
 
-    protected EssayStepExecution(@NonNull StepContext context) {
-        super(context);
-    }
+    @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "only used when starting; onResume fails the step")
+    private final transient EssayStep step;
 
-    /** The work; runs on a pool thread with the authentication the step started with. */
-    protected abstract T run(Run<?, ?> run, FilePath workspace, EnvVars env, TaskListener listener) throws Exception;
+    EssayStepExecution(@NonNull StepContext context, @NonNull EssayStep step) {
+        super(context);
+        this.step = step;
+    }
 
     @Override
     public final boolean start() throws Exception {
@@ -66,7 +65,7 @@ abstract class EssayStepExecution<T> extends StepExecution {
         task = executor().submit(() -> {
             threadName = Thread.currentThread().getName();
             try (ACLContext ignored = ACL.as2(auth)) {
-                T value = run(run, workspace, env == null ? new EnvVars() : env, listener);
+                Object value = step.run(run, workspace, env == null ? new EnvVars() : env, listener);
                 if (stopCause != null) {
                     complete(null, stopCause);
                 } else {

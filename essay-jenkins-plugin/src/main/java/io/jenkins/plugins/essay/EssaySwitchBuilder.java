@@ -2,130 +2,72 @@ package io.jenkins.plugins.essay;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
-import hudson.EnvVars;
 import hudson.Extension;
-import hudson.FilePath;
-import hudson.Launcher;
-import hudson.Util;
-import hudson.model.AbstractProject;
-import hudson.model.Item;
-import hudson.model.Run;
-import hudson.model.TaskListener;
-import hudson.tasks.BuildStepDescriptor;
-import hudson.tasks.Builder;
-import hudson.util.FormValidation;
-import hudson.util.ListBoxModel;
-import java.io.IOException;
-import jenkins.tasks.SimpleBuildStep;
 import org.jenkinsci.Symbol;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /**
- * The freestyle build step "essay: switch / roll back": the same operation as {@code essaySwitch}. With
- * "Roll back" checked, a one-button rollback job. Every field expands {@code ${PARAM}}.
+ * The freestyle build step "essay: switch / roll back": the same operation, fields, checks, form and help as
+ * {@code essaySwitch} ({@link SwitchConfig}, {@link EssaySwitchStep}). With "Roll back" checked, a one-button
+ * rollback job. Every field expands {@code ${PARAM}}.
  */
-public class EssaySwitchBuilder extends Builder implements SimpleBuildStep {
-    private String to;
-    private boolean rollback;
-    private String credentialsId;
-    private String config = EssayRunner.DEFAULT_CONFIG;
-    private boolean force;
+public class EssaySwitchBuilder extends EssayBuilder {
+    /** Saved in the job's config.xml as {@code <switchTo>...</switchTo>}. */
+    private SwitchConfig switchTo = new SwitchConfig();
+
+    // How version 0.1 saved the build step: flat fields, read once by XStream2 (which reads transient fields and never
+    // writes them) and moved into `switchTo` by readResolve; see EssayDeployBuilder.
+    private transient String to;
+    private transient boolean rollback;
+    private transient String credentialsId;
+    private transient String config;
+    private transient boolean force;
 
     @DataBoundConstructor
     public EssaySwitchBuilder() {
     }
 
-    public @CheckForNull String getTo() {
-        return to;
+    protected Object readResolve() {
+        if (switchTo == null) {
+            switchTo = new SwitchConfig();
+            setTo(to);
+            setRollback(rollback);
+            setCredentialsId(credentialsId);
+            setConfig(config);
+            setForce(force);
+        }
+        return this;
     }
 
-    @DataBoundSetter
-    public void setTo(String to) {
-        this.to = Util.fixEmptyAndTrim(to);
-    }
-
-    public boolean isRollback() {
-        return rollback;
-    }
-
-    @DataBoundSetter
-    public void setRollback(boolean rollback) {
-        this.rollback = rollback;
-    }
-
-    public @CheckForNull String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
-    }
-
-    public @NonNull String getConfig() {
-        return config;
-    }
-
-    @DataBoundSetter
-    public void setConfig(String config) {
-        String c = Util.fixEmptyAndTrim(config);
-        this.config = c == null ? EssayRunner.DEFAULT_CONFIG : c;
-    }
-
-    public boolean isForce() {
-        return force;
-    }
-
-    @DataBoundSetter
-    public void setForce(boolean force) {
-        this.force = force;
-    }
+    // The bindings: the form, saved jobs, the Pipeline step(...) syntax.
+    public @CheckForNull String getTo() { return switchTo.getTo(); }
+    public boolean isRollback() { return switchTo.isRollback(); }
+    public @CheckForNull String getCredentialsId() { return switchTo.getCredentialsId(); }
+    public @NonNull String getConfig() { return switchTo.getConfig(); }
+    public boolean isForce() { return switchTo.isForce(); }
+    @DataBoundSetter public void setTo(String to) { switchTo.setTo(to); }
+    @DataBoundSetter public void setRollback(boolean rollback) { switchTo.setRollback(rollback); }
+    @DataBoundSetter public void setCredentialsId(String credentialsId) { switchTo.setCredentialsId(credentialsId); }
+    @DataBoundSetter public void setConfig(String config) { switchTo.setConfig(config); }
+    @DataBoundSetter public void setForce(boolean force) { switchTo.setForce(force); }
 
     @Override
-    public void perform(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
-                        @NonNull Launcher launcher, @NonNull TaskListener listener)
-            throws InterruptedException, IOException {
-        Operation op = Operation.switchTo(EssayDeployBuilder.expand(env, to), rollback, force);
-        EssayRunner.run(run, workspace, env, listener, op, EssayDeployBuilder.expand(env, credentialsId),
-                EssayDeployBuilder.expand(env, config));
+    EssayConfig<?> configuration() {
+        return switchTo;
     }
 
     @Extension
     @Symbol("essaySwitchBuilder")
-    public static class DescriptorImpl extends BuildStepDescriptor<Builder> {
-        @Override
-        public boolean isApplicable(Class<? extends AbstractProject> jobType) {
-            return true;
+    public static class DescriptorImpl extends EssayBuilderDescriptor implements FormChecks.Switch {
+        public DescriptorImpl() {
+            super(EssaySwitchStep.class);
         }
 
         @NonNull
         @Override
         public String getDisplayName() {
-            return "essay: switch the live slot, or roll back";
-        }
-
-        @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return EssayCredentials.fillItems(item, credentialsId);
-        }
-
-        @POST
-        public FormValidation doCheckCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
-            return EssayCredentials.check(item, value);
-        }
-
-        @POST
-        public FormValidation doCheckTo(@AncestorInPath Item item, @QueryParameter String value) {
-            return EssayForms.checkSlot(item, value, false);
-        }
-
-        @POST
-        public FormValidation doCheckConfig(@AncestorInPath Item item, @QueryParameter String value) {
-            return EssayForms.checkConfig(item, value);
+            return SwitchConfig.TITLE;
         }
     }
 }

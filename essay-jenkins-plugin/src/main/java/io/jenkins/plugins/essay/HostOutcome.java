@@ -5,6 +5,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import java.io.Serializable;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * One host's part in a deploy or switch, as plain values: it crosses the agent channel and is kept in
@@ -72,5 +73,16 @@ public final class HostOutcome implements Serializable {
             return nl < 0 ? error : error.substring(0, nl);
         }
         return detail == null ? "" : detail;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HostOutcome h && host.equals(h.host) && result.equals(h.result) && millis == h.millis
+                && Objects.equals(detail, h.detail) && Objects.equals(error, h.error);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(host, result, millis, detail, error);
     }
 }

@@ -1,136 +1,176 @@
 package io.jenkins.plugins.essay;
 
+import dev.essay.core.DeployRequest;
 import dev.essay.core.DeployResult;
+import dev.essay.core.SwitchRequest;
 import dev.essay.core.SwitchResult;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
+import dev.essay.core.pkg.PackageRequest;
 import dev.essay.core.pkg.PackageResult;
 import dev.essay.core.run.HostResult;
-import edu.umd.cs.findbugs.annotations.CheckForNull;
-import edu.umd.cs.findbugs.annotations.NonNull;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * What an engine call on the agent came to, as plain serializable values (no engine or JSch types cross
- * the channel). Results use the ledger's words: {@code ok}, {@code failed}, {@code refused},
- * {@code cancelled}.
+ * What an engine call on the agent came to, built there from the engine's results, as plain serializable values:
+ * only this plugin's and JDK types cross the channel back, since the controller's class filter refuses classes of the
+ * libraries a plugin bundles (essay-core among them). Results use the ledger's words: {@code ok}, {@code failed},
+ * {@code refused}, {@code cancelled}.
+ *
+ * @param result  {@link #OK}, {@link #FAILED}, {@link #REFUSED} or {@link #CANCELLED}
+ * @param subject what the operation was about
+ * @param hosts   each host's part (a deploy's hosts, a switch's health check); empty for the others
+ * @param failure null when ok; otherwise what went wrong
  */
-final class Outcome implements Serializable {
-    private static final long serialVersionUID = 1L;
-
+record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure failure) implements Serializable {
     static final String OK = "ok";
     static final String FAILED = "failed";
     static final String REFUSED = "refused";
     static final String CANCELLED = "cancelled";
 
-    private final String action;
-    private final String result;
-    private final String version;
-    private final String role;
-    private final String from;
-    private final String to;
-    private final List<HostOutcome> hosts;
-    /** Null when ok; otherwise the one line that says what went wrong. */
-    private final String message;
-    private final String detail;
-    private final String suggestion;
-    /** The engine's exit code name (USAGE, REFUSED, LOCK_HELD, ...), or null when ok. */
-    private final String exitCode;
-    /** Only for errors essay does not classify (a bug): the stack trace, printed to the build log. */
-    private final String stackTrace;
-    /** Only for a package: what was built ({@code branch main (1a2b3c...)}). */
-    private final String source;
+    Outcome {
+        hosts = new ArrayList<>(hosts); // a plain list: ReleaseAction keeps it in build.xml
+    }
 
-    private Outcome(String action, String result, String version, String role, String from, String to,
-                    List<HostOutcome> hosts, String message, String detail, String suggestion, String exitCode,
-                    String stackTrace, String source) {
-        this.action = action;
-        this.result = result;
-        this.version = version;
-        this.role = role;
-        this.from = from;
-        this.to = to;
-        this.hosts = hosts == null ? new ArrayList<>() : new ArrayList<>(hosts);
-        this.message = message;
-        this.detail = detail;
-        this.suggestion = suggestion;
-        this.exitCode = exitCode;
-        this.stackTrace = stackTrace;
-        this.source = source;
+    /**
+     * What an operation was about: the ledger's action, the version, the role and the slots; for a package, what it
+     * was built from and the files uploaded ({@code name url}).
+     */
+    record Subject(String action, String version, String role, String from, String to, String source,
+                   List<String> files) implements Serializable {
+        Subject {
+            files = new ArrayList<>(files);
+        }
+
+        /** A switch or rollback to a slot: when it ended ok, that slot is live. */
+        boolean putsLive() {
+            return !"deploy".equals(action) && !"package".equals(action) && to != null;
+        }
+
+        /** {@code from → to} for switches, {@code into to} for deploys, nothing for packages. */
+        String slots() {
+            if ("package".equals(action)) {
+                return "";
+            }
+            if ("deploy".equals(action)) {
+                return to == null ? "" : "into " + to;
+            }
+            return (from == null ? "none" : from) + " → " + (to == null ? "?" : to);
+        }
+
+        /** One line for people: {@code essay deploy 1.5.0 into slot a}, {@code essay switch to slot b (1.4.0), from slot a}. */
+        String summary() {
+            StringBuilder out = new StringBuilder("essay ").append(action);
+            if ("package".equals(action)) {
+                out.append(version == null ? "" : " " + version).append(source == null ? "" : " from " + source);
+            } else if ("deploy".equals(action)) {
+                out.append(version == null ? "" : " " + version).append(to == null ? "" : " into slot " + to);
+            } else {
+                out.append(to == null ? "" : " to slot " + to).append(version == null ? "" : " (" + version + ")")
+                        .append(from == null ? "" : ", from slot " + from);
+            }
+            return out.toString();
+        }
+
+        /** What the request asked for, before the engine answered. */
+        static Subject requested(Serializable request) {
+            String action = Requests.action(request);
+            if (request instanceof DeployRequest d) {
+                return new Subject(action, d.version(), d.role(), null, d.slot(), null, List.of());
+            }
+            if (request instanceof SwitchRequest s) {
+                return new Subject(action, null, null, null, s.to(), null, List.of());
+            }
+            return new Subject(action, ((PackageRequest) request).version(), null, null, null, null, List.of());
+        }
+    }
+
+    /**
+     * Why an operation did not end ok.
+     *
+     * @param message    the one line that says what went wrong
+     * @param detail     more lines (the engine's detail), or null
+     * @param suggestion what to do about it, or null
+     * @param exitCode   the engine's exit code name ({@code USAGE}, {@code REFUSED}, {@code LOCK_HELD}, ...)
+     * @param stackTrace only for errors essay does not classify (a bug): printed to the build log
+     */
+    record Failure(String message, String detail, String suggestion, String exitCode, String stackTrace)
+            implements Serializable {
     }
 
     static Outcome deployed(DeployResult r) {
-        List<HostOutcome> hosts = r.fleet().hosts().stream().map(HostOutcome::of).collect(Collectors.toList());
+        List<HostOutcome> hosts = hostsOf(r.fleet().hosts());
+        Subject subject = new Subject("deploy", r.version(), r.role(), null, r.slot(), null, List.of());
         if (r.ok()) {
-            return new Outcome("deploy", OK, r.version(), r.role(), null, r.slot(), hosts, null, null, null, null, null,
-                    null);
+            return new Outcome(OK, subject, hosts, null);
         }
         List<HostResult> failed = r.fleet().failed();
         String names = failed.stream().map(h -> h.host().toString()).collect(Collectors.joining(", "));
-        return new Outcome("deploy", FAILED, r.version(), r.role(), null, r.slot(), hosts,
-                "deploy of " + r.version() + " into slot " + r.slot() + " failed on " + failed.size() + " of "
-                        + hosts.size() + " host(s): " + names,
-                null, "read each host's FAILED lines above; slot " + r.slot()
-                        + " is not live, so no traffic reached the failed hosts", ExitCode.PARTIAL_FAILURE.name(), null,
-                null);
+        return new Outcome(FAILED, subject, hosts, new Failure("deploy of " + r.version() + " into slot " + r.slot()
+                + " failed on " + failed.size() + " of " + hosts.size() + " host(s): " + names, null,
+                "read each host's FAILED lines above; slot " + r.slot()
+                        + " is not live, so no traffic reached the failed hosts", ExitCode.PARTIAL_FAILURE.name(), null));
     }
 
     static Outcome switched(SwitchResult r) {
-        List<HostOutcome> hosts = r.health().hosts().stream().map(HostOutcome::of).collect(Collectors.toList());
-        return new Outcome(r.action(), OK, r.version(), null, r.from(), r.to(), hosts, null, null, null, null, null,
-                null);
+        return new Outcome(OK, new Subject(r.action(), r.version(), null, r.from(), r.to(), null, List.of()),
+                hostsOf(r.health().hosts()), null);
     }
 
     static Outcome packaged(PackageResult r) {
         String source = r.source() + (r.commit() == null ? "" : " (" + r.commit() + ")");
-        String files = r.files().stream().map(f -> f.name() + " " + f.url()).collect(Collectors.joining("\n"));
-        return new Outcome("package", OK, r.version(), null, null, null, List.of(), null, files, null, null, null,
-                source);
+        List<String> files = r.files().stream().map(f -> f.name() + " " + f.url()).collect(Collectors.toList());
+        return new Outcome(OK, new Subject("package", r.version(), null, null, null, source, files), List.of(), null);
     }
 
     /** The engine refused or failed, with what a user needs to know. */
-    static Outcome failed(Operation op, EssayException e) {
+    static Outcome failed(Serializable request, EssayException e) {
         ExitCode code = e.exitCode() == null ? ExitCode.ERROR : e.exitCode();
         String result = switch (code) {
             case CANCELLED -> CANCELLED;
             case REFUSED, LOCK_HELD -> REFUSED;
             default -> FAILED;
         };
-        return new Outcome(op.action(), result, op.version(), op.role(), null, op.slot(), List.of(),
-                String.valueOf(e.getMessage()), e.detail(), e.suggestion(), code.name(), null, null);
+        return new Outcome(result, Subject.requested(request), List.of(),
+                new Failure(String.valueOf(e.getMessage()), e.detail(), e.suggestion(), code.name(), null));
     }
 
     /** A problem in the input (an unknown role or slot, a bad key): no stack trace needed. */
-    static Outcome invalid(Operation op, String message, String suggestion) {
-        return new Outcome(op.action(), FAILED, op.version(), op.role(), null, op.slot(), List.of(), message, null,
-                suggestion, ExitCode.USAGE.name(), null, null);
+    static Outcome invalid(Serializable request, String message, String suggestion) {
+        return new Outcome(FAILED, Subject.requested(request), List.of(),
+                new Failure(message, null, suggestion, ExitCode.USAGE.name(), null));
     }
 
     /** Something essay does not classify: a bug or an environment problem; the trace goes to the log. */
-    static Outcome unexpected(Operation op, Throwable t) {
+    static Outcome unexpected(Serializable request, Throwable t) {
         StringWriter trace = new StringWriter();
         t.printStackTrace(new PrintWriter(trace));
-        return new Outcome(op.action(), FAILED, op.version(), op.role(), null, op.slot(), List.of(),
-                "essay failed unexpectedly: " + t, null,
-                "this is probably a bug in essay; please report it with the stack trace above",
-                ExitCode.ERROR.name(), trace.toString(), null);
+        return new Outcome(FAILED, Subject.requested(request), List.of(), new Failure("essay failed unexpectedly: " + t,
+                null, "this is probably a bug in essay; please report it with the stack trace above",
+                ExitCode.ERROR.name(), trace.toString()));
     }
 
     /** Stopped before the engine said how it ended (the agent did not answer in time, or packaging was stopped). */
-    static Outcome cancelledWithoutAnswer(Operation op, String why) {
-        String suggestion = op.kind() == Operation.Kind.PACKAGE
+    static Outcome cancelledWithoutAnswer(Serializable request, String why) {
+        String suggestion = request instanceof PackageRequest
                 ? "a file uploaded before the stop stays on the index (`essay versions` lists the versions there);"
                         + " run the packaging again for a new version"
                 : "run `essay status` to see the state the fleet was left in, and `essay unlock` if the lock is still"
                         + " held";
-        return new Outcome(op.action(), CANCELLED, op.version(), op.role(), null, op.slot(), List.of(),
-                "cancelled; " + why, null, suggestion, ExitCode.CANCELLED.name(), null, null);
+        return new Outcome(CANCELLED, Subject.requested(request), List.of(),
+                new Failure("cancelled; " + why, null, suggestion, ExitCode.CANCELLED.name(), null));
+    }
+
+    private static List<HostOutcome> hostsOf(List<HostResult> results) {
+        return results.stream().map(HostOutcome::of).collect(Collectors.toList());
     }
 
     boolean ok() {
@@ -141,76 +181,60 @@ final class Outcome implements Serializable {
         return CANCELLED.equals(result);
     }
 
-    @NonNull String action() {
-        return action;
-    }
-
-    @NonNull String result() {
-        return result;
-    }
-
-    @CheckForNull String version() {
-        return version;
-    }
-
-    @CheckForNull String role() {
-        return role;
-    }
-
-    @CheckForNull String from() {
-        return from;
-    }
-
-    @CheckForNull String to() {
-        return to;
-    }
-
-    @NonNull List<HostOutcome> hosts() {
-        return hosts;
-    }
-
-    @CheckForNull String message() {
-        return message;
-    }
-
-    @CheckForNull String detail() {
-        return detail;
-    }
-
-    @CheckForNull String suggestion() {
-        return suggestion;
-    }
-
-    @CheckForNull String exitCode() {
-        return exitCode;
-    }
-
-    @CheckForNull String stackTrace() {
-        return stackTrace;
-    }
-
-    /** What a package was built from; null for other operations. */
-    @CheckForNull String source() {
-        return source;
+    String action() {
+        return subject.action();
     }
 
     /** Message, detail and hint, as the build log's final error shows them. */
-    @NonNull String failureText() {
-        StringBuilder out = new StringBuilder(message == null ? action + " " + result : message);
-        if (detail != null && !detail.isBlank()) {
-            out.append('\n').append(detail.stripTrailing());
+    String failureText() {
+        if (failure == null) {
+            return action() + " " + result;
         }
-        if (suggestion != null && !suggestion.isBlank()) {
-            out.append("\nhint: ").append(suggestion);
+        StringBuilder out = new StringBuilder(failure.message() == null ? action() + " " + result : failure.message());
+        if (failure.detail() != null && !failure.detail().isBlank()) {
+            out.append('\n').append(failure.detail().stripTrailing());
+        }
+        if (failure.suggestion() != null && !failure.suggestion().isBlank()) {
+            out.append("\nhint: ").append(failure.suggestion());
         }
         return out.toString();
     }
 
-    /** The per-host map essayDeploy returns: host → [result:, duration: (ms), detail:, error:]. */
-    java.util.Map<String, Object> hostMap() {
-        java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+    /**
+     * How it ended, as the build log shows it before the final error: what a package uploaded, the slot a deploy or
+     * switch left running, or each failed host and the remote stack trace of an error essay does not classify.
+     */
+    List<String> report() {
+        List<String> lines = new ArrayList<>();
+        if (ok() && "package".equals(action())) {
+            lines.add("[essay] package ok: " + subject.version() + " from " + subject.source());
+            subject.files().forEach(f -> lines.add("[essay] uploaded: " + f));
+            return lines;
+        }
+        if (ok()) {
+            lines.add("[essay] " + action() + " ok" + (subject.to() == null ? "" : ": slot " + subject.to())
+                    + (subject.version() == null ? "" : " runs " + subject.version())
+                    + ("deploy".equals(action()) ? "" : " and is live"));
+            return lines;
+        }
+        if (failure != null && failure.stackTrace() != null) {
+            lines.add(failure.stackTrace().stripTrailing());
+        }
         for (HostOutcome h : hosts) {
-            java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>();
+            if (!h.isOk()) {
+                lines.add("[essay] " + h.getHost() + ": " + h.getResult() + " after " + h.getDuration()
+                        + (h.getError() == null ? "" : ": " + h.getNote()));
+            }
+        }
+        lines.add("[essay] " + action() + " " + result.toUpperCase(Locale.ROOT));
+        return lines;
+    }
+
+    /** The per-host map essayDeploy returns: host → [result:, duration: (ms), detail:, error:]. */
+    Map<String, Object> hostMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (HostOutcome h : hosts) {
+            Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("result", h.getResult());
             entry.put("duration", h.getMillis());
             entry.put("detail", h.getDetail());
@@ -220,18 +244,8 @@ final class Outcome implements Serializable {
         return map;
     }
 
-    List<HostOutcome> failedHosts() {
-        List<HostOutcome> failed = new ArrayList<>();
-        for (HostOutcome h : hosts) {
-            if (!h.isOk()) {
-                failed.add(h);
-            }
-        }
-        return failed;
-    }
-
     @Override
     public String toString() {
-        return action + " " + result.toUpperCase(Locale.ROOT) + (message == null ? "" : ": " + message);
+        return action() + " " + result.toUpperCase(Locale.ROOT) + (failure == null ? "" : ": " + failure.message());
     }
 }

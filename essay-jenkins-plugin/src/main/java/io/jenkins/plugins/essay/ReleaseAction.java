@@ -41,19 +41,20 @@ public final class ReleaseAction implements RunAction2, EnvironmentContributingA
 
     private transient Run<?, ?> run;
 
-    ReleaseAction(Outcome outcome, Operation op, String user, String cause, long startedAt, long finishedAt) {
-        this.action = outcome.action();
+    ReleaseAction(Outcome outcome, String user, String cause, long startedAt, long finishedAt) {
+        Outcome.Subject subject = outcome.subject();
+        this.action = subject.action();
         this.result = outcome.result();
-        this.version = outcome.version() != null ? outcome.version() : op.version();
-        this.role = outcome.role() != null ? outcome.role() : op.role();
-        this.fromSlot = outcome.from();
-        this.toSlot = outcome.to() != null ? outcome.to() : op.slot();
+        this.version = subject.version();
+        this.role = subject.role();
+        this.fromSlot = subject.from();
+        this.toSlot = subject.to();
         this.user = user;
         this.cause = cause;
-        this.message = outcome.message();
-        this.suggestion = outcome.suggestion();
+        this.message = outcome.failure() == null ? null : outcome.failure().message();
+        this.suggestion = outcome.failure() == null ? null : outcome.failure().suggestion();
         this.hosts = new java.util.ArrayList<>(outcome.hosts()); // a plain list: XStream writes it to build.xml
-        this.source = outcome.source();
+        this.source = subject.source();
         this.startedAt = startedAt;
         this.finishedAt = finishedAt;
     }
@@ -89,7 +90,7 @@ public final class ReleaseAction implements RunAction2, EnvironmentContributingA
 
     /** True for a switch or rollback that put a slot live. */
     public boolean isLiveChange() {
-        return isOk() && !"deploy".equals(action) && !PACKAGE.equals(action) && toSlot != null;
+        return isOk() && subject().putsLive();
     }
 
     /** What a package was built from: {@code branch main (1a2b3c...)}, {@code working tree}; null for the others. */
@@ -117,28 +118,17 @@ public final class ReleaseAction implements RunAction2, EnvironmentContributingA
 
     /** {@code from → to} for switches, {@code into to} for deploys, nothing for packages. */
     public @NonNull String getSlots() {
-        if (PACKAGE.equals(action)) {
-            return "";
-        }
-        if ("deploy".equals(action)) {
-            return toSlot == null ? "" : "into " + toSlot;
-        }
-        return (fromSlot == null ? "none" : fromSlot) + " → " + (toSlot == null ? "?" : toSlot);
+        return subject().slots();
     }
 
     /** One line for people: {@code essay deploy 1.5.0 into slot a: failed (alice@jenkins, 12.0s)}. */
     public @NonNull String getSummary() {
-        StringBuilder out = new StringBuilder("essay ").append(action);
-        if (PACKAGE.equals(action)) {
-            out.append(version == null ? "" : " " + version).append(source == null ? "" : " from " + source);
-        } else if ("deploy".equals(action)) {
-            out.append(version == null ? "" : " " + version).append(toSlot == null ? "" : " into slot " + toSlot);
-        } else {
-            out.append(toSlot == null ? "" : " to slot " + toSlot).append(version == null ? "" : " (" + version + ")")
-                    .append(fromSlot == null ? "" : ", from slot " + fromSlot);
-        }
-        return out.append(": ").append(result).append(" (").append(getUser()).append(", ").append(getDuration())
-                .append(')').toString();
+        return subject().summary() + ": " + result + " (" + getUser() + ", " + getDuration() + ")";
+    }
+
+    /** What it was about, for the texts above (kept as flat fields in build.xml). */
+    private Outcome.Subject subject() {
+        return new Outcome.Subject(action, version, role, fromSlot, toSlot, source, List.of());
     }
 
     /** Who started it: {@code alice@jenkins}, or {@code jenkins} for timer and SCM builds. */

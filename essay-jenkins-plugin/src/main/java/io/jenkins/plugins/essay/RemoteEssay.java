@@ -1,22 +1,24 @@
 package io.jenkins.plugins.essay;
 
+import dev.essay.core.DeployRequest;
 import dev.essay.core.Engine;
+import dev.essay.core.SwitchRequest;
 import dev.essay.core.config.ProjectLoader;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.event.EngineListener;
-import dev.essay.core.model.Actor;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
 import dev.essay.core.pkg.IndexClient;
+import dev.essay.core.pkg.PackageRequest;
 import dev.essay.core.pkg.Packager;
-import dev.essay.core.transport.SshSettings;
 import dev.essay.core.transport.SshTransport;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import java.io.File;
 import java.io.PrintStream;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,9 +38,9 @@ import jenkins.MasterToSlaveFileCallable;
  * log through the (remotable) {@link TaskListener}. A package ({@link Packager}) needs no SSH: it builds on the
  * agent, under a directory the controller chose, and uploads to the index.
  *
- * <p>The SSH key, its passphrase, the index password and the build environment travel inside this callable
- * over the agent channel (encrypted) and live only in memory there; nothing is written to the workspace, and
- * {@link #toString()} names none of them.
+ * <p>What travels to the agent is the engine's own request and a {@link Connection}: the SSH key, its passphrase,
+ * the index password and the build environment go over the agent channel (encrypted) and live only in memory there;
+ * nothing is written to the workspace, and {@link #toString()} names none of them.
  *
  * <p>Cancellation: the engine runs on its own thread. When this callable's thread is interrupted (the
  * controller interrupts a remote call when the build is aborted) or {@link Cancel} arrives for the same id,
@@ -59,56 +61,16 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
     private static final long KEEP_FINISHED_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
     private final String id;
-    private final Operation operation;
-    private final String keyName;
-    private final String privateKey;
-    private final String passphrase;
-    private final String knownHosts;
-    private final boolean acceptNewHostKeys;
-    /** A package's index login from a Jenkins credential; null: as essay.yaml says. */
-    private final String indexUsername;
-    private final String indexPassword;
-    /** Where a package is built (null: the temporary directory). */
-    private final String workRoot;
-    private final String user;
-    private final String cause;
-    private final Map<String, String> buildEnv;
+    /** The engine's own request: a {@link DeployRequest}, {@link SwitchRequest} or {@link PackageRequest}. */
+    private final Serializable request;
+    private final Connection connection;
     private final TaskListener listener;
 
-    RemoteEssay(String id, Operation operation, String keyName, String privateKey, String passphrase,
-                String knownHosts, boolean acceptNewHostKeys, Actor actor, Map<String, String> buildEnv,
-                TaskListener listener) {
-        this(id, operation, keyName, privateKey, passphrase, knownHosts, acceptNewHostKeys, null, null, null, actor,
-                buildEnv, listener);
-    }
-
-    private RemoteEssay(String id, Operation operation, String keyName, String privateKey, String passphrase,
-                        String knownHosts, boolean acceptNewHostKeys, String indexUsername, String indexPassword,
-                        String workRoot, Actor actor, Map<String, String> buildEnv, TaskListener listener) {
+    RemoteEssay(String id, Serializable request, Connection connection, TaskListener listener) {
         this.id = id;
-        this.operation = operation;
-        this.keyName = keyName;
-        this.privateKey = privateKey;
-        this.passphrase = passphrase;
-        this.knownHosts = knownHosts;
-        this.acceptNewHostKeys = acceptNewHostKeys;
-        this.indexUsername = indexUsername;
-        this.indexPassword = indexPassword;
-        this.workRoot = workRoot;
-        this.user = actor.user();
-        this.cause = actor.cause();
-        this.buildEnv = buildEnv;
+        this.request = request;
+        this.connection = connection;
         this.listener = listener;
-    }
-
-    /**
-     * A package ({@link Operation#pack}): built under {@code workRoot} on the agent, uploaded with the index login
-     * of a Jenkins credential ({@code indexUsername} null: the login essay.yaml describes).
-     */
-    static RemoteEssay pack(String id, Operation operation, String indexUsername, String indexPassword,
-                            String workRoot, Actor actor, Map<String, String> buildEnv, TaskListener listener) {
-        return new RemoteEssay(id, operation, null, null, null, null, false, indexUsername, indexPassword, workRoot,
-                actor, buildEnv, listener);
     }
 
     @Override
@@ -121,7 +83,7 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
         }
         FutureTask<Outcome> task = new FutureTask<>(() -> execute(essayYaml, running));
         running.task = task;
-        Thread thread = new Thread(task, "essay " + operation.action() + " " + id);
+        Thread thread = new Thread(task, "essay " + Requests.action(request) + " " + id);
         thread.setDaemon(true);
         thread.setContextClassLoader(RemoteEssay.class.getClassLoader());
         thread.start();
@@ -129,11 +91,11 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
             return task.get();
         } catch (InterruptedException e) {
             // The build was aborted: stop remote work, let the engine release the lock, then report.
-            Outcome outcome = running.cancelAndAwait(operation);
+            Outcome outcome = running.cancelAndAwait(request);
             Thread.currentThread().interrupt();
             return outcome;
         } catch (ExecutionException e) {
-            return Outcome.unexpected(operation, e.getCause() == null ? e : e.getCause());
+            return Outcome.unexpected(request, e.getCause() == null ? e : e.getCause());
         } finally {
             running.finishedAt = System.currentTimeMillis();
             running.canceller = null; // it holds the engine, the SSH transport, and with them the key
@@ -145,43 +107,40 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
         LogListener events = new LogListener(log);
         try {
             Project project = ProjectLoader.load(essayYaml.toPath());
-            if (operation.kind() == Operation.Kind.PACKAGE) {
-                return pack(project, events, running);
+            if (request instanceof PackageRequest p) {
+                return pack(project, events, running, p);
             }
             Duration timeout = project.ssh() == null ? null : project.ssh().connectTimeout();
-            SshSettings ssh = new SshSettings(keyName, Secret.of(privateKey),
-                    passphrase == null ? null : Secret.of(passphrase), knownHosts, null, acceptNewHostKeys, timeout);
-            try (SshTransport transport = new SshTransport(ssh)) {
+            try (SshTransport transport = new SshTransport(connection.ssh().settings(timeout))) {
                 Engine.Builder builder = Engine.builder(project).transport(transport).listener(events)
-                        .actor(new Actor(user, cause));
+                        .actor(connection.actor());
                 Secret indexPassword = indexPassword(project);
                 if (indexPassword != null) {
                     builder.indexPassword(indexPassword);
                 }
                 Engine engine = builder.build();
                 if (!running.start(engine::cancel)) {
-                    return Outcome.cancelledWithoutAnswer(operation, "aborted before essay started; nothing was changed");
+                    return Outcome.cancelledWithoutAnswer(request, "aborted before essay started; nothing was changed");
                 }
-                return switch (operation.kind()) {
-                    case DEPLOY -> Outcome.deployed(engine.deploy(operation.deployRequest()));
-                    case SWITCH -> Outcome.switched(engine.switchSlot(operation.switchRequest()));
-                    case PACKAGE -> throw new IllegalStateException("a package does not use the engine");
-                };
+                if (request instanceof DeployRequest d) {
+                    return Outcome.deployed(engine.deploy(d));
+                }
+                return Outcome.switched(engine.switchSlot((SwitchRequest) request));
             }
         } catch (EssayException e) {
-            return Outcome.failed(operation, e);
+            return Outcome.failed(request, e);
         } catch (IllegalArgumentException e) {
             // The engine and the SSH transport report invalid input (an unknown role or slot, an unusable key) this way.
-            return Outcome.invalid(operation, String.valueOf(e.getMessage()), null);
+            return Outcome.invalid(request, String.valueOf(e.getMessage()), null);
         } catch (RuntimeException | Error e) {
-            return Outcome.unexpected(operation, e);
+            return Outcome.unexpected(request, e);
         } finally {
             log.flush();
         }
     }
 
     /** Builds and uploads on this thread; a cancel interrupts it, which stops git, the build and the upload. */
-    private Outcome pack(Project project, EngineListener events, Running running) {
+    private Outcome pack(Project project, EngineListener events, Running running, PackageRequest packageRequest) {
         IndexClient index;
         try {
             index = indexClient(project);
@@ -189,21 +148,21 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
             if (project.index().passwordEnv() == null) {
                 throw e;
             }
-            return Outcome.invalid(operation, String.valueOf(e.getMessage()), "give indexCredentialsId (a 'Username with"
+            return Outcome.invalid(request, String.valueOf(e.getMessage()), "give indexCredentialsId (a 'Username with"
                     + " password' credential), or bind " + project.index().passwordEnv() + " with withCredentials");
         }
         Packager packager = new Packager(project, index, Clock.systemUTC(), ZoneId.systemDefault(), events,
-                workRoot == null ? null : Path.of(workRoot));
+                connection.workRoot() == null ? null : Path.of(connection.workRoot()));
         Thread worker = Thread.currentThread();
         if (!running.start(worker::interrupt)) {
-            return Outcome.cancelledWithoutAnswer(operation, "aborted before essay started; nothing was changed");
+            return Outcome.cancelledWithoutAnswer(request, "aborted before essay started; nothing was changed");
         }
         try {
-            return Outcome.packaged(packager.pack(operation.packageRequest()));
+            return Outcome.packaged(packager.pack(packageRequest));
         } catch (EssayException e) {
             if (running.cancelled && e.exitCode() != ExitCode.CANCELLED) {
                 // An interrupted file read or write fails as an I/O error: it is the stop all the same.
-                return Outcome.cancelledWithoutAnswer(operation, "stopped while packaging (" + e.getMessage() + ")");
+                return Outcome.cancelledWithoutAnswer(request, "stopped while packaging (" + e.getMessage() + ")");
             }
             throw e;
         }
@@ -215,9 +174,10 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
      */
     private IndexClient indexClient(Project project) {
         Project.Index index = project.index();
-        if (indexUsername != null) {
-            return new IndexClient(index.url(), index.uploadUrl(), indexUsername,
-                    Secret.of(indexPassword == null ? "" : indexPassword));
+        Connection.IndexLogin login = connection.index();
+        if (login != null) {
+            return new IndexClient(index.url(), index.uploadUrl(), login.username(),
+                    Secret.of(login.password() == null ? "" : login.password()));
         }
         Secret fromBuild = indexPassword(project);
         return fromBuild == null || index.username() == null ? IndexClient.of(project)
@@ -230,10 +190,10 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
      * process's environment, where build bindings never are.
      */
     private Secret indexPassword(Project project) {
-        if (project.index() == null || project.index().passwordEnv() == null || buildEnv == null) {
+        if (project.index() == null || project.index().passwordEnv() == null) {
             return null;
         }
-        String value = buildEnv.get(project.index().passwordEnv());
+        String value = connection.env().get(project.index().passwordEnv());
         return value == null || value.isEmpty() ? null : Secret.of(value);
     }
 
@@ -245,7 +205,7 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
 
     @Override
     public String toString() {
-        return "essay " + operation.describe() + " [" + id + "]";
+        return "essay " + Requests.describe(request) + " [" + id + "]";
     }
 
     /** The state of one operation in this JVM. */
@@ -270,22 +230,22 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
             }
         }
 
-        Outcome cancelAndAwait(Operation op) {
+        Outcome cancelAndAwait(Serializable request) {
             cancel();
             FutureTask<Outcome> t = task;
             if (t == null) {
-                return Outcome.cancelledWithoutAnswer(op, "aborted before essay started; nothing was changed");
+                return Outcome.cancelledWithoutAnswer(request, "aborted before essay started; nothing was changed");
             }
             try {
                 return t.get(CANCEL_GRACE_SECONDS, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
-                return Outcome.cancelledWithoutAnswer(op, "essay did not stop within " + CANCEL_GRACE_SECONDS
+                return Outcome.cancelledWithoutAnswer(request, "essay did not stop within " + CANCEL_GRACE_SECONDS
                         + "s; it may still hold the release lock");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return Outcome.cancelledWithoutAnswer(op, "interrupted while waiting for essay to stop");
+                return Outcome.cancelledWithoutAnswer(request, "interrupted while waiting for essay to stop");
             } catch (ExecutionException e) {
-                return Outcome.unexpected(op, e.getCause() == null ? e : e.getCause());
+                return Outcome.unexpected(request, e.getCause() == null ? e : e.getCause());
             }
         }
     }
@@ -298,11 +258,11 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
         private static final long serialVersionUID = 1L;
 
         private final String id;
-        private final Operation operation;
+        private final Serializable request;
 
-        Cancel(String id, Operation operation) {
+        Cancel(String id, Serializable request) {
             this.id = id;
-            this.operation = operation;
+            this.request = request;
         }
 
         @Override
@@ -312,7 +272,7 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
                 EARLY_CANCELS.put(id, System.currentTimeMillis());
                 return null;
             }
-            return running.cancelAndAwait(operation);
+            return running.cancelAndAwait(request);
         }
     }
 

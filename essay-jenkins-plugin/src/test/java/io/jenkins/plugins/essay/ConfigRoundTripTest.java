@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.FreeStyleProject;
+import hudson.model.Items;
 import hudson.util.FormValidation;
 import org.jenkinsci.plugins.workflow.steps.StepConfigTester;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,40 @@ class ConfigRoundTripTest {
         to.setCredentialsId("deploy-key");
         to.setForce(true);
         j.assertEqualDataBoundBeans(to, j.configRoundtrip(to));
+    }
+
+    /** Build steps saved by version 0.1 (flat fields) still load, into the shared configuration. */
+    @Test
+    void buildStepsSavedWithFlatFieldsLoad(JenkinsRule j) throws Exception {
+        EssayDeployBuilder deploy = (EssayDeployBuilder) Items.XSTREAM2.fromXML(
+                "<io.jenkins.plugins.essay.EssayDeployBuilder><version>${VERSION}</version><slot>b</slot>"
+                        + "<role>web</role><credentialsId>deploy-key</credentialsId><config>deploy/essay.yaml</config>"
+                        + "<force>true</force></io.jenkins.plugins.essay.EssayDeployBuilder>");
+        EssayDeployBuilder expected = new EssayDeployBuilder("${VERSION}", "b");
+        expected.setRole("web");
+        expected.setCredentialsId("deploy-key");
+        expected.setConfig("deploy/essay.yaml");
+        expected.setForce(true);
+        j.assertEqualDataBoundBeans(expected, deploy);
+
+        EssaySwitchBuilder rollback = (EssaySwitchBuilder) Items.XSTREAM2.fromXML(
+                "<io.jenkins.plugins.essay.EssaySwitchBuilder><rollback>true</rollback>"
+                        + "<credentialsId>deploy-key</credentialsId><config>essay.yaml</config><force>false</force>"
+                        + "</io.jenkins.plugins.essay.EssaySwitchBuilder>");
+        assertTrue(rollback.isRollback());
+        assertEquals("deploy-key", rollback.getCredentialsId());
+
+        EssayPackageBuilder pack = (EssayPackageBuilder) Items.XSTREAM2.fromXML(
+                "<io.jenkins.plugins.essay.EssayPackageBuilder><commit>${GIT_COMMIT}</commit><here>false</here>"
+                        + "<suffix>fixbug</suffix><indexCredentialsId>index-upload</indexCredentialsId>"
+                        + "<config>essay.yaml</config></io.jenkins.plugins.essay.EssayPackageBuilder>");
+        assertEquals("${GIT_COMMIT}", pack.getCommit());
+        assertEquals("fixbug", pack.getSuffix());
+        assertEquals("index-upload", pack.getIndexCredentialsId());
+
+        String saved = Items.XSTREAM2.toXML(deploy);
+        assertTrue(saved.contains("<deploy>"), saved);
+        j.assertEqualDataBoundBeans(expected, Items.XSTREAM2.fromXML(saved));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.essay.core.DeployResult;
+import dev.essay.core.SwitchRequest;
 import dev.essay.core.SwitchResult;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
@@ -36,8 +37,8 @@ class ReleasesPageTest {
                 new HostResult(WEB2, second, Duration.ofMillis(4100), null, error)));
     }
 
-    private static void record(FreeStyleBuild build, Outcome outcome, Operation op) throws Exception {
-        build.addAction(new ReleaseAction(outcome, op, "alice@jenkins", "Started by user alice", 1_700_000_000_000L,
+    private static void record(FreeStyleBuild build, Outcome outcome) throws Exception {
+        build.addAction(new ReleaseAction(outcome, "alice@jenkins", "Started by user alice", 1_700_000_000_000L,
                 1_700_000_012_000L));
         build.save();
     }
@@ -46,19 +47,16 @@ class ReleasesPageTest {
     void listsReleasesNewestFirstWithLinksFilterAndLiveSlot(JenkinsRule j) throws Exception {
         FreeStyleProject p = j.createFreeStyleProject("shop");
         FreeStyleBuild first = j.buildAndAssertSuccess(p);
-        Operation deploy = Operation.deploy("1.4.0", "b", null, null, false);
         record(first, Outcome.deployed(new DeployResult("1.4.0", "b", "web",
-                fleet("deploy", HostResult.Status.UNCHANGED, null))), deploy);
-        Operation switchOp = Operation.switchTo("b", false, false);
+                fleet("deploy", HostResult.Status.UNCHANGED, null))));
         record(first, Outcome.switched(new SwitchResult("switch", "a", "b", "1.4.0",
-                fleet("health of slot b", HostResult.Status.OK, null))), switchOp);
+                fleet("health of slot b", HostResult.Status.OK, null))));
 
         FreeStyleBuild second = j.buildAndAssertSuccess(p);
-        Operation deploy2 = Operation.deploy("1.5.0", "a", null, null, false);
         record(second, Outcome.deployed(new DeployResult("1.5.0", "a", "web",
-                fleet("deploy", HostResult.Status.FAILED, "deploy@10.0.0.12:2222: pip-install failed\n" + EVIL))), deploy2);
-        record(second, Outcome.failed(Operation.switchTo("a", false, false),
-                new EssayException(ExitCode.REFUSED, "switch refused " + EVIL, "fix slot a")), Operation.switchTo("a", false, false));
+                fleet("deploy", HostResult.Status.FAILED, "deploy@10.0.0.12:2222: pip-install failed\n" + EVIL))));
+        record(second, Outcome.failed(SwitchRequest.to("a"),
+                new EssayException(ExitCode.REFUSED, "switch refused " + EVIL, "fix slot a")));
 
         ReleasesAction releases = p.getAction(ReleasesAction.class);
         assertNotNull(releases, "the job shows a Releases page once a build released");

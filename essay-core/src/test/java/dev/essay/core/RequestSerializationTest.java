@@ -1,0 +1,49 @@
+package dev.essay.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.essay.core.pkg.PackageRequest;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import org.junit.jupiter.api.Test;
+
+/** The engine's requests survive Java serialization unchanged: the Jenkins plugin sends them to the build's agent. */
+class RequestSerializationTest {
+
+    @Test
+    void deployRequest() throws Exception {
+        DeployRequest full = new DeployRequest("1.4.0", "b", "web", "prod", true);
+        assertEquals(full, roundTrip(full));
+        DeployRequest defaults = DeployRequest.of("2.0.0rc1", "a");
+        assertEquals(defaults, roundTrip(defaults));
+    }
+
+    @Test
+    void switchRequest() throws Exception {
+        for (SwitchRequest r : new SwitchRequest[] {SwitchRequest.to("b"), SwitchRequest.back(),
+                SwitchRequest.adopt("a", true), new SwitchRequest(null, false, true)}) {
+            assertEquals(r, roundTrip(r));
+        }
+    }
+
+    @Test
+    void packageRequest() throws Exception {
+        PackageRequest r = new PackageRequest("release", "1a2b3c4", true, "1.4.0", "fixbug", false);
+        assertEquals(r, roundTrip(r));
+        assertEquals(PackageRequest.defaults(), roundTrip(PackageRequest.defaults()));
+    }
+
+    private static Object roundTrip(Serializable value) throws IOException, ClassNotFoundException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return in.readObject();
+        }
+    }
+}

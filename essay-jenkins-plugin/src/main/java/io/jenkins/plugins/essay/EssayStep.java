@@ -1,0 +1,44 @@
+package io.jenkins.plugins.essay;
+
+import hudson.EnvVars;
+import hudson.FilePath;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import java.util.Set;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+
+/**
+ * An essay Pipeline step: it binds the fields of its configuration ({@link #configuration()}) for Pipeline scripts
+ * and the Snippet Generator, and runs it off the CPS VM thread ({@link EssayStepExecution}). The help of the fields
+ * deploy and switch share ({@code credentialsId}, {@code config}) is this class's, found through the class hierarchy
+ * by {@code Descriptor.getHelpFile} and by the Pipeline syntax reference; a subclass's own file of the same name
+ * wins.
+ */
+public abstract class EssayStep extends Step {
+    /** What the step is configured with; a Pipeline script has expanded its {@code ${...}} already. */
+    abstract EssayConfig<?> configuration();
+
+    /** The step's value in the Pipeline script, from the outcome of a call that succeeded. */
+    abstract Object value(Outcome outcome);
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new EssayStepExecution(context, this);
+    }
+
+    /** Runs on a pool thread; its value is the step's. */
+    final Object run(Run<?, ?> run, FilePath workspace, EnvVars env, TaskListener listener) throws Exception {
+        return value(EssayRunner.run(run, workspace, env, listener, configuration()));
+    }
+
+    /** Every essay step needs a workspace on a node, with the build's environment and log. */
+    public abstract static class EssayStepDescriptor extends StepDescriptor {
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class, FilePath.class, EnvVars.class);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.jenkins.plugins.essay;
+
+import dev.essay.core.DeployRequest;
+import dev.essay.core.SwitchRequest;
+import dev.essay.core.pkg.PackageRequest;
+import java.io.Serializable;
+
+/**
+ * What the plugin says of an engine request (a {@link DeployRequest}, {@link SwitchRequest} or {@link PackageRequest},
+ * which travel to the agent as they are): the ledger's word for it and the line the build log starts with.
+ */
+final class Requests {
+    private Requests() {
+    }
+
+    /** What the ledger calls it: {@code deploy}, {@code switch}, {@code rollback} or {@code package}. */
+    static String action(Serializable request) {
+        if (request instanceof DeployRequest) {
+            return "deploy";
+        }
+        if (request instanceof SwitchRequest s) {
+            return s.rollback() ? "rollback" : "switch";
+        }
+        if (request instanceof PackageRequest) {
+            return "package";
+        }
+        throw new IllegalArgumentException("not an essay request: " + request);
+    }
+
+    /**
+     * For the log: {@code deploy 1.4.0 into slot b}, {@code switch to slot b}, {@code rollback},
+     * {@code package commit 1a2b3c as the next date version}.
+     */
+    static String describe(Serializable request) {
+        if (request instanceof PackageRequest p) {
+            String what = p.here() ? "the working tree" : p.commit() != null ? "commit " + p.commit()
+                    : "branch " + (p.branch() == null ? "(build.branch of essay.yaml)" : p.branch());
+            return "package " + what + " as " + (p.version() == null ? "the next date version" : p.version())
+                    + (p.suffix() == null ? "" : " +" + p.suffix());
+        }
+        if (request instanceof DeployRequest d) {
+            return "deploy " + d.version() + " into slot " + d.slot() + (d.role() == null ? "" : " (role " + d.role() + ")")
+                    + (d.force() ? " --force" : "");
+        }
+        SwitchRequest s = (SwitchRequest) request;
+        return action(s) + (s.to() == null ? "" : " to slot " + s.to()) + (s.force() ? " --force" : "");
+    }
+
+    /**
+     * A package of no named source (no branch, commit or working tree) builds {@code checkedOut}, the commit the
+     * build checked out (the Git plugin's {@code GIT_COMMIT}), when there is one: a Jenkins checkout is a detached
+     * commit with no local branch to package. Otherwise {@code request} is returned as it is.
+     */
+    static PackageRequest packagingCheckedOut(PackageRequest request, String checkedOut) {
+        if (checkedOut == null || checkedOut.isBlank() || request.branch() != null || request.commit() != null
+                || request.here()) {
+            return request;
+        }
+        return new PackageRequest(null, checkedOut.strip(), false, request.version(), request.suffix(), request.json());
+    }
+}
