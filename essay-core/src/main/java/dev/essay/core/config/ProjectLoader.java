@@ -3,6 +3,7 @@ package dev.essay.core.config;
 import dev.essay.core.error.ConfigException;
 import dev.essay.core.error.ConfigException.Problem;
 import dev.essay.core.model.HostAddress;
+import dev.essay.core.model.Names;
 import dev.essay.core.model.Pep508;
 import dev.essay.core.model.Project;
 import java.io.IOException;
@@ -84,14 +85,11 @@ public final class ProjectLoader {
     private static final String INLINE_SECRET = "an inline %s is not allowed (it would end up in version control"
             + " and in logs); put it in an environment variable named by %s.%s_env, or in a file named by %s.%s_file";
 
-    private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-    private static final Pattern SLOT_NAME = Pattern.compile("[a-z][a-z0-9]{0,15}");
     private static final Pattern PORT_PREFIX = Pattern.compile("[1-9][0-9]{1,3}");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern PROBE = Pattern.compile("(127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|\\[::1\\]):([0-9]{1,5})");
     private static final Pattern UPSTREAM_NAME = Pattern.compile("[A-Za-z0-9_]+");
-    private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
@@ -311,9 +309,8 @@ public final class ProjectLoader {
         }
         for (Map.Entry<String, NodeTuple> e : m.entries()) {
             String role = e.getKey();
-            if (!ROLE_NAME.matcher(role).matches()) {
-                problems.at(e.getValue().getKeyNode(), "roles", "'" + role + "' is not a role name; use letters, digits,"
-                        + " '_' and '-', starting with a letter or digit");
+            if (!Names.ROLE.matches(role)) {
+                problems.at(e.getValue().getKeyNode(), "roles", Names.ROLE.problem(role));
                 continue;
             }
             roleNames.add(role);
@@ -394,9 +391,8 @@ public final class ProjectLoader {
             String slot = e.getKey();
             String field = m.field(slot);
             Node keyNode = e.getValue().getKeyNode();
-            if (!SLOT_NAME.matcher(slot).matches()) {
-                problems.at(keyNode, "slots", "'" + slot + "' is not a slot name; use 1 to 16 lower-case letters or"
-                        + " digits, starting with a letter (a, b, blue)");
+            if (!Names.SLOT.matches(slot)) {
+                problems.at(keyNode, "slots", Names.SLOT.problem(slot));
                 continue;
             }
             Node value = m.get(slot);
@@ -476,9 +472,8 @@ public final class ProjectLoader {
         if (profile == null) {
             return top.has("profile") ? null : DEFAULT_PROFILE;
         }
-        if (!PROFILE.matcher(profile).matches()) {
-            problems.at(top.get("profile"), "profile", "'" + profile + "' is not a profile name; use letters, digits,"
-                    + " '_', '.' and '-', starting with a letter or digit");
+        if (!Names.PROFILE.matches(profile)) {
+            problems.at(top.get("profile"), "profile", Names.PROFILE.problem(profile));
             return null;
         }
         return profile;
