@@ -10,6 +10,7 @@ import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.lock.LockHolder;
 import dev.essay.core.model.Actor;
 import dev.essay.core.model.HostAddress;
+import dev.essay.core.model.Names;
 import dev.essay.core.model.Pep440;
 import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
@@ -41,7 +42,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * essay's API: release, deploy, switch, rollback, status, history, unlock. Front ends build one from a
@@ -50,7 +50,6 @@ import java.util.regex.Pattern;
  * the ledger there.
  */
 public final class Engine {
-    private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Project project;
@@ -120,8 +119,8 @@ public final class Engine {
         String r = role == null ? project.defaultRole() : role;
         List<HostAddress> hosts = project.hosts(r);
         String p = profile == null ? project.profile() : profile;
-        if (!PROFILE.matcher(p).matches()) {
-            throw usage("profile '" + p + "' may hold only letters, digits, '_', '.' and '-'");
+        if (!Names.PROFILE.matches(p)) {
+            throw usage(Names.PROFILE.problem(p));
         }
         return new Target(name, r, hosts, p);
     }

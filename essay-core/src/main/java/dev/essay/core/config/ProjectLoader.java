@@ -3,6 +3,7 @@ package dev.essay.core.config;
 import dev.essay.core.error.ConfigException;
 import dev.essay.core.error.ConfigException.Problem;
 import dev.essay.core.model.HostAddress;
+import dev.essay.core.model.Names;
 import dev.essay.core.model.Pep508;
 import dev.essay.core.model.Project;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -51,6 +53,12 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * the file is ever instantiated and every problem carries the line of the node it is about. All problems
  * are collected and thrown together as one {@link ConfigException}. Nothing is read from the environment
  * (secrets are referenced by name and read only when needed).
+ *
+ * <p>Why a walk over nodes and not SnakeYAML's binding into the model: binding ({@code Yaml.loadAs}) stops at the
+ * first problem, loses the line of every value and cannot construct records (it needs JavaBeans setters). The walk keeps what binding would give for free small: {@link YamlMap}
+ * checks the keys of a mapping (unknown with a did-you-mean, duplicate, fabfile names), {@link #optional} is the
+ * absent/default/invalid plumbing every single value shares, and each field is one call that reads and validates
+ * it with its own message. docs/essay.schema.json describes the same shape for editors ({@code EssaySchemaTest}).
  */
 public final class ProjectLoader {
     static final List<String> TOP_KEYS = List.of("project", "index", "roles", "default_role", "ssh", "slots",
@@ -84,14 +92,11 @@ public final class ProjectLoader {
     private static final String INLINE_SECRET = "an inline %s is not allowed (it would end up in version control"
             + " and in logs); put it in an environment variable named by %s.%s_env, or in a file named by %s.%s_file";
 
-    private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-    private static final Pattern SLOT_NAME = Pattern.compile("[a-z][a-z0-9]{0,15}");
     private static final Pattern PORT_PREFIX = Pattern.compile("[1-9][0-9]{1,3}");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern PROBE = Pattern.compile("(127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|\\[::1\\]):([0-9]{1,5})");
     private static final Pattern UPSTREAM_NAME = Pattern.compile("[A-Za-z0-9_]+");
-    private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
@@ -311,9 +316,8 @@ public final class ProjectLoader {
         }
         for (Map.Entry<String, NodeTuple> e : m.entries()) {
             String role = e.getKey();
-            if (!ROLE_NAME.matcher(role).matches()) {
-                problems.at(e.getValue().getKeyNode(), "roles", "'" + role + "' is not a role name; use letters, digits,"
-                        + " '_' and '-', starting with a letter or digit");
+            if (!Names.ROLE.matches(role)) {
+                problems.at(e.getValue().getKeyNode(), "roles", Names.ROLE.problem(role));
                 continue;
             }
             roleNames.add(role);
@@ -394,9 +398,8 @@ public final class ProjectLoader {
             String slot = e.getKey();
             String field = m.field(slot);
             Node keyNode = e.getValue().getKeyNode();
-            if (!SLOT_NAME.matcher(slot).matches()) {
-                problems.at(keyNode, "slots", "'" + slot + "' is not a slot name; use 1 to 16 lower-case letters or"
-                        + " digits, starting with a letter (a, b, blue)");
+            if (!Names.SLOT.matches(slot)) {
+                problems.at(keyNode, "slots", Names.SLOT.problem(slot));
                 continue;
             }
             Node value = m.get(slot);
@@ -472,16 +475,8 @@ public final class ProjectLoader {
     }
 
     private String profile(YamlMap top) {
-        String profile = string(top, "profile");
-        if (profile == null) {
-            return top.has("profile") ? null : DEFAULT_PROFILE;
-        }
-        if (!PROFILE.matcher(profile).matches()) {
-            problems.at(top.get("profile"), "profile", "'" + profile + "' is not a profile name; use letters, digits,"
-                    + " '_', '.' and '-', starting with a letter or digit");
-            return null;
-        }
-        return profile;
+        return optional(top, "profile", string(top, "profile"), DEFAULT_PROFILE,
+                profile -> Names.PROFILE.matches(profile) ? profile : invalid(top, "profile", Names.PROFILE.problem(profile)));
     }
 
     private Project.Supervisor supervisor(YamlMap top) {
@@ -594,14 +589,8 @@ public final class ProjectLoader {
             return top.has("health") ? null : DEFAULT_HEALTH;
         }
         Project.Health d = DEFAULT_HEALTH;
-        String path = string(m, "path");
-        if (path == null) {
-            path = m.has("path") ? null : d.path();
-        } else if (!path.startsWith("/") || hasWhitespace(path)) {
-            problems.at(m.get("path"), m.field("path"), "'" + path + "' must start with / and contain no whitespace,"
-                    + " e.g. /health");
-            path = null;
-        }
+        String path = optional(m, "path", string(m, "path"), d.path(), text -> text.startsWith("/") && !hasWhitespace(text)
+                ? text : invalid(m, "path", "'" + text + "' must start with / and contain no whitespace, e.g. /health"));
         Integer status = integer(m, "status", d.status(), 100, 599, "must be an HTTP status from 100 to 599");
         Duration timeout = duration(m, "timeout", d.timeout());
         Integer retries = integer(m, "retries", d.retries(), 1, Integer.MAX_VALUE, "must be at least 1");
@@ -631,24 +620,15 @@ public final class ProjectLoader {
         if (m == null) {
             return top.has("build") ? null : Project.Build.defaults();
         }
-        String branch = string(m, "branch");
-        if (branch == null) {
-            branch = m.has("branch") ? null : Project.Build.DEFAULT_BRANCH;
-        } else if (!BRANCH.matcher(branch).matches() || branch.contains("..") || branch.endsWith(".lock")
-                || branch.endsWith("/") || branch.endsWith(".")) {
-            problems.at(m.get("branch"), m.field("branch"), "'" + branch + "' is not a git branch name; write a name"
-                    + " like main or release/2.x (no spaces, no leading '-', no '..')");
-            branch = null;
-        }
+        String branch = optional(m, "branch", string(m, "branch"), Project.Build.DEFAULT_BRANCH,
+                text -> BRANCH.matcher(text).matches() && !text.contains("..") && !text.endsWith(".lock")
+                        && !text.endsWith("/") && !text.endsWith(".") ? text
+                        : invalid(m, "branch", "'" + text + "' is not a git branch name; write a name like main or"
+                        + " release/2.x (no spaces, no leading '-', no '..')"));
         List<String> stampFiles = stampFiles(m);
-        String python = string(m, "python");
-        if (python == null) {
-            python = m.has("python") ? null : Project.Build.DEFAULT_PYTHON;
-        } else if (python.isEmpty() || hasWhitespace(python)) {
-            problems.at(m.get("python"), m.field("python"), "'" + python.strip() + "' must be one program name or"
-                    + " path, without whitespace, e.g. python3 or /usr/bin/python3");
-            python = null;
-        }
+        String python = optional(m, "python", string(m, "python"), Project.Build.DEFAULT_PYTHON,
+                text -> !text.isEmpty() && !hasWhitespace(text) ? text : invalid(m, "python", "'" + text.strip()
+                        + "' must be one program name or path, without whitespace, e.g. python3 or /usr/bin/python3"));
         return branch == null || stampFiles == null || python == null ? null
                 : new Project.Build(branch, stampFiles, python);
     }
@@ -809,72 +789,65 @@ public final class ProjectLoader {
         }
     }
 
-    /** A path on a remote host: absolute, or {@code ~/...} for the remote user's home. */
-    private String remotePath(YamlMap m, String key, String defaultValue) {
-        String text = scalar(m, key);
+    /**
+     * The plumbing every optional single value shares: {@code defaultValue} when the key is absent or has no value,
+     * null when it has a value that {@code text} could not read (already reported), else what {@code read} makes of
+     * the text (which reports and returns null when the text is not a valid value).
+     *
+     * @param text the value's text as {@link #scalar} or {@link #string} read it
+     */
+    private <T> T optional(YamlMap m, String key, String text, T defaultValue, Function<String, T> read) {
         if (text == null) {
             return m.has(key) ? null : defaultValue;
         }
-        Node node = m.get(key);
-        if (text.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c))) {
-            problems.at(node, m.field(key), "'" + text.strip() + "' must not contain whitespace or control characters");
-            return null;
-        }
-        if (!text.startsWith("/") && !text.startsWith("~/")) {
-            problems.at(node, m.field(key), "'" + text + "' must be an absolute path or start with ~/ (it is a path on"
-                    + " the remote host)");
-            return null;
-        }
-        return text;
+        return read.apply(text);
+    }
+
+    /** Reports {@code message} about the value of {@code key}; null, the value of an invalid field. */
+    private <T> T invalid(YamlMap m, String key, String message) {
+        problems.at(m.get(key), m.field(key), message);
+        return null;
+    }
+
+    /** A path on a remote host: absolute, or {@code ~/...} for the remote user's home. */
+    private String remotePath(YamlMap m, String key, String defaultValue) {
+        return optional(m, key, scalar(m, key), defaultValue, text -> text.chars().anyMatch(c -> Character.isWhitespace(c)
+                || Character.isISOControl(c) || Character.isSpaceChar(c))
+                ? invalid(m, key, "'" + text.strip() + "' must not contain whitespace or control characters")
+                : !text.startsWith("/") && !text.startsWith("~/")
+                ? invalid(m, key, "'" + text + "' must be an absolute path or start with ~/ (it is a path on the remote host)")
+                : text);
     }
 
     /** A remote program: a name looked up on PATH or a path, one word. */
     private String program(YamlMap m, String key, String defaultValue) {
-        String text = scalar(m, key);
-        if (text == null) {
-            return m.has(key) ? null : defaultValue;
-        }
-        if (text.isEmpty() || text.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-            problems.at(m.get(key), m.field(key), "'" + text.strip() + "' must be one program name or path, without"
-                    + " whitespace" + (key.equals("nginx") ? " (for sudo set router.sudo: true)" : ""));
-            return null;
-        }
-        return text;
+        return optional(m, key, scalar(m, key), defaultValue, text -> text.isEmpty()
+                || text.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))
+                ? invalid(m, key, "'" + text.strip() + "' must be one program name or path, without whitespace"
+                + (key.equals("nginx") ? " (for sudo set router.sudo: true)" : ""))
+                : text);
     }
 
     private String header(YamlMap m, String key, String defaultValue, boolean emptyAllowed) {
-        String text = string(m, key);
-        if (text == null) {
-            return m.has(key) ? null : defaultValue;
-        }
-        if (text.isEmpty() && emptyAllowed) {
-            return text;
-        }
-        if (!HEADER.matcher(text).matches()) {
-            problems.at(m.get(key), m.field(key), "'" + text + "' is not an HTTP header name"
-                    + (key.equals("slot_header") ? "; write a name like X-Essay-Slot, or \"\" when the service sends none"
-                    + " (then set router.probe)" : emptyAllowed ? "; write a name like X-Essay-Version, or \"\" to not check it"
-                    : "; write a name like X-Essay-Slot"));
-            return null;
-        }
-        return text;
+        return optional(m, key, string(m, key), defaultValue, text -> (text.isEmpty() && emptyAllowed)
+                || HEADER.matcher(text).matches() ? text
+                : invalid(m, key, "'" + text + "' is not an HTTP header name"
+                + (key.equals("slot_header") ? "; write a name like X-Essay-Slot, or \"\" when the service sends none"
+                + " (then set router.probe)" : emptyAllowed ? "; write a name like X-Essay-Version, or \"\" to not check it"
+                : "; write a name like X-Essay-Slot")));
     }
 
     private Integer integer(YamlMap m, String key, int defaultValue, int min, int max, String range) {
-        String text = scalar(m, key);
-        if (text == null) {
-            return m.has(key) ? null : defaultValue;
-        }
-        if (!WHOLE_NUMBER.matcher(text).matches()) {
-            problems.at(m.get(key), m.field(key), "must be a whole number, not '" + text + "'");
-            return null;
-        }
-        BigInteger value = new BigInteger(text.startsWith("+") ? text.substring(1) : text);
-        if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
-            problems.at(m.get(key), m.field(key), range + ", not " + value);
-            return null;
-        }
-        return value.intValueExact();
+        return optional(m, key, scalar(m, key), defaultValue, text -> {
+            if (!WHOLE_NUMBER.matcher(text).matches()) {
+                return invalid(m, key, "must be a whole number, not '" + text + "'");
+            }
+            BigInteger value = new BigInteger(text.startsWith("+") ? text.substring(1) : text);
+            if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
+                return invalid(m, key, range + ", not " + value);
+            }
+            return value.intValueExact();
+        });
     }
 
     private Boolean bool(YamlMap m, String key, boolean defaultValue) {
@@ -893,26 +866,18 @@ public final class ProjectLoader {
     }
 
     private Duration duration(YamlMap m, String key, Duration defaultValue) {
-        String text = scalar(m, key);
-        if (text == null) {
-            return m.has(key) ? null : defaultValue;
-        }
-        Matcher matcher = DURATION.matcher(text);
-        if (!matcher.matches()) {
-            problems.at(m.get(key), m.field(key), "'" + text + "' is not a duration; write a whole number with a unit:"
-                    + " 500ms, 2s or 1m");
-            return null;
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        if (amount == 0) {
-            problems.at(m.get(key), m.field(key), "must be more than 0, not '" + text + "'");
-            return null;
-        }
-        return switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            default -> Duration.ofMinutes(amount);
-        };
+        return optional(m, key, scalar(m, key), defaultValue, text -> {
+            Matcher matcher = DURATION.matcher(text);
+            if (!matcher.matches()) {
+                return invalid(m, key, "'" + text + "' is not a duration; write a whole number with a unit: 500ms, 2s or 1m");
+            }
+            long amount = Long.parseLong(matcher.group(1));
+            return amount == 0 ? invalid(m, key, "must be more than 0, not '" + text + "'") : switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                default -> Duration.ofMinutes(amount);
+            };
+        });
     }
 
     /** A list of hosts ({@code roles.<role>}, {@code router.hosts}); null when invalid (reported). */

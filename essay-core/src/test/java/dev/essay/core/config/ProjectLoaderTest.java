@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.essay.core.error.ConfigException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.model.HostAddress;
+import dev.essay.core.model.Names;
 import dev.essay.core.model.Project;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -593,8 +594,8 @@ class ProjectLoaderTest {
         @Test
         void roleNamesAreChecked() {
             assertThat(problems(minimal("  web:", "  web site:"))).containsExactly(
-                    "<dir>/essay.yaml:5: roles: 'web site' is not a role name; use letters, digits, '_' and '-',"
-                            + " starting with a letter or digit");
+                    "<dir>/essay.yaml:5: roles: 'web site' is not a role name; use 1 to 64 letters, digits, '_' and"
+                            + " '-', starting with a letter or digit (web, worker_2, eu-west)");
         }
 
         @Test
@@ -741,8 +742,17 @@ class ProjectLoaderTest {
         @Test
         void theProfileIsAName() {
             assertThat(problems(MINIMAL + "profile: \"a b\"\n")).containsExactly(
-                    "<dir>/essay.yaml:19: profile: 'a b' is not a profile name; use letters, digits, '_', '.' and '-',"
-                            + " starting with a letter or digit");
+                    "<dir>/essay.yaml:19: profile: 'a b' is not a profile name; use 1 to 64 letters, digits, '_',"
+                            + " '.' and '-', starting with a letter or digit (prod, test, eu.1)");
+        }
+
+        /** The engine refused a profile longer than 64 characters; the loader now refuses it too (one rule). */
+        @Test
+        void theProfileIsAtMost64Characters() {
+            String long65 = "p".repeat(65);
+            assertThat(problems(MINIMAL + "profile: " + long65 + "\n")).containsExactly(
+                    "<dir>/essay.yaml:19: profile: " + Names.PROFILE.problem(long65));
+            assertThat(parse(MINIMAL + "profile: " + long65.substring(1) + "\n").profile()).isEqualTo(long65.substring(1));
         }
 
         @Test

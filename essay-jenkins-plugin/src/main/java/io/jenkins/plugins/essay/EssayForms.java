@@ -1,13 +1,14 @@
 package io.jenkins.plugins.essay;
 
 import dev.essay.core.error.EssayException;
+import dev.essay.core.model.Names;
 import dev.essay.core.model.Pep440;
 import dev.essay.core.pkg.DateVersion;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.Util;
 import hudson.model.Item;
 import hudson.util.FormValidation;
-import java.util.regex.Pattern;
+import java.util.Locale;
 
 /**
  * Form validation shared by the steps and the build steps. Values holding {@code ${...}} are expanded at
@@ -15,9 +16,6 @@ import java.util.regex.Pattern;
  * permission to configure the job; without it, nothing is said.
  */
 final class EssayForms {
-    private static final Pattern SLOT = Pattern.compile("[a-z][a-z0-9]{0,15}");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-
     private EssayForms() {
     }
 
@@ -82,16 +80,22 @@ final class EssayForms {
             return required ? FormValidation.error("Which slot to deploy into (a slot of essay.yaml, such as a or b).")
                     : FormValidation.ok();
         }
-        return expression(v) || SLOT.matcher(v).matches() ? FormValidation.ok()
-                : FormValidation.error("Slot names are lower-case letters and digits, starting with a letter (a, b, blue).");
+        return expression(v) || Names.SLOT.matches(v) ? FormValidation.ok()
+                : FormValidation.error(Names.SLOT.problem(v) + ".");
     }
 
-    static FormValidation checkName(@CheckForNull Item item, @CheckForNull String value, String what) {
+    /** A role or profile name, by the rule essay.yaml and the engine apply ({@link Names}). */
+    static FormValidation checkName(@CheckForNull Item item, @CheckForNull String value, Names rule) {
         String v = Util.fixEmptyAndTrim(value);
-        if (!mayCheck(item) || v == null || expression(v) || NAME.matcher(v).matches()) {
+        if (!mayCheck(item) || v == null || expression(v) || rule.matches(v)) {
             return FormValidation.ok();
         }
-        return FormValidation.error("A " + what + " is letters, digits, '_', '.' and '-'.");
+        return FormValidation.error(rule.problem(v) + ".");
+    }
+
+    /** As {@link #checkName(Item, String, Names)} for {@code what} = {@code "role"} or {@code "profile"}. */
+    static FormValidation checkName(@CheckForNull Item item, @CheckForNull String value, String what) {
+        return checkName(item, value, Names.valueOf(what.toUpperCase(Locale.ROOT)));
     }
 
     static FormValidation checkConfig(@CheckForNull Item item, @CheckForNull String value) {
