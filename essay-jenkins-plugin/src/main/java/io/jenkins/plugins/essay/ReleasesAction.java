@@ -8,6 +8,7 @@ import hudson.model.Job;
 import hudson.model.Project;
 import hudson.model.Run;
 import hudson.tasks.Builder;
+import io.jenkins.plugins.essay.plain.Outcome;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;

@@ -16,6 +16,7 @@ import dev.essay.core.run.FleetResult;
 import dev.essay.core.run.HostResult;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
+import io.jenkins.plugins.essay.plain.Outcome;
 import java.time.Duration;
 import java.util.List;
 import org.htmlunit.html.DomElement;
