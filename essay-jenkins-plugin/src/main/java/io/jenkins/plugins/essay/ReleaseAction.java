@@ -140,7 +140,7 @@ public final class ReleaseAction implements RunAction2, EnvironmentContributingA
     }
 
     /** What it was about, for the texts above (kept as flat fields in build.xml). */
-    private Outcome.Subject subject() {
+    Outcome.Subject subject() {
         return new Outcome.Subject(action, version, role, fromSlot, toSlot, source, List.of());
     }
 
@@ -180,7 +180,7 @@ public final class ReleaseAction implements RunAction2, EnvironmentContributingA
     }
 
     public @NonNull String getDuration() {
-        return String.format(java.util.Locale.ROOT, "%.1fs", Math.max(0, finishedAt - startedAt) / 1000.0);
+        return Outcome.seconds(Math.max(0, finishedAt - startedAt));
     }
 
     /** A package that succeeded: {@value #VERSION_VARIABLE} for the build steps after it. */

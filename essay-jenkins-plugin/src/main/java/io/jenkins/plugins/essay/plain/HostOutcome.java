@@ -54,7 +54,7 @@ public final class HostOutcome implements Serializable {
 
     /** How long the host took, for people: {@code 12.3s}. */
     public @NonNull String getDuration() {
-        return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+        return Outcome.seconds(millis);
     }
 
     public @CheckForNull String getDetail() {

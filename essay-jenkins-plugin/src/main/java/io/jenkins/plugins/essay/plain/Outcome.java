@@ -35,6 +35,8 @@ public record Outcome(String result, Subject subject, List<HostOutcome> hosts, F
     public static final String FAILED = "failed";
     public static final String REFUSED = "refused";
     public static final String CANCELLED = "cancelled";
+    /** Every result, in the order the Releases page offers them as filters. */
+    public static final List<String> RESULTS = List.of(OK, FAILED, REFUSED, CANCELLED);
 
     public Outcome {
         hosts = new ArrayList<>(hosts); // a plain list: ReleaseAction keeps it in build.xml
@@ -78,6 +80,12 @@ public record Outcome(String result, Subject subject, List<HostOutcome> hosts, F
                         .append(from == null ? "" : ", from slot " + from);
             }
             return out.toString();
+        }
+
+        /** The Releases page's line for the slot this switch or rollback put live, {@code by} whom. */
+        public String liveText(String by) {
+            return "Live: slot " + to + (version == null ? "" : " running " + version) + ", put live by " + by
+                    + " (as this job last set it; `essay status` asks the routers)";
         }
 
         /** What the request asked for, before the engine answered. */
@@ -167,6 +175,16 @@ public record Outcome(String result, Subject subject, List<HostOutcome> hosts, F
                         + " held";
         return new Outcome(CANCELLED, Subject.requested(request), List.of(),
                 new Failure("cancelled; " + why, null, suggestion, ExitCode.CANCELLED.name(), null));
+    }
+
+    /** {@code result} when it is one of {@link #RESULTS}, else null (the Releases page then shows every result). */
+    public static String knownResult(String result) {
+        return result != null && RESULTS.contains(result) ? result : null;
+    }
+
+    /** A duration for people: {@code 12.3s}. */
+    public static String seconds(long millis) {
+        return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
     }
 
     private static List<HostOutcome> hostsOf(List<HostResult> results) {

@@ -175,4 +175,26 @@ class OutcomeTest {
         assertEquals("", pack.slots());
         assertFalse(pack.putsLive());
     }
+
+    @Test
+    void theReleasesPageSaysWhatIsLiveAndFiltersByKnownResults() {
+        assertEquals("Live: slot b running 1.4.0, put live by alice@jenkins (as this job last set it; `essay status`"
+                + " asks the routers)", new Outcome.Subject("switch", "1.4.0", null, "a", "b", null, List.of())
+                .liveText("alice@jenkins"));
+        assertEquals("Live: slot a, put live by jenkins (as this job last set it; `essay status` asks the routers)",
+                new Outcome.Subject("rollback", null, null, "b", "a", null, List.of()).liveText("jenkins"));
+
+        assertEquals(List.of("ok", "failed", "refused", "cancelled"), Outcome.RESULTS);
+        assertEquals("refused", Outcome.knownResult("refused"));
+        assertNull(Outcome.knownResult("FAILED"), "results are lower case, as the ledger writes them");
+        assertNull(Outcome.knownResult("<script>"));
+        assertNull(Outcome.knownResult(null));
+    }
+
+    @Test
+    void durationsInSecondsWithOneDecimal() {
+        assertEquals("12.3s", Outcome.seconds(12_345));
+        assertEquals("0.0s", Outcome.seconds(0));
+        assertEquals("0.1s", new HostOutcome("deploy@10.0.0.11:22", "ok", 60, null, null).getDuration());
+    }
 }
