@@ -9,6 +9,8 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
+import io.jenkins.plugins.essay.plain.EssayConfig;
+import io.jenkins.plugins.essay.plain.Outcome;
 import java.io.IOException;
 import jenkins.model.Jenkins;
 import jenkins.tasks.SimpleBuildStep;

@@ -3,6 +3,8 @@ package io.jenkins.plugins.essay;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
+import io.jenkins.plugins.essay.plain.DeployConfig;
+import io.jenkins.plugins.essay.plain.EssayConfig;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;

@@ -1,18 +1,14 @@
 package io.jenkins.plugins.essay;
 
-import dev.essay.core.error.EssayException;
-import dev.essay.core.model.Names;
-import dev.essay.core.model.Pep440;
-import dev.essay.core.pkg.DateVersion;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import hudson.Util;
 import hudson.model.Item;
 import hudson.util.FormValidation;
-import java.util.Locale;
+import io.jenkins.plugins.essay.plain.FormRules;
+import java.util.function.Supplier;
 
 /**
- * Form validation shared by the steps and the build steps. Values holding {@code ${...}} are expanded at
- * build time (build steps) or by Groovy (Pipeline), so they are not checked here. Every check needs
+ * Form validation shared by the steps and the build steps: the rules are {@link FormRules}' (plain, unit-tested);
+ * this class only asks for the permission and turns a verdict into a {@link FormValidation}. Every check needs
  * permission to configure the job; without it, nothing is said.
  */
 final class EssayForms {
@@ -23,92 +19,46 @@ final class EssayForms {
         return item != null && item.hasPermission(Item.CONFIGURE);
     }
 
-    private static boolean expression(String value) {
-        return value.contains("${");
-    }
-
-    static FormValidation checkVersion(@CheckForNull Item item, @CheckForNull String value) {
-        String v = Util.fixEmptyAndTrim(value);
+    private static FormValidation check(@CheckForNull Item item, Supplier<FormRules.Verdict> rule) {
         if (!mayCheck(item)) {
             return FormValidation.ok();
         }
-        if (v == null) {
-            return FormValidation.error("Which version of the project to deploy (a PEP 440 version such as 1.4.0).");
-        }
-        if (expression(v) || Pep440.isValid(v)) {
-            return FormValidation.ok();
-        }
-        return FormValidation.error("'" + v + "' is not a PEP 440 version (1.4.0, 2.0.0rc1, 1.4.0.post1, ...).");
+        FormRules.Verdict verdict = rule.get();
+        return switch (verdict.kind()) {
+            case OK -> verdict.message() == null ? FormValidation.ok() : FormValidation.ok(verdict.message());
+            case WARNING -> FormValidation.warning(verdict.message());
+            case ERROR -> FormValidation.error(verdict.message());
+        };
+    }
+
+    static FormValidation checkVersion(@CheckForNull Item item, @CheckForNull String value) {
+        return check(item, () -> FormRules.version(value));
     }
 
     /** A package's version is optional: empty for the next date version. */
     static FormValidation checkPackageVersion(@CheckForNull Item item, @CheckForNull String value) {
-        return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok() : checkVersion(item, value);
+        return check(item, () -> FormRules.packageVersion(value));
     }
 
     /** A package's local version label ({@code 6.11.28.3+fixbug}), as the engine accepts it. */
     static FormValidation checkSuffix(@CheckForNull Item item, @CheckForNull String value) {
-        String v = Util.fixEmptyAndTrim(value);
-        if (!mayCheck(item) || v == null || expression(v)) {
-            return FormValidation.ok();
-        }
-        try {
-            return FormValidation.ok("The version gets the local label +" + DateVersion.label(v) + ".");
-        } catch (EssayException e) {
-            return FormValidation.error("A suffix is ASCII letters and digits, optionally separated by single '.', '-'"
-                    + " or '_' (fixbug, hotfix-2).");
-        }
+        return check(item, () -> FormRules.suffix(value));
     }
 
     /** A branch or commit to package: git checks the rest when it runs. */
     static FormValidation checkRevision(@CheckForNull Item item, @CheckForNull String value) {
-        String v = Util.fixEmptyAndTrim(value);
-        if (!mayCheck(item) || v == null || expression(v)) {
-            return FormValidation.ok();
-        }
-        return v.startsWith("-") || v.chars().anyMatch(Character::isWhitespace) || v.contains("..")
-                ? FormValidation.error("A git branch name or commit id: no spaces, no '..', not starting with '-'.")
-                : FormValidation.ok();
+        return check(item, () -> FormRules.revision(value));
     }
 
     static FormValidation checkSlot(@CheckForNull Item item, @CheckForNull String value, boolean required) {
-        String v = Util.fixEmptyAndTrim(value);
-        if (!mayCheck(item)) {
-            return FormValidation.ok();
-        }
-        if (v == null) {
-            return required ? FormValidation.error("Which slot to deploy into (a slot of essay.yaml, such as a or b).")
-                    : FormValidation.ok();
-        }
-        return expression(v) || Names.SLOT.matches(v) ? FormValidation.ok()
-                : FormValidation.error(Names.SLOT.problem(v) + ".");
+        return check(item, () -> FormRules.slot(value, required));
     }
 
-    /** A role or profile name, by the rule essay.yaml and the engine apply ({@link Names}). */
-    static FormValidation checkName(@CheckForNull Item item, @CheckForNull String value, Names rule) {
-        String v = Util.fixEmptyAndTrim(value);
-        if (!mayCheck(item) || v == null || expression(v) || rule.matches(v)) {
-            return FormValidation.ok();
-        }
-        return FormValidation.error(rule.problem(v) + ".");
-    }
-
-    /** As {@link #checkName(Item, String, Names)} for {@code what} = {@code "role"} or {@code "profile"}. */
     static FormValidation checkName(@CheckForNull Item item, @CheckForNull String value, String what) {
-        return checkName(item, value, Names.valueOf(what.toUpperCase(Locale.ROOT)));
+        return check(item, () -> FormRules.name(value, what));
     }
 
     static FormValidation checkConfig(@CheckForNull Item item, @CheckForNull String value) {
-        String v = Util.fixEmptyAndTrim(value);
-        if (!mayCheck(item) || v == null || expression(v)) {
-            return FormValidation.ok();
-        }
-        if (v.startsWith("/") || v.matches("[A-Za-z]:[\\\\/].*")) {
-            return FormValidation.warning("An absolute path: essay.yaml is normally read relative to the workspace.");
-        }
-        if (!v.endsWith(".yaml") && !v.endsWith(".yml")) {
-            return FormValidation.warning("essay reads a YAML file (essay.yaml).");
-        }
-        return FormValidation.ok();
+        return check(item, () -> FormRules.config(value));
     }
 }

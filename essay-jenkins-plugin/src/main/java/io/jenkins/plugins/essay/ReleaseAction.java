@@ -3,8 +3,12 @@ package io.jenkins.plugins.essay;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.EnvVars;
+import hudson.init.InitMilestone;
+import hudson.init.Initializer;
 import hudson.model.EnvironmentContributingAction;
 import hudson.model.Run;
+import io.jenkins.plugins.essay.plain.HostOutcome;
+import io.jenkins.plugins.essay.plain.Outcome;
 import java.util.Date;
 import java.util.List;
 import jenkins.model.RunAction2;
@@ -40,6 +44,15 @@ public final class ReleaseAction implements RunAction2, EnvironmentContributingA
     private final long finishedAt;
 
     private transient Run<?, ?> run;
+
+    /**
+     * Reads the host results of builds recorded before {@link HostOutcome} moved to the plain package: their
+     * {@code build.xml} names it {@code io.jenkins.plugins.essay.HostOutcome}.
+     */
+    @Initializer(before = InitMilestone.PLUGINS_STARTED)
+    public static void addCompatibilityAliases() {
+        Run.XSTREAM2.addCompatibilityAlias("io.jenkins.plugins.essay.HostOutcome", HostOutcome.class);
+    }
 
     ReleaseAction(Outcome outcome, String user, String cause, long startedAt, long finishedAt) {
         Outcome.Subject subject = outcome.subject();
@@ -127,7 +140,7 @@ public final class ReleaseAction implements RunAction2, EnvironmentContributingA
     }
 
     /** What it was about, for the texts above (kept as flat fields in build.xml). */
-    private Outcome.Subject subject() {
+    Outcome.Subject subject() {
         return new Outcome.Subject(action, version, role, fromSlot, toSlot, source, List.of());
     }
 
@@ -167,7 +180,7 @@ public final class ReleaseAction implements RunAction2, EnvironmentContributingA
     }
 
     public @NonNull String getDuration() {
-        return String.format(java.util.Locale.ROOT, "%.1fs", Math.max(0, finishedAt - startedAt) / 1000.0);
+        return Outcome.seconds(Math.max(0, finishedAt - startedAt));
     }
 
     /** A package that succeeded: {@value #VERSION_VARIABLE} for the build steps after it. */

@@ -8,6 +8,7 @@ import hudson.model.Job;
 import hudson.model.Project;
 import hudson.model.Run;
 import hudson.tasks.Builder;
+import io.jenkins.plugins.essay.plain.Outcome;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -23,7 +24,6 @@ import jenkins.model.TransientActionFactory;
 public final class ReleasesAction implements Action {
     /** Builds looked at for the page; older releases stay on their builds. */
     static final int MAX_BUILDS = Integer.getInteger(ReleasesAction.class.getName() + ".maxBuilds", 200);
-    static final Set<String> OUTCOMES = Set.of(Outcome.OK, Outcome.FAILED, Outcome.REFUSED, Outcome.CANCELLED);
 
     private final Job<?, ?> job;
 
@@ -52,12 +52,12 @@ public final class ReleasesAction implements Action {
 
     /** The outcomes the page filters by, in display order. */
     public @NonNull List<String> getOutcomes() {
-        return List.of(Outcome.OK, Outcome.FAILED, Outcome.REFUSED, Outcome.CANCELLED);
+        return Outcome.RESULTS;
     }
 
     /** Only known outcomes filter; anything else (or nothing) shows all. */
     public @CheckForNull String normalizeOutcome(@CheckForNull String outcome) {
-        return outcome != null && OUTCOMES.contains(outcome) ? outcome : null;
+        return Outcome.knownResult(outcome);
     }
 
     /** Releases newest first, only those with the given outcome unless it is null or unknown. */
@@ -96,8 +96,7 @@ public final class ReleasesAction implements Action {
         if (live == null) {
             return "No switch by this job has put a slot live yet.";
         }
-        return "Live: slot " + live.getToSlot() + (live.getVersion() == null ? "" : " running " + live.getVersion())
-                + ", put live by " + live.getUser() + " (as this job last set it; `essay status` asks the routers)";
+        return live.subject().liveText(live.getUser());
     }
 
     /** The job that rolls this project back, from {@link EssayJobProperty}, when it exists. */

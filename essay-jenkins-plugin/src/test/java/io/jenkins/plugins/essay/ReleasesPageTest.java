@@ -2,6 +2,7 @@ package io.jenkins.plugins.essay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,9 @@ import dev.essay.core.run.FleetResult;
 import dev.essay.core.run.HostResult;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
+import hudson.model.Run;
+import io.jenkins.plugins.essay.plain.HostOutcome;
+import io.jenkins.plugins.essay.plain.Outcome;
 import java.time.Duration;
 import java.util.List;
 import org.htmlunit.html.DomElement;
@@ -113,5 +117,14 @@ class ReleasesPageTest {
         HtmlPage html = j.createWebClient().getPage(deploy, "essay-releases/");
         assertNotNull(html.getElementById("essay-rollback"));
         assertNotNull(html.getElementById("essay-none"));
+    }
+
+    @Test
+    void buildXmlOfBeforeThePlainPackageStillLoadsItsHosts(JenkinsRule j) {
+        Object host = Run.XSTREAM2.fromXML("<io.jenkins.plugins.essay.HostOutcome><host>deploy@10.0.0.11:22</host>"
+                + "<result>failed</result><millis>4100</millis><error>pip failed</error></io.jenkins.plugins.essay.HostOutcome>");
+        HostOutcome h = assertInstanceOf(HostOutcome.class, host);
+        assertEquals("deploy@10.0.0.11:22 failed 4100 pip failed",
+                h.getHost() + " " + h.getResult() + " " + h.getMillis() + " " + h.getError());
     }
 }

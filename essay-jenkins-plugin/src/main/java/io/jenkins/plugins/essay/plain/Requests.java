@@ -1,4 +1,4 @@
-package io.jenkins.plugins.essay;
+package io.jenkins.plugins.essay.plain;
 
 import dev.essay.core.DeployRequest;
 import dev.essay.core.SwitchRequest;
@@ -9,12 +9,12 @@ import java.io.Serializable;
  * What the plugin says of an engine request (a {@link DeployRequest}, {@link SwitchRequest} or {@link PackageRequest},
  * which travel to the agent as they are): the ledger's word for it and the line the build log starts with.
  */
-final class Requests {
+public final class Requests {
     private Requests() {
     }
 
     /** What the ledger calls it: {@code deploy}, {@code switch}, {@code rollback} or {@code package}. */
-    static String action(Serializable request) {
+    public static String action(Serializable request) {
         if (request instanceof DeployRequest) {
             return "deploy";
         }
@@ -31,7 +31,7 @@ final class Requests {
      * For the log: {@code deploy 1.4.0 into slot b}, {@code switch to slot b}, {@code rollback},
      * {@code package commit 1a2b3c as the next date version}.
      */
-    static String describe(Serializable request) {
+    public static String describe(Serializable request) {
         if (request instanceof PackageRequest p) {
             String what = p.here() ? "the working tree" : p.commit() != null ? "commit " + p.commit()
                     : "branch " + (p.branch() == null ? "(build.branch of essay.yaml)" : p.branch());
@@ -51,7 +51,7 @@ final class Requests {
      * build checked out (the Git plugin's {@code GIT_COMMIT}), when there is one: a Jenkins checkout is a detached
      * commit with no local branch to package. Otherwise {@code request} is returned as it is.
      */
-    static PackageRequest packagingCheckedOut(PackageRequest request, String checkedOut) {
+    public static PackageRequest packagingCheckedOut(PackageRequest request, String checkedOut) {
         if (checkedOut == null || checkedOut.isBlank() || request.branch() != null || request.commit() != null
                 || request.here()) {
             return request;

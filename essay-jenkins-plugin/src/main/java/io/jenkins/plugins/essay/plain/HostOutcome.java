@@ -1,4 +1,4 @@
-package io.jenkins.plugins.essay;
+package io.jenkins.plugins.essay.plain;
 
 import dev.essay.core.run.HostResult;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * One host's part in a deploy or switch, as plain values: it crosses the agent channel and is kept in
- * {@code build.xml} with the {@link ReleaseAction}.
+ * {@code build.xml} with the {@code ReleaseAction}.
  */
 public final class HostOutcome implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -54,7 +54,7 @@ public final class HostOutcome implements Serializable {
 
     /** How long the host took, for people: {@code 12.3s}. */
     public @NonNull String getDuration() {
-        return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+        return Outcome.seconds(millis);
     }
 
     public @CheckForNull String getDetail() {

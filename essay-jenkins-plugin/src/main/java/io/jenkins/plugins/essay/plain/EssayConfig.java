@@ -1,4 +1,4 @@
-package io.jenkins.plugins.essay;
+package io.jenkins.plugins.essay.plain;
 
 import java.io.Serializable;
 import java.util.function.UnaryOperator;
@@ -11,36 +11,36 @@ import java.util.function.UnaryOperator;
  *
  * @param <R> the engine request this configuration makes
  */
-abstract class EssayConfig<R extends Serializable> {
+public abstract class EssayConfig<R extends Serializable> {
     /** Default name of the configuration file, relative to the workspace. */
-    static final String DEFAULT_CONFIG = "essay.yaml";
+    public static final String DEFAULT_CONFIG = "essay.yaml";
 
     private String config = DEFAULT_CONFIG;
 
     /** Path of essay.yaml relative to the workspace (also when a hand-edited job's config.xml leaves it out). */
-    final String getConfig() {
+    public final String getConfig() {
         return config == null ? DEFAULT_CONFIG : config;
     }
 
-    final void setConfig(String config) {
+    public final void setConfig(String config) {
         String c = trim(config);
         this.config = c == null ? DEFAULT_CONFIG : c;
     }
 
     /** The engine's request. */
-    abstract R request();
+    public abstract R request();
 
     /**
      * A copy with {@code ${PARAM}} expanded in every text value by {@code env} (a freestyle build's parameters); a
      * value that expands to nothing takes the default.
      */
-    abstract EssayConfig<R> expand(UnaryOperator<String> env);
+    public abstract EssayConfig<R> expand(UnaryOperator<String> env);
 
     /** What the operation is called in messages: {@code essay deploy}. */
-    abstract String name();
+    public abstract String name();
 
     /** The id of the credential essay logs in with (an SSH key, or for a package the index login); null for none. */
-    abstract String credentialsId();
+    public abstract String credentialsId();
 
     /** {@code value} without surrounding white space; null when nothing is left (Jenkins' {@code Util.fixEmptyAndTrim}). */
     static String trim(String value) {

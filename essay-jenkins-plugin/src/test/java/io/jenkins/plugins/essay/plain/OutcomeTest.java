@@ -1,4 +1,4 @@
-package io.jenkins.plugins.essay;
+package io.jenkins.plugins.essay.plain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -174,5 +174,27 @@ class OutcomeTest {
         assertEquals("essay package 26.12.3.1 from branch main (1a2b3c4)", pack.summary());
         assertEquals("", pack.slots());
         assertFalse(pack.putsLive());
+    }
+
+    @Test
+    void theReleasesPageSaysWhatIsLiveAndFiltersByKnownResults() {
+        assertEquals("Live: slot b running 1.4.0, put live by alice@jenkins (as this job last set it; `essay status`"
+                + " asks the routers)", new Outcome.Subject("switch", "1.4.0", null, "a", "b", null, List.of())
+                .liveText("alice@jenkins"));
+        assertEquals("Live: slot a, put live by jenkins (as this job last set it; `essay status` asks the routers)",
+                new Outcome.Subject("rollback", null, null, "b", "a", null, List.of()).liveText("jenkins"));
+
+        assertEquals(List.of("ok", "failed", "refused", "cancelled"), Outcome.RESULTS);
+        assertEquals("refused", Outcome.knownResult("refused"));
+        assertNull(Outcome.knownResult("FAILED"), "results are lower case, as the ledger writes them");
+        assertNull(Outcome.knownResult("<script>"));
+        assertNull(Outcome.knownResult(null));
+    }
+
+    @Test
+    void durationsInSecondsWithOneDecimal() {
+        assertEquals("12.3s", Outcome.seconds(12_345));
+        assertEquals("0.0s", Outcome.seconds(0));
+        assertEquals("0.1s", new HostOutcome("deploy@10.0.0.11:22", "ok", 60, null, null).getDuration());
     }
 }

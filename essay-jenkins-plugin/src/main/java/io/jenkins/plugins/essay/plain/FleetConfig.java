@@ -1,6 +1,7 @@
-package io.jenkins.plugins.essay;
+package io.jenkins.plugins.essay.plain;
 
 import java.io.Serializable;
+import java.util.function.UnaryOperator;
 
 /**
  * The configuration of an operation on the fleet (deploy, switch): essay logs in to every host and router with the
@@ -8,15 +9,15 @@ import java.io.Serializable;
  *
  * @param <R> the engine request it makes
  */
-abstract class FleetConfig<R extends Serializable> extends EssayConfig<R> {
+public abstract class FleetConfig<R extends Serializable> extends EssayConfig<R> {
     private String credentialsId;
     private boolean force;
 
-    final String getCredentialsId() {
+    public final String getCredentialsId() {
         return credentialsId;
     }
 
-    final void setCredentialsId(String credentialsId) {
+    public final void setCredentialsId(String credentialsId) {
         this.credentialsId = trim(credentialsId);
     }
 
@@ -24,21 +25,21 @@ abstract class FleetConfig<R extends Serializable> extends EssayConfig<R> {
      * The CLI's --force: deploy even into the live slot, or switch even when the routers disagree about the live
      * slot.
      */
-    final boolean isForce() {
+    public final boolean isForce() {
         return force;
     }
 
-    final void setForce(boolean force) {
+    public final void setForce(boolean force) {
         this.force = force;
     }
 
     @Override
-    final String credentialsId() {
+    public final String credentialsId() {
         return credentialsId;
     }
 
     /** Copies force, the credential id and the essay.yaml path, expanded, into {@code copy}; returns {@code copy}. */
-    <C extends FleetConfig<R>> C withLogin(C copy, java.util.function.UnaryOperator<String> env) {
+    <C extends FleetConfig<R>> C withLogin(C copy, UnaryOperator<String> env) {
         copy.setForce(force);
         copy.setCredentialsId(expanded(env, credentialsId));
         return withConfig(copy, env);

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.essay;
+package io.jenkins.plugins.essay.plain;
 
 import dev.essay.core.DeployRequest;
 import dev.essay.core.DeployResult;
@@ -30,13 +30,15 @@ import java.util.stream.Collectors;
  * @param hosts   each host's part (a deploy's hosts, a switch's health check); empty for the others
  * @param failure null when ok; otherwise what went wrong
  */
-record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure failure) implements Serializable {
-    static final String OK = "ok";
-    static final String FAILED = "failed";
-    static final String REFUSED = "refused";
-    static final String CANCELLED = "cancelled";
+public record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure failure) implements Serializable {
+    public static final String OK = "ok";
+    public static final String FAILED = "failed";
+    public static final String REFUSED = "refused";
+    public static final String CANCELLED = "cancelled";
+    /** Every result, in the order the Releases page offers them as filters. */
+    public static final List<String> RESULTS = List.of(OK, FAILED, REFUSED, CANCELLED);
 
-    Outcome {
+    public Outcome {
         hosts = new ArrayList<>(hosts); // a plain list: ReleaseAction keeps it in build.xml
     }
 
@@ -44,19 +46,19 @@ record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure 
      * What an operation was about: the ledger's action, the version, the role and the slots; for a package, what it
      * was built from and the files uploaded ({@code name url}).
      */
-    record Subject(String action, String version, String role, String from, String to, String source,
+    public record Subject(String action, String version, String role, String from, String to, String source,
                    List<String> files) implements Serializable {
-        Subject {
+        public Subject {
             files = new ArrayList<>(files);
         }
 
         /** A switch or rollback to a slot: when it ended ok, that slot is live. */
-        boolean putsLive() {
+        public boolean putsLive() {
             return !"deploy".equals(action) && !"package".equals(action) && to != null;
         }
 
         /** {@code from → to} for switches, {@code into to} for deploys, nothing for packages. */
-        String slots() {
+        public String slots() {
             if ("package".equals(action)) {
                 return "";
             }
@@ -67,7 +69,7 @@ record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure 
         }
 
         /** One line for people: {@code essay deploy 1.5.0 into slot a}, {@code essay switch to slot b (1.4.0), from slot a}. */
-        String summary() {
+        public String summary() {
             StringBuilder out = new StringBuilder("essay ").append(action);
             if ("package".equals(action)) {
                 out.append(version == null ? "" : " " + version).append(source == null ? "" : " from " + source);
@@ -78,6 +80,12 @@ record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure 
                         .append(from == null ? "" : ", from slot " + from);
             }
             return out.toString();
+        }
+
+        /** The Releases page's line for the slot this switch or rollback put live, {@code by} whom. */
+        public String liveText(String by) {
+            return "Live: slot " + to + (version == null ? "" : " running " + version) + ", put live by " + by
+                    + " (as this job last set it; `essay status` asks the routers)";
         }
 
         /** What the request asked for, before the engine answered. */
@@ -102,11 +110,11 @@ record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure 
      * @param exitCode   the engine's exit code name ({@code USAGE}, {@code REFUSED}, {@code LOCK_HELD}, ...)
      * @param stackTrace only for errors essay does not classify (a bug): printed to the build log
      */
-    record Failure(String message, String detail, String suggestion, String exitCode, String stackTrace)
+    public record Failure(String message, String detail, String suggestion, String exitCode, String stackTrace)
             implements Serializable {
     }
 
-    static Outcome deployed(DeployResult r) {
+    public static Outcome deployed(DeployResult r) {
         List<HostOutcome> hosts = hostsOf(r.fleet().hosts());
         Subject subject = new Subject("deploy", r.version(), r.role(), null, r.slot(), null, List.of());
         if (r.ok()) {
@@ -120,19 +128,19 @@ record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure 
                         + " is not live, so no traffic reached the failed hosts", ExitCode.PARTIAL_FAILURE.name(), null));
     }
 
-    static Outcome switched(SwitchResult r) {
+    public static Outcome switched(SwitchResult r) {
         return new Outcome(OK, new Subject(r.action(), r.version(), null, r.from(), r.to(), null, List.of()),
                 hostsOf(r.health().hosts()), null);
     }
 
-    static Outcome packaged(PackageResult r) {
+    public static Outcome packaged(PackageResult r) {
         String source = r.source() + (r.commit() == null ? "" : " (" + r.commit() + ")");
         List<String> files = r.files().stream().map(f -> f.name() + " " + f.url()).collect(Collectors.toList());
         return new Outcome(OK, new Subject("package", r.version(), null, null, null, source, files), List.of(), null);
     }
 
     /** The engine refused or failed, with what a user needs to know. */
-    static Outcome failed(Serializable request, EssayException e) {
+    public static Outcome failed(Serializable request, EssayException e) {
         ExitCode code = e.exitCode() == null ? ExitCode.ERROR : e.exitCode();
         String result = switch (code) {
             case CANCELLED -> CANCELLED;
@@ -144,13 +152,13 @@ record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure 
     }
 
     /** A problem in the input (an unknown role or slot, a bad key): no stack trace needed. */
-    static Outcome invalid(Serializable request, String message, String suggestion) {
+    public static Outcome invalid(Serializable request, String message, String suggestion) {
         return new Outcome(FAILED, Subject.requested(request), List.of(),
                 new Failure(message, null, suggestion, ExitCode.USAGE.name(), null));
     }
 
     /** Something essay does not classify: a bug or an environment problem; the trace goes to the log. */
-    static Outcome unexpected(Serializable request, Throwable t) {
+    public static Outcome unexpected(Serializable request, Throwable t) {
         StringWriter trace = new StringWriter();
         t.printStackTrace(new PrintWriter(trace));
         return new Outcome(FAILED, Subject.requested(request), List.of(), new Failure("essay failed unexpectedly: " + t,
@@ -159,7 +167,7 @@ record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure 
     }
 
     /** Stopped before the engine said how it ended (the agent did not answer in time, or packaging was stopped). */
-    static Outcome cancelledWithoutAnswer(Serializable request, String why) {
+    public static Outcome cancelledWithoutAnswer(Serializable request, String why) {
         String suggestion = request instanceof PackageRequest
                 ? "a file uploaded before the stop stays on the index (`essay versions` lists the versions there);"
                         + " run the packaging again for a new version"
@@ -169,24 +177,34 @@ record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure 
                 new Failure("cancelled; " + why, null, suggestion, ExitCode.CANCELLED.name(), null));
     }
 
+    /** {@code result} when it is one of {@link #RESULTS}, else null (the Releases page then shows every result). */
+    public static String knownResult(String result) {
+        return result != null && RESULTS.contains(result) ? result : null;
+    }
+
+    /** A duration for people: {@code 12.3s}. */
+    public static String seconds(long millis) {
+        return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+    }
+
     private static List<HostOutcome> hostsOf(List<HostResult> results) {
         return results.stream().map(HostOutcome::of).collect(Collectors.toList());
     }
 
-    boolean ok() {
+    public boolean ok() {
         return OK.equals(result);
     }
 
-    boolean cancelled() {
+    public boolean cancelled() {
         return CANCELLED.equals(result);
     }
 
-    String action() {
+    public String action() {
         return subject.action();
     }
 
     /** Message, detail and hint, as the build log's final error shows them. */
-    String failureText() {
+    public String failureText() {
         if (failure == null) {
             return action() + " " + result;
         }
@@ -204,7 +222,7 @@ record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure 
      * How it ended, as the build log shows it before the final error: what a package uploaded, the slot a deploy or
      * switch left running, or each failed host and the remote stack trace of an error essay does not classify.
      */
-    List<String> report() {
+    public List<String> report() {
         List<String> lines = new ArrayList<>();
         if (ok() && "package".equals(action())) {
             lines.add("[essay] package ok: " + subject.version() + " from " + subject.source());
@@ -231,7 +249,7 @@ record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure 
     }
 
     /** The per-host map essayDeploy returns: host → [result:, duration: (ms), detail:, error:]. */
-    Map<String, Object> hostMap() {
+    public Map<String, Object> hostMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         for (HostOutcome h : hosts) {
             Map<String, Object> entry = new LinkedHashMap<>();

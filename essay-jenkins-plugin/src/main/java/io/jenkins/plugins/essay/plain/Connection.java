@@ -1,4 +1,4 @@
-package io.jenkins.plugins.essay;
+package io.jenkins.plugins.essay.plain;
 
 import dev.essay.core.model.Actor;
 import dev.essay.core.model.Secret;
@@ -21,23 +21,23 @@ import java.util.Map;
  * @param cause    why, as {@link Actor#cause()}
  * @param env      the build's environment
  */
-record Connection(SshLogin ssh, IndexLogin index, String workRoot, String user, String cause, Map<String, String> env)
+public record Connection(SshLogin ssh, IndexLogin index, String workRoot, String user, String cause, Map<String, String> env)
         implements Serializable {
-    Connection {
+    public Connection {
         env = env == null ? new HashMap<>() : new HashMap<>(env);
     }
 
     /** Logs in to the fleet with {@code ssh}. */
-    static Connection fleet(SshLogin ssh, Actor actor, Map<String, String> env) {
+    public static Connection fleet(SshLogin ssh, Actor actor, Map<String, String> env) {
         return new Connection(ssh, null, null, actor.user(), actor.cause(), env);
     }
 
     /** Packages under {@code workRoot}, uploading with {@code index} (null: the login essay.yaml describes). */
-    static Connection index(IndexLogin index, String workRoot, Actor actor, Map<String, String> env) {
+    public static Connection index(IndexLogin index, String workRoot, Actor actor, Map<String, String> env) {
         return new Connection(null, index, workRoot, actor.user(), actor.cause(), env);
     }
 
-    Actor actor() {
+    public Actor actor() {
         return new Actor(user, cause);
     }
 
@@ -55,10 +55,10 @@ record Connection(SshLogin ssh, IndexLogin index, String workRoot, String user, 
      * @param knownHosts        {@code known_hosts} lines of the global configuration
      * @param acceptNewHostKeys trust hosts whose key is not listed
      */
-    record SshLogin(String keyName, String privateKey, String passphrase, String knownHosts, boolean acceptNewHostKeys)
+    public record SshLogin(String keyName, String privateKey, String passphrase, String knownHosts, boolean acceptNewHostKeys)
             implements Serializable {
         /** The engine's SSH settings, with essay.yaml's connect timeout (null: the default). */
-        SshSettings settings(Duration connectTimeout) {
+        public SshSettings settings(Duration connectTimeout) {
             return new SshSettings(keyName, Secret.of(privateKey), passphrase == null ? null : Secret.of(passphrase),
                     knownHosts, null, acceptNewHostKeys, connectTimeout);
         }
@@ -70,7 +70,7 @@ record Connection(SshLogin ssh, IndexLogin index, String workRoot, String user, 
     }
 
     /** The user name and password of a Jenkins "Username with password" credential, to upload packages with. */
-    record IndexLogin(String username, String password) implements Serializable {
+    public record IndexLogin(String username, String password) implements Serializable {
         @Override
         public String toString() {
             return "index login " + username;
