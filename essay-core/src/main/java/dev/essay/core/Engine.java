@@ -16,6 +16,7 @@ import dev.essay.core.model.Secret;
 import dev.essay.core.pkg.PackageResult;
 import dev.essay.core.pkg.Packager;
 import dev.essay.core.policy.LivePolicy;
+import dev.essay.core.policy.SlotPolicy;
 import dev.essay.core.plan.RemoteStepException;
 import dev.essay.core.plan.Step;
 import dev.essay.core.plan.StepReport;
@@ -41,7 +42,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * essay's API: release, deploy, switch, rollback, status, history, unlock. Front ends build one from a
@@ -50,7 +50,6 @@ import java.util.regex.Pattern;
  * the ledger there.
  */
 public final class Engine {
-    private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Project project;
@@ -60,6 +59,7 @@ public final class Engine {
     private final Secret indexPassword;
     private final Clock clock;
     private final SlotScripts slots;
+    private final SlotPolicy policy;
     private final Set<Session> openHostSessions = ConcurrentHashMap.newKeySet();
     private final Set<Routers> openRouters = ConcurrentHashMap.newKeySet();
     private volatile boolean cancelled;
@@ -72,6 +72,7 @@ public final class Engine {
         this.indexPassword = b.indexPassword;
         this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
         this.slots = new SlotScripts(project);
+        this.policy = SlotPolicy.of(project);
     }
 
     public static Builder builder(Project project) {
@@ -101,7 +102,7 @@ public final class Engine {
 
     public DeployResult deploy(DeployRequest request) {
         checkCancelled();
-        String version = validVersion(request.version());
+        String version = SlotPolicy.version(request.version());
         Target target = target(request.slot(), request.role(), request.profile());
         checkTemplate(target, version);
         try (Routers routers = routers()) {
@@ -119,10 +120,7 @@ public final class Engine {
         String name = slot == null ? null : project.slot(slot).name();
         String r = role == null ? project.defaultRole() : role;
         List<HostAddress> hosts = project.hosts(r);
-        String p = profile == null ? project.profile() : profile;
-        if (!PROFILE.matcher(p).matches()) {
-            throw usage("profile '" + p + "' may hold only letters, digits, '_', '.' and '-'");
-        }
+        String p = SlotPolicy.profile(profile == null ? project.profile() : profile);
         return new Target(name, r, hosts, p);
     }
 
@@ -141,15 +139,7 @@ public final class Engine {
             listener.info("deploy " + project.name() + " " + version + " into slot " + slot + " on " + target.hosts().size()
                     + " host(s) of role " + target.role() + (transport.dryRun() ? " (dry run: nothing runs)" : ""));
             LivePolicy.Live live = live(states, force);
-            if (live.serving().contains(slot) && !force) {
-                throw refused("slot " + slot + " serves traffic (" + servingWhy(live, slot) + "); deploying into it would"
-                                + " touch live traffic",
-                        "deploy into a slot that is not live" + (project.slots().size() == 2 ? " (--slot " + otherSlot(slot)
-                                + ")" : "") + ", or pass --force if you really mean it");
-            }
-            if (live.serving().contains(slot)) {
-                listener.warn("--force: deploying into slot " + slot + ", which serves traffic");
-            }
+            policy.deployInto(live, slot, force).note().ifPresent(listener::warn);
             checkCancelled();
             fleet = onFleet("deploy", target.hosts(), host -> deployHost(host, slot, version, target.profile(), password));
         } catch (EssayException e) {
@@ -306,7 +296,8 @@ public final class Engine {
             LivePolicy.Live seen = request.adopt() ? LivePolicy.decide(states, project.router().upstreamFile())
                     : live(states, request.force());
             live = seen.slot();
-            target = request.adopt() ? adoptTarget(request, seen) : target(request, live, current);
+            target = request.adopt() ? policy.adoptTarget(seen, request.to(), request.force())
+                    : target(request, live, current);
             String to = target;
             listener.info(action + " " + project.name() + ": " + (live == null ? "no live slot" : "slot " + live + " is live")
                     + "; checking slot " + target + " on " + hosts.size() + " host(s)" + (transport.dryRun() ? " (dry run)" : ""));
@@ -315,16 +306,10 @@ public final class Engine {
             listener.info(health.table().stripTrailing());
             checkCancelled();
             List<HostAddress> healthy = health.hosts().stream().filter(HostResult::ok).map(HostResult::host).toList();
-            version = agreedVersion(health, target);
-            int needed = (int) Math.ceil(hosts.size() * project.health().quorum() / 100.0);
-            if (healthy.size() < needed && !transport.dryRun()) {
-                // CONNECTION when every host that failed the health check could not even be reached or trusted
-                throw new EssayException(health.exitCode() == ExitCode.CONNECTION ? ExitCode.CONNECTION : ExitCode.REFUSED,
-                        action + " refused: slot " + target + " is healthy on " + healthy.size() + " of "
-                                + hosts.size() + " host(s), " + needed + " needed; " + (live == null ? "no slot" : live)
-                                + " stays live",
-                        "fix or redeploy slot " + target + " on the failed hosts (essay deploy VERSION --slot " + target + ")");
-            }
+            version = policy.agreedVersion(health.hosts().stream().filter(HostResult::ok).map(HostResult::detail)
+                    .toList(), target);
+            policy.checkQuorum(action, target, live, healthy.size(), hosts.size(),
+                    health.exitCode() == ExitCode.CONNECTION, transport.dryRun());
             String include = Upstream.render(project, transport.dryRun() ? hosts : healthy, target,
                     version == null ? "unknown" : version, current, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
             putLive(routers, include, target, healthy.size(), undone);
@@ -342,58 +327,15 @@ public final class Engine {
         return new SwitchResult(action, live, target, version, health);
     }
 
-    /**
-     * The slot an adoption puts under essay's include: the one slot nginx serves; when nginx cannot tell, the one
-     * slot the include names; {@code --slot} must match that unless forced.
-     */
-    private String adoptTarget(SwitchRequest request, LivePolicy.Live seen) {
-        Set<String> evidence = !seen.served().isEmpty() ? seen.served() : seen.serving();
-        if (request.to() != null) {
-            if (!evidence.isEmpty() && !evidence.equals(Set.of(request.to())) && !request.force()) {
-                throw refused("adopt refused: " + (seen.served().isEmpty() ? "the include names" : "nginx serves")
-                                + " slot " + String.join(" and ", evidence) + ", not " + request.to(),
-                        "leave out --slot to adopt what nginx serves, or add --force to put slot " + request.to() + " live");
-            }
-            return request.to();
-        }
-        if (evidence.size() != 1) {
-            throw refused("adopt refused: cannot tell which slot nginx serves"
-                            + (evidence.isEmpty() ? "" : " (" + String.join(" and ", evidence) + ")")
-                            + (seen.unproven().isEmpty() ? "" : "; " + String.join("; ", seen.unproven())),
-                    "name the slot that serves traffic now: essay adopt --slot SLOT");
-        }
-        return evidence.iterator().next();
-    }
-
     private static String profileOf(Map<HostAddress, String> profiles) {
         return profiles.values().stream().filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     private String target(SwitchRequest request, String live, Upstream.State current) {
-        String target;
-        if (request.rollback()) {
-            target = request.to() != null ? request.to() : current.previous();
-            if (target == null && transport.dryRun()) {
-                target = otherSlot(live == null ? project.slots().keySet().iterator().next() : live);
-                listener.info("dry run: the router's previous slot is not read; showing a rollback to slot " + target);
-            }
-            if (target == null) {
-                throw refused("rollback refused: the router records no previous slot", "switch explicitly with essay switch --to SLOT");
-            }
-        } else if (request.to() != null) {
-            target = request.to();
-        } else if (live == null) {
-            target = project.slots().keySet().iterator().next();
-            listener.info("no slot is live yet; switching to the first slot, " + target);
-        } else if (project.slots().size() == 2) {
-            target = otherSlot(live);
-        } else {
-            throw usage("with more than two slots, name the target: essay switch --to SLOT");
-        }
-        if (target.equals(live)) {
-            throw refused("slot " + target + " is already live", null);
-        }
-        return target;
+        SlotPolicy.Decision target = policy.switchTarget(request.rollback(), request.to(), live, current.previous(),
+                transport.dryRun());
+        target.note().ifPresent(listener::info);
+        return target.slot();
     }
 
     private HostResult checkSlot(HostAddress host, String slot, boolean force, Map<HostAddress, String> profiles) {
@@ -413,32 +355,18 @@ public final class Engine {
                 return new HostResult(host, HostResult.Status.FAILED, since(start), version,
                         host + ": slot " + slot + " is not healthy\n" + problems);
             }
-            String unfinished = stamp.get("deploying.version");
-            if (unfinished != null && !transport.dryRun()) {
-                if (!force) {
-                    return new HostResult(host, HostResult.Status.FAILED, since(start), version, host + ": the last deploy"
-                            + " of slot " + slot + " (" + unfinished + ") did not finish; it answers"
-                            + (version == null ? "" : " as " + version) + " but is not a finished release\nhint: deploy it"
-                            + " again (essay deploy " + unfinished + " --slot " + slot + "), or switch with --force");
-                }
-                listener.host(host, "--force: the last deploy of slot " + slot + " (" + unfinished + ") did not finish");
+            SlotPolicy.Unfinished unfinished = policy.unfinished(host.toString(), slot, stamp.get("deploying.version"),
+                    version, force, transport.dryRun());
+            if (unfinished.failed()) {
+                return new HostResult(host, HostResult.Status.FAILED, since(start), version, unfinished.failure());
+            }
+            if (unfinished.warning() != null) {
+                listener.host(host, unfinished.warning());
             }
             return new HostResult(host, HostResult.Status.OK, since(start), version, null);
         } catch (EssayException e) {
             return failed(host, start, e);
         }
-    }
-
-    /** The version the healthy hosts run in the target slot; refuses when they disagree (by PEP 440 equality). */
-    private String agreedVersion(FleetResult health, String slot) {
-        List<String> versions = new ArrayList<>();
-        health.hosts().stream().filter(HostResult::ok).map(HostResult::detail).filter(Objects::nonNull)
-                .filter(v -> versions.stream().noneMatch(seen -> Pep440.equal(seen, v))).forEach(versions::add);
-        if (versions.size() > 1) {
-            throw refused("switch refused: hosts run different versions in slot " + slot + ": " + String.join(", ", versions),
-                    "deploy one version to every host of the role first");
-        }
-        return versions.isEmpty() ? null : versions.get(0);
     }
 
     /**
@@ -528,7 +456,7 @@ public final class Engine {
     public ReleaseResult release(ReleaseRequest request, Packager packager) {
         checkCancelled();
         if (request.pkg().version() != null) {
-            validVersion(request.pkg().version());
+            SlotPolicy.version(request.pkg().version());
         }
         Target target = target(request.slot(), project.router().role(), request.profile());
         checkTemplate(target, request.pkg().version() == null ? "0" : request.pkg().version());
@@ -536,11 +464,7 @@ public final class Engine {
             List<Routers.RouterState> states = recoverInterruptedSwitch(routers, lock(routers, holder("release", null)));
             LivePolicy.Live seen = live(states, false);
             String live = seen.slot();
-            String slot = target.slot() != null ? target.slot() : releaseSlot(live);
-            if (seen.serving().contains(slot)) {
-                throw refused("slot " + slot + " is live; a release deploys into a slot that is not live",
-                        "leave out --slot, or name a slot that is not live");
-            }
+            String slot = policy.releaseSlot(seen, target.slot());
             listener.info("release " + project.name() + ": " + (live == null ? "no slot is live" : "slot " + live + " is live")
                     + "; releasing into slot " + slot + (transport.dryRun() ? " (dry run: nothing runs)" : ""));
             PackageResult pkg = null;
@@ -572,16 +496,6 @@ public final class Engine {
             }
             return new ReleaseResult(pkg, deploy, switchLocked(routers, states, SwitchRequest.to(slot)));
         }
-    }
-
-    private String releaseSlot(String live) {
-        if (live == null) {
-            return project.slots().keySet().iterator().next();
-        }
-        if (project.slots().size() == 2) {
-            return otherSlot(live);
-        }
-        throw usage("with more than two slots, name the slot to release into: essay release --slot SLOT");
     }
 
     // ---------------------------------------------------------------- status, history, unlock
@@ -781,26 +695,8 @@ public final class Engine {
      */
     private LivePolicy.Live live(List<Routers.RouterState> states, boolean force) {
         LivePolicy.Live live = LivePolicy.decide(states, project.router().upstreamFile());
-        if (!live.agreed() && !transport.dryRun()) {
-            if (!force) {
-                throw new EssayException(ExitCode.REFUSED, "refused: which slot is live is not clear: "
-                        + live.disagreements().get(0), String.join("\n", live.disagreements()), LivePolicy.RESOLVE, null);
-            }
-            listener.warn("--force: " + String.join("; ", live.disagreements()) + "; going on with slot "
-                    + (live.slot() == null ? "none" : live.slot()) + " as live");
-        }
-        for (String why : live.unproven()) {
-            listener.warn("could not prove the live slot through nginx: " + why);
-        }
+        policy.checkLive(live, force, transport.dryRun()).forEach(listener::warn);
         return live;
-    }
-
-    private static String servingWhy(LivePolicy.Live live, String slot) {
-        return slot.equals(live.slot()) && live.proven() ? "nginx serves it" : "nginx serves it or the include names it";
-    }
-
-    private String otherSlot(String slot) {
-        return project.slots().keySet().stream().filter(s -> !s.equals(slot)).findFirst().orElse(slot);
     }
 
     /**
@@ -904,31 +800,10 @@ public final class Engine {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    /**
-     * A version from a user, refused before any host is contacted unless spelled canonically: pip installs the
-     * PEP 440-equal version it finds, and the slot would then run a version spelled differently from the one asked
-     * for.
-     */
-    private static String validVersion(String version) {
-        try {
-            return Pep440.require(version);
-        } catch (IllegalArgumentException e) {
-            throw new EssayException(ExitCode.USAGE, e.getMessage(), Pep440.suggestion(version));
-        }
-    }
-
     private static String randomPassword() {
         byte[] bytes = new byte[18];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    static EssayException usage(String message) {
-        return new EssayException(ExitCode.USAGE, message, null);
-    }
-
-    private static EssayException refused(String message, String suggestion) {
-        return new EssayException(ExitCode.REFUSED, message, suggestion);
     }
 
     public static final class Builder {
