@@ -673,18 +673,18 @@ public final class Engine {
         RemoteScript script = step.toScript();
         long[] started = {System.nanoTime()};
         return new StepReport(session.run(script, line -> {
-            if (!line.startsWith(RemoteScript.MARKER)) {
+            StepReport.Marker m = StepReport.Marker.parse(line);
+            if (m == null) {
                 return;
             }
-            String[] w = line.substring(RemoteScript.MARKER.length()).split(" ");
-            if (w.length >= 2 && w[0].equals("begin")) {
+            if (m.kind() == StepReport.Marker.Kind.BEGIN) {
                 started[0] = System.nanoTime();
-            } else if (w.length >= 2 && w[0].equals("end") && !step.name().equals("probe") && !step.name().equals("health")
-                    && !step.name().equals("status")) {
-                listener.host(session.host(), w[1] + " ok (" + String.format(java.util.Locale.ROOT, "%.1fs",
+            } else if (m.kind() == StepReport.Marker.Kind.END && !step.name().equals("probe")
+                    && !step.name().equals("health") && !step.name().equals("status")) {
+                listener.host(session.host(), m.operation() + " ok (" + String.format(java.util.Locale.ROOT, "%.1fs",
                         (System.nanoTime() - started[0]) / 1e9) + ")");
-            } else if (w.length >= 3 && w[0].equals("fail")) {
-                listener.host(session.host(), w[1] + " FAILED (exit " + w[2] + ")");
+            } else if (m.kind() == StepReport.Marker.Kind.FAIL && m.exit() != null) {
+                listener.host(session.host(), m.operation() + " FAILED (exit " + m.exit() + ")");
             }
         }));
     }

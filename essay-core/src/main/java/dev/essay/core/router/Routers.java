@@ -215,8 +215,9 @@ public final class Routers implements AutoCloseable {
         Session session = session(host);
         RemoteScript script = step.toScript();
         return new StepReport(session.run(script, line -> {
-            if (line.startsWith(RemoteScript.MARKER + "fail ")) {
-                listener.host(host, script.name() + ": " + line.substring(RemoteScript.MARKER.length()));
+            StepReport.Marker m = StepReport.Marker.parse(line);
+            if (m != null && m.kind() == StepReport.Marker.Kind.FAIL) {
+                listener.host(host, script.name() + ": fail " + m.operation() + (m.exit() == null ? "" : " " + m.exit()));
             }
         }));
     }
