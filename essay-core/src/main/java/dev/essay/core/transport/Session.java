@@ -26,6 +26,11 @@ public interface Session extends AutoCloseable {
 
     /** A session that holds no connection: each run is {@code runner}'s, counted as a round trip; close does nothing. */
     static Session of(HostAddress host, Runner runner) {
+        return of(host, runner, () -> { });
+    }
+
+    /** A session whose runs are {@code runner}'s, each counted as a round trip, and whose close runs {@code onClose}. */
+    static Session of(HostAddress host, Runner runner, Runnable onClose) {
         java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
         return new Session() {
             @Override
@@ -46,6 +51,7 @@ public interface Session extends AutoCloseable {
 
             @Override
             public void close() {
+                onClose.run();
             }
         };
     }
