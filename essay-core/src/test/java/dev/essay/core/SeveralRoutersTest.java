@@ -6,6 +6,8 @@ import static dev.essay.core.transport.ScriptedTransport.slotALive;
 
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
+import dev.essay.core.event.EngineListener;
+import dev.essay.core.event.EssayEvent;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
 import dev.essay.core.transport.ExecResult;
@@ -13,6 +15,7 @@ import dev.essay.core.transport.ScriptedTransport;
 import dev.essay.core.transport.Transport;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,13 +31,17 @@ class SeveralRoutersTest {
     Path dir;
 
     private Engine engine(Transport transport) throws Exception {
+        return engine(transport, EngineListener.SILENT);
+    }
+
+    private Engine engine(Transport transport, EngineListener listener) throws Exception {
         Project base = TestProjects.sample(dir, "/srv/router");
         Project.Router r = base.router();
         Project p = new Project(base.file(), base.name(), base.index(), base.roles(), base.defaultRole(), base.ssh(),
                 base.slots(), base.processCount(), base.venv(), base.profile(), base.supervisor(),
                 new Project.Router(List.of(R1, R2), r.role(), r.nginx(), r.config(), r.upstreamFile(), r.upstreamName(),
                         r.sudo(), r.url(), r.stateDir()), base.health(), base.parallelism(), base.hooks());
-        return Engine.builder(p).transport(transport).build();
+        return Engine.builder(p).transport(transport).listener(listener).build();
     }
 
     @Test
@@ -85,5 +92,18 @@ class SeveralRoutersTest {
                     assertThat(e.suggestion()).contains("essay adopt").contains("essay switch --to SLOT --force");
                 });
         assertThat(t.calls).noneMatch(c -> c.startsWith("probe@") || c.startsWith("deploy@"));
+    }
+
+    @Test
+    void aSwitchReportsTypedEventsInOrder() throws Exception {
+        List<EssayEvent> events = new CopyOnWriteArrayList<>();
+        engine(new ScriptedTransport(ScriptedTransport::slotALive), events::add).switchSlot(SwitchRequest.to("b"));
+        assertThat(events).filteredOn(e -> !(e instanceof EssayEvent.Info) && !(e instanceof EssayEvent.Warning)
+                        && !(e instanceof EssayEvent.StepStarted)
+                        && !(e instanceof EssayEvent.StepFinished))
+                .map(e -> e.getClass().getSimpleName())
+                .containsExactly("LockAcquired", "FleetFinished", "SwitchStaged", "SwitchStaged", "SwitchProven",
+                        "SwitchProven", "LockReleased");
+        assertThat(events).contains(new EssayEvent.SwitchStaged(R2, "b"), new EssayEvent.SwitchProven(R1, "b", 8));
     }
 }

@@ -1,5 +1,6 @@
 package dev.essay.core.flow;
 
+import dev.essay.core.event.EssayEvent;
 import dev.essay.core.DeployRequest;
 import dev.essay.core.DeployResult;
 import dev.essay.core.IndexCredentials;
@@ -74,10 +75,10 @@ public final class DeployFlow extends Flow {
         FleetResult fleet = null;
         try {
             Secret password = indexPassword != null ? indexPassword : IndexCredentials.password(project);
-            listener.info("deploy " + project.name() + " " + version + " into slot " + slot + " on " + target.hosts().size()
-                    + " host(s) of role " + target.role() + (transport.dryRun() ? " (dry run: nothing runs)" : ""));
+            listener.on(new EssayEvent.Info("deploy " + project.name() + " " + version + " into slot " + slot + " on " + target.hosts().size()
+                    + " host(s) of role " + target.role() + (transport.dryRun() ? " (dry run: nothing runs)" : "")));
             LivePolicy.Live live = ctx.live(states, force);
-            policy.deployInto(live, slot, force).note().ifPresent(listener::warn);
+            policy.deployInto(live, slot, force).note().ifPresent(w -> listener.on(new EssayEvent.Warning(w)));
             ctx.checkCancelled();
             fleet = ctx.onFleet("deploy", target.hosts(), host -> deployHost(host, slot, version, target.profile(), password));
         } catch (EssayException e) {
@@ -89,7 +90,7 @@ public final class DeployFlow extends Flow {
         ctx.record(routers, new LedgerEntry(ctx.now(), actor.user(), actor.cause(), "deploy", version, target.role(), null, slot,
                 fleet.ok() ? "ok" : ctx.cancelled() ? "cancelled" : "failed", ctx.outcomes(fleet),
                 fleet.ok() ? null : fleet.failed().size() + " host(s) failed", target.profile()));
-        listener.info(fleet.table().stripTrailing());
+        listener.on(new EssayEvent.FleetFinished(fleet));
         ctx.checkCancelled();
         return new DeployResult(version, slot, target.role(), fleet);
     }
@@ -113,8 +114,8 @@ public final class DeployFlow extends Flow {
             if (Pep440.equal(version, stamped) && config.digest().equals(state.get("stamp.config"))
                     && state.get("deploying.version") == null
                     && "running".equals(state.get("supervisord")) && healthy && !transport.dryRun()) {
-                listener.host(host, "slot " + slot + " already runs " + spelled(stamped, version) + " and is healthy;"
-                        + " nothing to do");
+                listener.on(new EssayEvent.HostInfo(host, "slot " + slot + " already runs " + spelled(stamped, version) + " and is healthy;"
+                        + " nothing to do"));
                 return new HostResult(host, HostResult.Status.UNCHANGED, ctx.since(start), "already " + spelled(stamped, version),
                         null);
             }

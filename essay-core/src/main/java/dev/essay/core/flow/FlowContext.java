@@ -1,5 +1,6 @@
 package dev.essay.core.flow;
 
+import dev.essay.core.event.EssayEvent;
 import dev.essay.core.deploy.SlotScripts;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
@@ -123,7 +124,7 @@ public final class FlowContext {
         boolean recovered = false;
         for (Routers.RouterState state : states) {
             if (state.journal() && !transport.dryRun()) {
-                listener.warn(state.host() + ": an earlier switch was interrupted; putting back the include it replaced");
+                listener.on(new EssayEvent.Warning(state.host() + ": an earlier switch was interrupted; putting back the include it replaced"));
                 StepReport r = routers.runChecked(state.host(), routers.scripts().restore(),
                         "restore the include by hand from " + project.router().upstreamFile() + ".essay-prev, run nginx -t"
                                 + " and reload, then remove " + project.router().stateDir() + "/switch.journal");
@@ -155,7 +156,7 @@ public final class FlowContext {
             }
             FleetResult fleet = new FleetResult(action, results);
             for (HostResult failed : fleet.failed()) {
-                listener.host(failed.host(), "FAILED: " + failed.error().replace("\n", "\n    "));
+                listener.on(new EssayEvent.HostFailed(failed.host(), failed.error()));
             }
             return fleet;
         } catch (InterruptedException e) {
@@ -192,6 +193,7 @@ public final class FlowContext {
         checkCancelled();
         RemoteScript script = step.toScript();
         long[] started = {System.nanoTime()};
+        boolean shown = !step.name().equals("probe") && !step.name().equals("health") && !step.name().equals("status");
         return new StepReport(session.run(script, line -> {
             StepReport.Marker m = StepReport.Marker.parse(line);
             if (m == null) {
@@ -199,12 +201,12 @@ public final class FlowContext {
             }
             if (m.kind() == StepReport.Marker.Kind.BEGIN) {
                 started[0] = System.nanoTime();
-            } else if (m.kind() == StepReport.Marker.Kind.END && !step.name().equals("probe")
-                    && !step.name().equals("health") && !step.name().equals("status")) {
-                listener.host(session.host(), m.operation() + " ok (" + String.format(java.util.Locale.ROOT, "%.1fs",
-                        (System.nanoTime() - started[0]) / 1e9) + ")");
+                listener.on(new EssayEvent.StepStarted(session.host(), step.name(), m.operation()));
+            } else if (m.kind() == StepReport.Marker.Kind.END) {
+                listener.on(new EssayEvent.StepFinished(session.host(), step.name(), m.operation(),
+                        Duration.ofNanos(System.nanoTime() - started[0]), shown));
             } else if (m.kind() == StepReport.Marker.Kind.FAIL && m.exit() != null) {
-                listener.host(session.host(), m.operation() + " FAILED (exit " + m.exit() + ")");
+                listener.on(new EssayEvent.StepFailed(session.host(), step.name(), m.operation(), m.exit()));
             }
         }));
     }
@@ -215,7 +217,7 @@ public final class FlowContext {
      */
     LivePolicy.Live live(List<Routers.RouterState> states, boolean force) {
         LivePolicy.Live live = LivePolicy.decide(states, project.router().upstreamFile());
-        policy.checkLive(live, force, transport.dryRun()).forEach(listener::warn);
+        policy.checkLive(live, force, transport.dryRun()).forEach(w -> listener.on(new EssayEvent.Warning(w)));
         return live;
     }
 
@@ -278,7 +280,7 @@ public final class FlowContext {
                 routers.reconnect(router);
             }
             if (problem != null) {
-                listener.warn(router + ": could not append to the ledger: " + problem);
+                listener.on(new EssayEvent.Warning(router + ": could not append to the ledger: " + problem));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.essay.core.flow;
 
+import dev.essay.core.event.EssayEvent;
 import dev.essay.core.DeployResult;
 import dev.essay.core.ReleaseRequest;
 import dev.essay.core.ReleaseResult;
@@ -43,15 +44,15 @@ public final class ReleaseFlow extends Flow {
             LivePolicy.Live seen = ctx.live(states, false);
             String live = seen.slot();
             String slot = policy.releaseSlot(seen, target.slot());
-            listener.info("release " + project.name() + ": " + (live == null ? "no slot is live" : "slot " + live + " is live")
-                    + "; releasing into slot " + slot + (transport.dryRun() ? " (dry run: nothing runs)" : ""));
+            listener.on(new EssayEvent.Info("release " + project.name() + ": " + (live == null ? "no slot is live" : "slot " + live + " is live")
+                    + "; releasing into slot " + slot + (transport.dryRun() ? " (dry run: nothing runs)" : "")));
             PackageResult pkg = null;
             String version;
             if (transport.dryRun()) {
                 version = request.pkg().version() != null ? request.pkg().version()
                         : packager.nextVersion(request.pkg().suffix());
-                listener.info("dry run: would package " + project.name() + " " + version + " and upload it to "
-                        + project.index().url());
+                listener.on(new EssayEvent.Info("dry run: would package " + project.name() + " " + version + " and upload it to "
+                        + project.index().url()));
             } else {
                 try {
                     pkg = packager.pack(request.pkg());
@@ -68,8 +69,8 @@ public final class ReleaseFlow extends Flow {
             DeployResult deploy = deployFlow.deployLocked(routers, states, version,
                     new DeployFlow.Target(slot, target.role(), target.hosts(), target.profile()), false);
             if (!deploy.ok()) {
-                listener.warn("release stopped: the deploy failed; slot " + (live == null ? "(none)" : live)
-                        + " stays live and nothing was switched");
+                listener.on(new EssayEvent.Warning("release stopped: the deploy failed; slot " + (live == null ? "(none)" : live)
+                        + " stays live and nothing was switched"));
                 return new ReleaseResult(pkg, deploy, null);
             }
             return new ReleaseResult(pkg, deploy, switchFlow.switchLocked(routers, states, SwitchRequest.to(slot)));

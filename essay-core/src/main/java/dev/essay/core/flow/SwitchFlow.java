@@ -1,5 +1,6 @@
 package dev.essay.core.flow;
 
+import dev.essay.core.event.EssayEvent;
 import dev.essay.core.SwitchRequest;
 import dev.essay.core.SwitchResult;
 import dev.essay.core.deploy.HealthCheck;
@@ -64,11 +65,11 @@ public final class SwitchFlow extends Flow {
             target = request.adopt() ? policy.adoptTarget(seen, request.to(), request.force())
                     : target(request, live, current);
             String to = target;
-            listener.info(action + " " + project.name() + ": " + (live == null ? "no live slot" : "slot " + live + " is live")
-                    + "; checking slot " + target + " on " + hosts.size() + " host(s)" + (transport.dryRun() ? " (dry run)" : ""));
+            listener.on(new EssayEvent.Info(action + " " + project.name() + ": " + (live == null ? "no live slot" : "slot " + live + " is live")
+                    + "; checking slot " + target + " on " + hosts.size() + " host(s)" + (transport.dryRun() ? " (dry run)" : "")));
             ctx.checkCancelled();
             health = ctx.onFleet("health of slot " + target, hosts, host -> checkSlot(host, to, request.force(), profiles));
-            listener.info(health.table().stripTrailing());
+            listener.on(new EssayEvent.FleetFinished(health));
             ctx.checkCancelled();
             List<HostAddress> healthy = health.hosts().stream().filter(HostResult::ok).map(HostResult::host).toList();
             version = policy.agreedVersion(health.hosts().stream().filter(HostResult::ok).map(HostResult::detail)
@@ -86,9 +87,9 @@ public final class SwitchFlow extends Flow {
             throw e;
         }
         ctx.record(routers, ctx.entry(action, version, role, live, target, "ok", profileOf(profiles), health, null));
-        listener.info((transport.dryRun() ? "dry run: nothing ran; " + action + " would put" : action + " done:") + " slot " + target + (version == null ? "" : " (" + version + ")")
+        listener.on(new EssayEvent.Info((transport.dryRun() ? "dry run: nothing ran; " + action + " would put" : action + " done:") + " slot " + target + (version == null ? "" : " (" + version + ")")
                 + (transport.dryRun() ? " live" : " is live") + (live == null || live.equals(target) ? ""
-                : "; slot " + live + " keeps running for rollback"));
+                : "; slot " + live + " keeps running for rollback")));
         return new SwitchResult(action, live, target, version, health);
     }
 
@@ -99,7 +100,7 @@ public final class SwitchFlow extends Flow {
     private String target(SwitchRequest request, String live, Upstream.State current) {
         SlotPolicy.Decision target = policy.switchTarget(request.rollback(), request.to(), live, current.previous(),
                 transport.dryRun());
-        target.note().ifPresent(listener::info);
+        target.note().ifPresent(i -> listener.on(new EssayEvent.Info(i)));
         return target.slot();
     }
 
@@ -126,7 +127,7 @@ public final class SwitchFlow extends Flow {
                 return new HostResult(host, HostResult.Status.FAILED, ctx.since(start), version, unfinished.failure());
             }
             if (unfinished.warning() != null) {
-                listener.host(host, unfinished.warning());
+                listener.on(new EssayEvent.HostInfo(host, unfinished.warning()));
             }
             return new HostResult(host, HostResult.Status.OK, ctx.since(start), version, null);
         } catch (EssayException e) {
@@ -144,7 +145,7 @@ public final class SwitchFlow extends Flow {
             for (HostAddress router : routers.hosts()) {
                 routers.runChecked(router, routers.scripts().stage(include, journal),
                         "nginx rejected the new include; the previous one is back and nginx was not reloaded");
-                listener.host(router, "staged the upstream of slot " + target + "; nginx -t ok");
+                listener.on(new EssayEvent.SwitchStaged(router, target));
             }
             ctx.checkCancelled();
             routers.onAll(routers.scripts().reload(), "nginx could not reload; check its error log");
@@ -154,21 +155,21 @@ public final class SwitchFlow extends Flow {
                         "requests through nginx did not reach slot " + target + "; check router.url"
                                 + (project.health().slotHeader().isEmpty() ? " and router.probe"
                                 : " and that the service sends the " + project.health().slotHeader() + " header"));
-                listener.host(router, "proven: " + consecutive + " requests in a row through nginx reached slot " + target);
+                listener.on(new EssayEvent.SwitchProven(router, target, consecutive));
             }
             routers.onAll(routers.scripts().commit(), null);
         } catch (RuntimeException e) {
             if (transport.dryRun()) {
                 throw e;
             }
-            listener.warn("switch failed; putting the previous upstream back where the switch changed it");
+            listener.on(new EssayEvent.Warning("switch failed; putting the previous upstream back where the switch changed it"));
             for (HostAddress router : routers.hosts()) {
                 StepReport restore = routers.run(router, routers.scripts().restore());
                 if ("yes".equals(restore.values("restore-upstream").get("restored"))) {
                     undone[0] = true;
                 }
                 if (!restore.ok()) {
-                    listener.warn(router + ": could not restore: " + restore.result().tail(10));
+                    listener.on(new EssayEvent.Warning(router + ": could not restore: " + restore.result().tail(10)));
                 }
             }
             if (ctx.cancelled()) {

@@ -4,8 +4,8 @@ import dev.essay.core.DeployResult;
 import dev.essay.core.SwitchResult;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
+import dev.essay.core.error.PartialFailureException;
 import dev.essay.core.pkg.PackageResult;
-import dev.essay.core.run.HostResult;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import java.io.PrintWriter;
@@ -71,13 +71,10 @@ final class Outcome implements Serializable {
             return new Outcome("deploy", OK, r.version(), r.role(), null, r.slot(), hosts, null, null, null, null, null,
                     null);
         }
-        List<HostResult> failed = r.fleet().failed();
-        String names = failed.stream().map(h -> h.host().toString()).collect(Collectors.joining(", "));
-        return new Outcome("deploy", FAILED, r.version(), r.role(), null, r.slot(), hosts,
-                "deploy of " + r.version() + " into slot " + r.slot() + " failed on " + failed.size() + " of "
-                        + hosts.size() + " host(s): " + names,
+        PartialFailureException failure = r.failure(null);
+        return new Outcome("deploy", FAILED, r.version(), r.role(), null, r.slot(), hosts, failure.getMessage(),
                 null, "read each host's FAILED lines above; slot " + r.slot()
-                        + " is not live, so no traffic reached the failed hosts", ExitCode.PARTIAL_FAILURE.name(), null,
+                        + " is not live, so no traffic reached the failed hosts", failure.exitCode().name(), null,
                 null);
     }
 
