@@ -1,6 +1,8 @@
 package dev.essay.cli;
 
 import dev.essay.core.event.EngineListener;
+import dev.essay.core.event.EssayEvent;
+import dev.essay.core.event.TextRenderer;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.transport.RemoteScript;
 import java.io.PrintWriter;
@@ -25,13 +27,27 @@ final class Console implements EngineListener {
         return "[" + host + "] ";
     }
 
+    /** Renders an engine event with {@link TextRenderer}: host lines prefixed, warnings on stderr. */
     @Override
-    public void info(String line) {
+    public void on(EssayEvent event) {
+        TextRenderer.Text text = TextRenderer.render(event);
+        if (text == null) {
+            return;
+        }
+        if (text.host() != null) {
+            host(text.host(), text.text());
+        } else if (text.warning()) {
+            warn(text.text());
+        } else {
+            info(text.text());
+        }
+    }
+
+    void info(String line) {
         print(out, line);
     }
 
-    @Override
-    public void host(HostAddress host, String line) {
+    void host(HostAddress host, String line) {
         String prefix = prefix(host);
         StringBuilder text = new StringBuilder();
         for (String l : lines(line)) {
@@ -40,8 +56,7 @@ final class Console implements EngineListener {
         write(out, text.toString());
     }
 
-    @Override
-    public void warn(String line) {
+    void warn(String line) {
         print(err, "warning: " + line);
     }
 

@@ -4,10 +4,9 @@ import dev.essay.core.DeployRequest;
 import dev.essay.core.DeployResult;
 import dev.essay.core.Engine;
 import dev.essay.core.error.ExitCode;
+import dev.essay.core.event.TextRenderer;
 import dev.essay.core.model.Project;
-import dev.essay.core.run.HostResult;
 import dev.essay.core.transport.Transport;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,38 +48,10 @@ final class DeployCommand extends Verb {
                 return ExitCode.OK.code();
             }
             if (!result.ok()) {
-                String failed = result.fleet().failed().stream().map(h -> h.host().toString())
-                        .collect(Collectors.joining(", "));
-                console.err("error: deploy of " + result.version() + " into slot " + result.slot() + " failed on "
-                        + result.fleet().failed().size() + " of " + result.fleet().hosts().size() + " host(s): " + failed
-                        + "\nhint: " + failureHint(result, project.index().url()));
-                return result.fleet().exitCode().code();
+                throw result.failure(project.index().url());
             }
-            long changed = result.fleet().hosts().stream().filter(h -> h.status() == HostResult.Status.OK).count();
-            console.out("deployed " + result.version() + " into slot " + result.slot() + " on "
-                    + result.fleet().hosts().size() + " host(s) (" + changed + " changed); put it live with: essay switch --to "
-                    + result.slot());
+            console.out(TextRenderer.deployed(result.version(), result.slot(), result.fleet()));
             return ExitCode.OK.code();
         }
-    }
-
-    /** pip's words when the index has no such version (or pip could not read the index at all). */
-    static final String NO_DISTRIBUTION = "No matching distribution found";
-
-    /**
-     * What to do after a failed deploy: when pip found no such version on any failed host, say so; otherwise fix the
-     * hosts and deploy again, mentioning that hosts already done are skipped only when some are.
-     */
-    static String failureHint(DeployResult result, String indexUrl) {
-        boolean notOnIndex = result.fleet().failed().stream()
-                .allMatch(h -> h.error() != null && h.error().contains(NO_DISTRIBUTION));
-        if (notOnIndex) {
-            return result.version() + " is not on the index " + indexUrl + " (pip: " + NO_DISTRIBUTION + "):"
-                    + " essay versions lists what is, essay package uploads a new version; if it is listed, check that"
-                    + " the hosts can reach the index";
-        }
-        long done = result.fleet().hosts().stream().filter(HostResult::ok).count();
-        return "fix those hosts (their output is above) and run the same deploy again"
-                + (done == 0 ? "" : "; the " + done + " host(s) that already run " + result.version() + " are skipped");
     }
 }

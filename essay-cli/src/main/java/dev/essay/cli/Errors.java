@@ -3,6 +3,7 @@ package dev.essay.cli;
 import dev.essay.core.error.ConfigException;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
+import dev.essay.core.event.TextRenderer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
@@ -32,14 +33,7 @@ final class Errors {
             return c.exitCode().code();
         }
         if (t instanceof EssayException e) {
-            StringBuilder text = new StringBuilder("error: ").append(e.getMessage()).append('\n');
-            String detail = e.detail();
-            if (detail != null && !detail.isBlank() && !detail.strip().equals(e.getMessage())) {
-                for (String line : detail.strip().split("\n")) {
-                    text.append("  ").append(line).append('\n');
-                }
-            }
-            hint(text, e.suggestion());
+            StringBuilder text = new StringBuilder(TextRenderer.error(e));
             if (verbose && e.getCause() != null) {
                 text.append(stackTrace(e));
             }

@@ -4,9 +4,9 @@ import dev.essay.core.Engine;
 import dev.essay.core.ReleaseRequest;
 import dev.essay.core.ReleaseResult;
 import dev.essay.core.error.ExitCode;
+import dev.essay.core.event.TextRenderer;
 import dev.essay.core.model.Project;
 import dev.essay.core.transport.Transport;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,18 +49,10 @@ final class ReleaseCommand extends Verb {
             }
             console.out(PackageCommand.text(result.pkg()));
             if (!result.ok()) {
-                String failed = result.deploy().fleet().failed().stream().map(h -> h.host().toString())
-                        .collect(Collectors.joining(", "));
-                console.err("error: release of " + result.version() + " stopped: the deploy into slot "
-                        + result.deploy().slot() + " failed on " + failed + "; nothing was switched"
-                        + "\nhint: fix those hosts (their output is above), then finish with: essay deploy "
-                        + result.version() + " --slot " + result.deploy().slot() + " && essay switch --to "
-                        + result.deploy().slot());
-                return result.deploy().fleet().exitCode().code();
+                throw result.failure();
             }
-            console.out("released " + project.name() + " " + result.version() + ": slot " + result.switched().to()
-                    + " is live" + (result.switched().from() == null ? ""
-                    : "; slot " + result.switched().from() + " keeps the previous release (essay rollback)"));
+            console.out(TextRenderer.released(project.name(), result.version(), result.switched().to(),
+                    result.switched().from()));
             return ExitCode.OK.code();
         }
     }

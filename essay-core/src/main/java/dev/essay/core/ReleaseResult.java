@@ -1,5 +1,7 @@
 package dev.essay.core;
 
+import dev.essay.core.error.PartialFailureException;
+import dev.essay.core.event.TextRenderer;
 import dev.essay.core.pkg.PackageResult;
 
 /**
@@ -17,5 +19,10 @@ public record ReleaseResult(PackageResult pkg, DeployResult deploy, SwitchResult
 
     public String version() {
         return deploy.version();
+    }
+
+    /** Why the release stopped after a deploy that failed on some hosts, or null when the deploy was ok. */
+    public PartialFailureException failure() {
+        return TextRenderer.releaseFailure(version(), deploy.slot(), deploy.fleet());
     }
 }

@@ -9,7 +9,7 @@ import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
 import dev.essay.core.run.HostResult;
 import dev.essay.core.transport.ExecResult;
-import dev.essay.core.transport.Session;
+import dev.essay.core.transport.ScriptedTransport;
 import dev.essay.core.transport.Transport;
 import dev.essay.core.transport.TransportException;
 import java.nio.file.Path;
@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How the engine classifies a failed host (could not connect, or failed at work), the exit code that follows, and
- * the hint a failed health check gives. Hosts and router are a scripted fake transport, as in
- * {@link SeveralRoutersTest}.
+ * the hint a failed health check gives. Hosts and router are a {@link ScriptedTransport}.
  */
 class HostFailuresTest {
     static final HostAddress H1 = HostAddress.parse("essay-h1@127.0.1.1:2201");
@@ -33,13 +32,7 @@ class HostFailuresTest {
 
     /** The scripted transport, except that opening a connection to any of {@code down} is refused. */
     static Transport refusing(Set<HostAddress> down, BiFunction<HostAddress, String, ExecResult> answer) {
-        SeveralRoutersTest.Scripted scripted = new SeveralRoutersTest.Scripted(answer);
-        return host -> {
-            if (down.contains(host)) {
-                throw new TransportException(host, "connection refused", "check that sshd runs on " + host.address(), null);
-            }
-            return scripted.open(host);
-        };
+        return new ScriptedTransport(answer).down(down);
     }
 
     private Engine engine(Transport transport) throws Exception {
@@ -53,7 +46,7 @@ class HostFailuresTest {
 
     @Test
     void aDeployWhoseOnlyFailedHostCouldNotBeReachedExitsConnection() throws Exception {
-        DeployResult r = engine(refusing(Set.of(H2), SeveralRoutersTest::normal)).deploy(DeployRequest.of("2.0.0", "b"));
+        DeployResult r = engine(refusing(Set.of(H2), ScriptedTransport::slotALive)).deploy(DeployRequest.of("2.0.0", "b"));
         assertThat(result(r, H1).ok()).isTrue();
         assertThat(result(r, H2).unreachable()).isTrue();
         assertThat(result(r, H2).error()).contains(H2 + ": connection refused");
@@ -63,8 +56,8 @@ class HostFailuresTest {
     @Test
     void anUnreachableHostBesideOneThatFailedAtWorkIsAPartialFailure() throws Exception {
         DeployResult r = engine(refusing(Set.of(H2), (host, step) -> step.equals("deploy")
-                ? SeveralRoutersTest.fail("pip-install", "ERROR: No matching distribution found for essay-sample==2.0.0")
-                : SeveralRoutersTest.normal(host, step))).deploy(DeployRequest.of("2.0.0", "b"));
+                ? ScriptedTransport.fail("pip-install", "ERROR: No matching distribution found for essay-sample==2.0.0")
+                : ScriptedTransport.slotALive(host, step))).deploy(DeployRequest.of("2.0.0", "b"));
         assertThat(result(r, H1).unreachable()).isFalse();
         assertThat(result(r, H2).unreachable()).isTrue();
         assertThat(r.fleet().exitCode()).isEqualTo(ExitCode.PARTIAL_FAILURE);
@@ -76,7 +69,7 @@ class HostFailuresTest {
             if (step.equals("deploy") && host.equals(H2)) {
                 throw new TransportException(host, "the connection broke during 'deploy': reset", null, null);
             }
-            return SeveralRoutersTest.normal(host, step);
+            return ScriptedTransport.slotALive(host, step);
         })).deploy(DeployRequest.of("2.0.0", "b"));
         assertThat(result(r, H2).ok()).isFalse();
         assertThat(result(r, H2).unreachable()).isFalse();
@@ -85,7 +78,7 @@ class HostFailuresTest {
 
     @Test
     void aHealthCheckThatFailsOnlyForAnUnreachableHostRefusesTheSwitchWithConnection() throws Exception {
-        Engine engine = engine(refusing(Set.of(H2), SeveralRoutersTest::normal));
+        Engine engine = engine(refusing(Set.of(H2), ScriptedTransport::slotALive));
         assertThatThrownBy(() -> engine.switchSlot(SwitchRequest.to("b")))
                 .isInstanceOfSatisfying(EssayException.class, e -> {
                     assertThat(e.exitCode()).isEqualTo(ExitCode.CONNECTION);
@@ -96,16 +89,16 @@ class HostFailuresTest {
     @Test
     void aHealthCheckThatFailsOnAReachableHostRefusesTheSwitch() throws Exception {
         Engine engine = engine(refusing(Set.of(), (host, step) -> step.equals("health") && host.equals(H2)
-                ? SeveralRoutersTest.fail("check-health", "FAIL health url=http://127.0.0.1:8210/health status=500 slot=b"
+                ? ScriptedTransport.fail("check-health", "FAIL health url=http://127.0.0.1:8210/health status=500 slot=b"
                 + " version=2.0.0 problem=status 500, expected 200")
-                : SeveralRoutersTest.normal(host, step)));
+                : ScriptedTransport.slotALive(host, step)));
         assertThatThrownBy(() -> engine.switchSlot(SwitchRequest.to("b")))
                 .isInstanceOfSatisfying(EssayException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED));
     }
 
     @Test
     void statusWithTheRouterDownReportsItAndStillReadsEveryHost() throws Exception {
-        StatusReport report = engine(refusing(Set.of(ROUTER), SeveralRoutersTest::normal)).status(null);
+        StatusReport report = engine(refusing(Set.of(ROUTER), ScriptedTransport::slotALive)).status(null);
         assertThat(report.routers()).singleElement().satisfies(r -> {
             assertThat(r.host()).isEqualTo(ROUTER);
             assertThat(r.error()).contains("connection refused");
@@ -117,8 +110,8 @@ class HostFailuresTest {
 
     private String waitHealthyHint(String healthLine) throws Exception {
         DeployResult r = engine(refusing(Set.of(), (host, step) -> step.equals("deploy")
-                ? SeveralRoutersTest.fail("wait-healthy", "--- health check\n" + healthLine)
-                : SeveralRoutersTest.normal(host, step))).deploy(DeployRequest.of("2.0.0", "b"));
+                ? ScriptedTransport.fail("wait-healthy", "--- health check\n" + healthLine)
+                : ScriptedTransport.slotALive(host, step))).deploy(DeployRequest.of("2.0.0", "b"));
         String error = result(r, H1).error();
         assertThat(error).contains("wait-healthy");
         return error.substring(error.indexOf("hint: "));

@@ -2,25 +2,26 @@ package dev.essay.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.essay.core.transport.ScriptedTransport.slotALive;
 
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
+import dev.essay.core.event.EngineListener;
+import dev.essay.core.event.EssayEvent;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
 import dev.essay.core.transport.ExecResult;
-import dev.essay.core.transport.RemoteScript;
-import dev.essay.core.transport.Session;
+import dev.essay.core.transport.ScriptedTransport;
 import dev.essay.core.transport.Transport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * With several routers a switch is all or none. The orchestration is pure logic, so the routers and
- * hosts here are a scripted fake transport (the real nginx path is covered by the integration tests).
+ * hosts here are a {@link ScriptedTransport} (the real nginx path is covered by the integration tests).
  */
 class SeveralRoutersTest {
     static final HostAddress R1 = HostAddress.parse("essay-router@127.0.1.100:2200");
@@ -29,74 +30,24 @@ class SeveralRoutersTest {
     @TempDir
     Path dir;
 
-    /** Answers each step by its name and host, recording "step@host" in order. */
-    static final class Scripted implements Transport {
-        final List<String> calls = new CopyOnWriteArrayList<>();
-        final BiFunction<HostAddress, String, ExecResult> answer;
-
-        Scripted(BiFunction<HostAddress, String, ExecResult> answer) {
-            this.answer = answer;
-        }
-
-        @Override
-        public Session open(HostAddress host) {
-            return new Session() {
-                @Override
-                public HostAddress host() {
-                    return host;
-                }
-
-                @Override
-                public ExecResult run(RemoteScript script, LineSink lines) {
-                    calls.add(script.name() + "@" + host.address());
-                    return answer.apply(host, script.name());
-                }
-
-                @Override
-                public int roundTrips() {
-                    return 0;
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-    }
-
-    static ExecResult ok(String op, String... lines) {
-        return new ExecResult(0, "##essay begin " + op + "\n" + String.join("\n", lines) + "\n##essay end " + op + "\n", "");
-    }
-
-    static ExecResult fail(String op, String line) {
-        return new ExecResult(1, "##essay begin " + op + "\n" + line + "\n##essay fail " + op + " 1\n", "");
-    }
-
-    static ExecResult normal(HostAddress host, String step) {
-        String state = "##essay begin read-state\nheader=# essay: slot=a version=1.0.0\njournal=absent\nlock=free\n##essay end read-state\n";
-        return switch (step) {
-            case "lock" -> new ExecResult(0, ok("acquire-lock", "lock=acquired").stdout() + state, "");
-            case "router-state" -> new ExecResult(0, state, "");
-            case "unlock" -> ok("release-lock", "lock=released");
-            case "health" -> ok("check-health", "ok health url=http://" + host.address() + ":8110/health status=200 slot=b version=2.0.0");
-            default -> ok(step.replace(' ', '-'));
-        };
-    }
-
     private Engine engine(Transport transport) throws Exception {
+        return engine(transport, EngineListener.SILENT);
+    }
+
+    private Engine engine(Transport transport, EngineListener listener) throws Exception {
         Project base = TestProjects.sample(dir, "/srv/router");
         Project.Router r = base.router();
         Project p = new Project(base.file(), base.name(), base.index(), base.roles(), base.defaultRole(), base.ssh(),
                 base.slots(), base.processCount(), base.venv(), base.profile(), base.supervisor(),
                 new Project.Router(List.of(R1, R2), r.role(), r.nginx(), r.config(), r.upstreamFile(), r.upstreamName(),
                         r.sudo(), r.url(), r.stateDir()), base.health(), base.parallelism(), base.hooks());
-        return Engine.builder(p).transport(transport).build();
+        return Engine.builder(p).transport(transport).listener(listener).build();
     }
 
     @Test
     void whenTheSecondRouterRejectsTheIncludeTheFirstIsPutBackAndNeitherReloads() throws Exception {
-        Scripted t = new Scripted((host, step) -> step.equals("stage") && host.equals(R2)
-                ? fail("test-nginx", "nginx: [emerg] host not found in upstream") : normal(host, step));
+        ScriptedTransport t = new ScriptedTransport((host, step) -> step.equals("stage") && host.equals(R2)
+                ? ScriptedTransport.fail("test-nginx", "nginx: [emerg] host not found in upstream") : slotALive(host, step));
         assertThatThrownBy(() -> engine(t).switchSlot(SwitchRequest.to("b")))
                 .isInstanceOfSatisfying(EssayException.class, e -> {
                     assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
@@ -110,9 +61,9 @@ class SeveralRoutersTest {
 
     @Test
     void whenTheProofFailsOnOneRouterEveryRouterIsRestoredAndReloaded() throws Exception {
-        Scripted t = new Scripted((host, step) -> step.equals("prove") && host.equals(R2)
-                ? fail("prove-switch", "FAIL health url=http://127.0.0.1:8080/health status=200 slot=a version=1.0.0 problem=slot a, expected b")
-                : normal(host, step));
+        ScriptedTransport t = new ScriptedTransport((host, step) -> step.equals("prove") && host.equals(R2)
+                ? ScriptedTransport.fail("prove-switch", "FAIL health url=http://127.0.0.1:8080/health status=200 slot=a version=1.0.0 problem=slot a, expected b")
+                : slotALive(host, step));
         assertThatThrownBy(() -> engine(t).switchSlot(SwitchRequest.to("b")))
                 .isInstanceOfSatisfying(EssayException.class, e -> assertThat(e.detail()).contains("slot a, expected b"));
         assertThat(t.calls).containsSubsequence("reload@127.0.1.100", "reload@127.0.1.101", "prove@127.0.1.100",
@@ -121,7 +72,7 @@ class SeveralRoutersTest {
 
     @Test
     void whenEveryRouterAgreesTheSwitchIsCommittedOnAll() throws Exception {
-        Scripted t = new Scripted(SeveralRoutersTest::normal);
+        ScriptedTransport t = new ScriptedTransport(ScriptedTransport::slotALive);
         SwitchResult result = engine(t).switchSlot(SwitchRequest.to("b"));
         assertThat(result.from()).isEqualTo("a");
         assertThat(result.version()).isEqualTo("2.0.0");
@@ -131,9 +82,9 @@ class SeveralRoutersTest {
 
     @Test
     void routersThatDisagreeAboutTheLiveSlotAreRefusedUnlessForced() throws Exception {
-        Scripted t = new Scripted((host, step) -> step.equals("router-state") && host.equals(R2)
+        ScriptedTransport t = new ScriptedTransport((host, step) -> step.equals("router-state") && host.equals(R2)
                 ? new ExecResult(0, "##essay begin read-state\nheader=# essay: slot=b version=2.0.0\njournal=absent\nlock=free\n##essay end read-state\n", "")
-                : normal(host, step));
+                : slotALive(host, step));
         assertThatThrownBy(() -> engine(t).deploy(DeployRequest.of("3.0.0", "b")))
                 .isInstanceOfSatisfying(EssayException.class, e -> {
                     assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
@@ -141,5 +92,18 @@ class SeveralRoutersTest {
                     assertThat(e.suggestion()).contains("essay adopt").contains("essay switch --to SLOT --force");
                 });
         assertThat(t.calls).noneMatch(c -> c.startsWith("probe@") || c.startsWith("deploy@"));
+    }
+
+    @Test
+    void aSwitchReportsTypedEventsInOrder() throws Exception {
+        List<EssayEvent> events = new CopyOnWriteArrayList<>();
+        engine(new ScriptedTransport(ScriptedTransport::slotALive), events::add).switchSlot(SwitchRequest.to("b"));
+        assertThat(events).filteredOn(e -> !(e instanceof EssayEvent.Info) && !(e instanceof EssayEvent.Warning)
+                        && !(e instanceof EssayEvent.StepStarted)
+                        && !(e instanceof EssayEvent.StepFinished))
+                .map(e -> e.getClass().getSimpleName())
+                .containsExactly("LockAcquired", "FleetFinished", "SwitchStaged", "SwitchStaged", "SwitchProven",
+                        "SwitchProven", "LockReleased");
+        assertThat(events).contains(new EssayEvent.SwitchStaged(R2, "b"), new EssayEvent.SwitchProven(R1, "b", 8));
     }
 }

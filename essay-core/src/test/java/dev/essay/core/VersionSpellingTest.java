@@ -1,7 +1,7 @@
 package dev.essay.core;
 
-import static dev.essay.core.SeveralRoutersTest.normal;
-import static dev.essay.core.SeveralRoutersTest.ok;
+import static dev.essay.core.transport.ScriptedTransport.slotALive;
+import static dev.essay.core.transport.ScriptedTransport.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,13 +13,14 @@ import dev.essay.core.model.Secret;
 import dev.essay.core.pkg.PackageRequest;
 import dev.essay.core.run.HostResult;
 import dev.essay.core.transport.ExecResult;
+import dev.essay.core.transport.ScriptedTransport;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Versions from users must be spelled canonically; versions from hosts (stamps, health headers) are compared by
- * PEP 440 equality. The hosts here are the scripted fake transport of {@link SeveralRoutersTest}.
+ * PEP 440 equality. The hosts here are a {@link ScriptedTransport}.
  */
 class VersionSpellingTest {
     @TempDir
@@ -31,7 +32,7 @@ class VersionSpellingTest {
 
     @Test
     void deployRefusesANonCanonicalSpellingBeforeContactingAnyHost() throws Exception {
-        SeveralRoutersTest.Scripted t = new SeveralRoutersTest.Scripted(SeveralRoutersTest::normal);
+        ScriptedTransport t = new ScriptedTransport(ScriptedTransport::slotALive);
         Engine engine = Engine.builder(project()).transport(t).build();
         for (String[] c : new String[][] {{"06.1.1.1", "6.1.1.1"}, {"6.1.01.1", "6.1.1.1"}, {"1.0RC1", "1.0rc1"}}) {
             assertThatThrownBy(() -> engine.deploy(DeployRequest.of(c[0], "b")))
@@ -46,7 +47,7 @@ class VersionSpellingTest {
 
     @Test
     void releaseRefusesANonCanonicalExplicitVersionBeforeContactingAnyHost() throws Exception {
-        SeveralRoutersTest.Scripted t = new SeveralRoutersTest.Scripted(SeveralRoutersTest::normal);
+        ScriptedTransport t = new ScriptedTransport(ScriptedTransport::slotALive);
         Engine engine = Engine.builder(project()).transport(t).build();
         ReleaseRequest request = ReleaseRequest.of(new PackageRequest(null, null, true, "06.1.1.1", null, false));
         assertThatThrownBy(() -> engine.release(request, null))
@@ -61,9 +62,9 @@ class VersionSpellingTest {
     void aHostThatRunsAPep440EqualVersionHealthilyIsLeftAlone() throws Exception {
         Project p = project();
         String slotDir = p.venv().slotDir("b");
-        SeveralRoutersTest.Scripted t = new SeveralRoutersTest.Scripted((host, step) -> {
+        ScriptedTransport t = new ScriptedTransport((host, step) -> {
             if (!step.equals("probe")) {
-                return normal(host, step);
+                return slotALive(host, step);
             }
             String digest = SupervisorConfig.render(p, host, "b", slotDir, "2.0.0.0", p.profile(), Secret.of("x")).digest();
             return new ExecResult(0, ok("read-slot", "dir=" + slotDir, "stamp.version=2.0.0", "stamp.config=" + digest,
@@ -81,10 +82,10 @@ class VersionSpellingTest {
 
     @Test
     void theHostResultSaysWhenPipInstalledAnotherSpelling() throws Exception {
-        SeveralRoutersTest.Scripted t = new SeveralRoutersTest.Scripted((host, step) -> step.equals("deploy")
+        ScriptedTransport t = new ScriptedTransport((host, step) -> step.equals("deploy")
                 ? new ExecResult(0, ok("pip-install").stdout() + ok("installed-version", "installed=6.1.2.2").stdout()
                         + ok("stamp", "deployed 6.1.2.2").stdout(), "")
-                : normal(host, step));
+                : slotALive(host, step));
         DeployResult result = Engine.builder(project()).transport(t).build().deploy(DeployRequest.of("6.1.2.2.0", "b"));
         assertThat(result.ok()).isTrue();
         assertThat(result.fleet().hosts()).extracting(HostResult::detail)
@@ -93,10 +94,10 @@ class VersionSpellingTest {
 
     /** A switch to slot b where the first host's health header says 2.0.0 and the others' {@code version}. */
     private SwitchResult switchWhereHostsSay(String version) throws Exception {
-        SeveralRoutersTest.Scripted t = new SeveralRoutersTest.Scripted((host, step) -> step.equals("health")
+        ScriptedTransport t = new ScriptedTransport((host, step) -> step.equals("health")
                 ? ok("check-health", "ok health url=http://" + host.address() + ":8110/health status=200 slot=b version="
                         + (host.address().endsWith(".1") ? "2.0.0" : version))
-                : normal(host, step));
+                : slotALive(host, step));
         return Engine.builder(project()).transport(t).build().switchSlot(SwitchRequest.to("b"));
     }
 

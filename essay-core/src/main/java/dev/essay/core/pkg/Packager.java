@@ -1,5 +1,6 @@
 package dev.essay.core.pkg;
 
+import dev.essay.core.event.EssayEvent;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.event.EngineListener;
@@ -81,13 +82,13 @@ public final class Packager {
         Path work = createWorkDir();
         try {
             Source source = request.here() ? copyWorkingTree(work.resolve("src")) : checkout(request, work.resolve("src"));
-            listener.info("source: " + source.description() + (source.commit() == null ? "" : " (" + source.commit() + ")"));
+            listener.on(new EssayEvent.Info("source: " + source.description() + (source.commit() == null ? "" : " (" + source.commit() + ")")));
             Map<Path, String> originals = originals(source.projectDir());
             Set<String> tried = new LinkedHashSet<>();
             for (int attempt = 1; ; attempt++) {
                 String version = explicit != null ? explicit : nextVersion(request.suffix(), tried);
-                listener.info("version " + version + (explicit != null ? "" : attempt == 1 ? " (next date version on the index)"
-                        : " (attempt " + attempt + " of " + MAX_ATTEMPTS + ")"));
+                listener.on(new EssayEvent.Info("version " + version + (explicit != null ? "" : attempt == 1 ? " (next date version on the index)"
+                        : " (attempt " + attempt + " of " + MAX_ATTEMPTS + ")")));
                 stamp(source, originals, version);
                 Path dist = work.resolve("dist-" + version);
                 List<Path> files = build(source.projectDir(), dist);
@@ -95,7 +96,7 @@ public final class Packager {
                 try {
                     for (Path file : files) {
                         String sha = IndexClient.sha256(file);
-                        listener.info("uploading " + file.getFileName() + " (sha256 " + sha + ") to " + index.uploadUrl());
+                        listener.on(new EssayEvent.Info("uploading " + file.getFileName() + " (sha256 " + sha + ") to " + index.uploadUrl()));
                         index.upload(project.name(), version, file, sha);
                         uploaded.add(new PackageResult.File(file, file.getFileName().toString(), sha, null));
                     }
@@ -109,7 +110,7 @@ public final class Packager {
                                 + " version tried was taken by another packager (" + String.join(", ", tried) + ")",
                                 e.detail(), "run essay package again, or give an explicit --version", e);
                     }
-                    listener.warn(e.getMessage() + ": another packager took it; retrying with the next number");
+                    listener.on(new EssayEvent.Warning(e.getMessage() + ": another packager took it; retrying with the next number"));
                     continue;
                 }
                 cleanSource(work.resolve("src"));
@@ -167,7 +168,7 @@ public final class Packager {
             revision = "origin/" + branch;
             description = "branch " + branch;
         }
-        listener.info("cloning " + repo + " into " + clone);
+        listener.on(new EssayEvent.Info("cloning " + repo + " into " + clone));
         gitOrFail(repo, "clone", List.of("-c", "protocol.file.allow=always", "clone", "--quiet", "--no-local",
                 "--recurse-submodules", "--", repo.toString(), clone.toString()), "cloning " + repo);
         Processes.Result verify = git(clone, "rev-parse", "--verify", "--quiet", revision + "^{commit}");
@@ -194,7 +195,7 @@ public final class Packager {
 
     private Source copyWorkingTree(Path copy) {
         Path dir = project.directory();
-        listener.info("copying the working tree " + dir + " into " + copy);
+        listener.on(new EssayEvent.Info("copying the working tree " + dir + " into " + copy));
         Trees.copy(dir, copy, Trees::isLeftover);
         String commit = null;
         Processes.Result head = git(dir, "rev-parse", "HEAD");
@@ -283,15 +284,15 @@ public final class Packager {
             }
             if (isStampFile) {
                 if (!Stamper.hasPlaceholders(stamped)) {
-                    listener.warn("build.stamp_files: " + source.projectDir().relativize(file)
-                            + " has no {{ version }}, {{ git_version }} or {{ release_time }} placeholder");
+                    listener.on(new EssayEvent.Warning("build.stamp_files: " + source.projectDir().relativize(file)
+                            + " has no {{ version }}, {{ git_version }} or {{ release_time }} placeholder"));
                 }
                 stamped = Stamper.placeholders(stamped, values);
             }
             write(file, stamped);
         }
-        listener.info("stamped " + version + " into the build copy (" + String.join(", ",
-                originals.keySet().stream().map(p -> source.projectDir().relativize(p).toString()).toList()) + ")");
+        listener.on(new EssayEvent.Info("stamped " + version + " into the build copy (" + String.join(", ",
+                originals.keySet().stream().map(p -> source.projectDir().relativize(p).toString()).toList()) + ")"));
     }
 
     // ---------------------------------------------------------------- build
@@ -309,11 +310,11 @@ public final class Packager {
         if (backendPresent(python, backend, projectDir)) {
             argv.add("--no-isolation");
         } else {
-            listener.warn("the build backend " + backend + " is not installed for " + python + "; building in an"
-                    + " isolated environment (needs the index to install it)");
+            listener.on(new EssayEvent.Warning("the build backend " + backend + " is not installed for " + python + "; building in an"
+                    + " isolated environment (needs the index to install it)"));
         }
         argv.addAll(List.of("--sdist", "--wheel", "--outdir", dist.toString(), projectDir.toString()));
-        listener.info("building: " + String.join(" ", argv));
+        listener.on(new EssayEvent.Info("building: " + String.join(" ", argv)));
         Processes.Result r = Processes.run(argv, projectDir, BUILD_TIMEOUT, Map.of());
         if (!r.ok()) {
             boolean noBuild = r.output().contains("No module named build");
@@ -333,7 +334,7 @@ public final class Packager {
                     + " a wheel and an sdist", r.tail(), null);
         }
         for (Path f : files) {
-            listener.info("built " + f.getFileName());
+            listener.on(new EssayEvent.Info("built " + f.getFileName()));
         }
         return files;
     }
@@ -365,7 +366,7 @@ public final class Packager {
                 urls.put(f.name(), f.url().toString());
             }
         } catch (EssayException e) {
-            listener.warn("uploaded, but cannot read the index page back: " + e.getMessage());
+            listener.on(new EssayEvent.Warning("uploaded, but cannot read the index page back: " + e.getMessage()));
         }
         String page = index.projectPage(project.name()).toString();
         return uploaded.stream().map(f -> new PackageResult.File(f.path(), f.name(), f.sha256(),

@@ -1,5 +1,6 @@
 package dev.essay.core.pkg;
 
+import dev.essay.core.event.EssayEvent;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.event.EngineListener;
@@ -98,15 +99,15 @@ public final class Scaffold {
         List<Path> written = new ArrayList<>();
         List<Path> kept = new ArrayList<>();
         write(dir, files, tokens, written, kept);
-        listener.info("created " + name + " (package " + pkg + ", template " + template.name().toLowerCase(Locale.ROOT)
-                + ") in " + dir);
+        listener.on(new EssayEvent.Info("created " + name + " (package " + pkg + ", template " + template.name().toLowerCase(Locale.ROOT)
+                + ") in " + dir));
         String commit = firstCommit(dir, name);
         boolean pushed = false;
         if (gitRemote != null) {
             git(dir, "could not add the remote " + gitRemote, "git", "remote", "add", "origin", gitRemote);
             git(dir, "could not push to " + gitRemote + "; the project and its first commit are in " + dir
                     + " (push again with: git push -u origin main)", "git", "push", "-u", "origin", "main");
-            listener.info("pushed main to " + gitRemote);
+            listener.on(new EssayEvent.Info("pushed main to " + gitRemote));
             pushed = true;
         }
         return new Result(dir, name, pkg, written, kept, commit, pushed);
@@ -130,7 +131,7 @@ public final class Scaffold {
         List<Path> kept = new ArrayList<>();
         write(dir, files, tokens(name, pkg, INIT_COMMAND, INIT_COMMAND_COMMENT), written, kept);
         for (Path k : kept) {
-            listener.warn(k + " exists; kept it as it is");
+            listener.on(new EssayEvent.Warning(k + " exists; kept it as it is"));
         }
         return new Result(dir, name, pkg, written, kept, null, false);
     }
@@ -172,8 +173,8 @@ public final class Scaffold {
         git(dir, "git add failed in " + dir, "git", "add", "-A");
         Map<String, String> env = new LinkedHashMap<>();
         if (!Processes.run(List.of("git", "config", "user.email"), dir, GIT_TIMEOUT, Map.of()).ok()) {
-            listener.warn("git has no user.email here; the first commit is by 'essay new <essay@localhost>'"
-                    + " (set yours with git config --global user.email)");
+            listener.on(new EssayEvent.Warning("git has no user.email here; the first commit is by 'essay new <essay@localhost>'"
+                    + " (set yours with git config --global user.email)"));
             env.put("GIT_AUTHOR_NAME", "essay new");
             env.put("GIT_AUTHOR_EMAIL", "essay@localhost");
             env.put("GIT_COMMITTER_NAME", "essay new");

@@ -16,13 +16,13 @@ public final class StepReport {
         this.result = result;
         String current = null;
         for (String line : (Iterable<String>) result.stdout().lines()::iterator) {
-            if (line.startsWith(RemoteScript.MARKER)) {
-                String[] words = line.substring(RemoteScript.MARKER.length()).split(" ");
-                if (words.length >= 2 && words[0].equals("begin")) {
-                    current = words[1];
+            Marker marker = Marker.parse(line);
+            if (marker != null) {
+                if (marker.kind() == Marker.Kind.BEGIN) {
+                    current = marker.operation();
                     output.put(current, new StringBuilder());
-                } else if (words.length >= 2 && words[0].equals("fail")) {
-                    failed = words[1];
+                } else if (marker.kind() == Marker.Kind.FAIL) {
+                    failed = marker.operation();
                 }
                 continue;
             }
@@ -32,6 +32,32 @@ public final class StepReport {
         }
         if (failed == null && result.exitStatus() != 0 && current != null) {
             failed = current;
+        }
+    }
+
+    /**
+     * A progress marker a step prints around each operation ({@code ##essay begin OP}, {@code ##essay end OP},
+     * {@code ##essay fail OP EXIT}); the one parser of them, for the report and for live progress.
+     *
+     * @param exit the exit status of a failed operation, or null
+     */
+    public record Marker(Kind kind, String operation, String exit) {
+        public enum Kind { BEGIN, END, FAIL, OTHER }
+
+        /** The marker on {@code line}, or null when the line is output, not a marker. */
+        public static Marker parse(String line) {
+            if (!line.startsWith(RemoteScript.MARKER)) {
+                return null;
+            }
+            String[] w = line.substring(RemoteScript.MARKER.length()).split(" ");
+            if (w.length >= 3 && w[0].equals("fail")) {
+                return new Marker(Kind.FAIL, w[1], w[2]);
+            }
+            if (w.length >= 2 && (w[0].equals("begin") || w[0].equals("end") || w[0].equals("fail"))) {
+                return new Marker(w[0].equals("begin") ? Kind.BEGIN : w[0].equals("end") ? Kind.END : Kind.FAIL, w[1],
+                        null);
+            }
+            return new Marker(Kind.OTHER, w.length > 1 ? w[1] : null, null);
         }
     }
 

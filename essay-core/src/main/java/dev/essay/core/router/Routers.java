@@ -1,5 +1,6 @@
 package dev.essay.core.router;
 
+import dev.essay.core.event.EssayEvent;
 import dev.essay.core.event.EngineListener;
 import dev.essay.core.lock.LockHeldException;
 import dev.essay.core.lock.LockHolder;
@@ -92,6 +93,9 @@ public final class Routers implements AutoCloseable {
             throw new LockHeldException(primary().toString(), LockHolder.fromFields(holderFields(values)));
         }
         held = holder;
+        if (!dryRun) {
+            listener.on(new EssayEvent.LockAcquired(primary(), holder.toString()));
+        }
         List<RouterState> states = new ArrayList<>();
         states.add(parseState(project, primary(), report));
         for (HostAddress host : sessions.keySet()) {
@@ -171,6 +175,9 @@ public final class Routers implements AutoCloseable {
             try {
                 String lock = run(primary(), scripts.unlock(held.id())).values("release-lock").get("lock");
                 if ("released".equals(lock) || "not-ours".equals(lock)) {
+                    if ("released".equals(lock)) {
+                        listener.on(new EssayEvent.LockReleased(primary()));
+                    }
                     held = null;
                     return;
                 }
@@ -180,8 +187,8 @@ public final class Routers implements AutoCloseable {
             }
             reconnect(primary());
         }
-        listener.warn("could not release the lock on " + primary() + ": " + problem
-                + "; run `essay unlock --id " + held.id() + "` once that host is reachable");
+        listener.on(new EssayEvent.Warning("could not release the lock on " + primary() + ": " + problem
+                + "; run `essay unlock --id " + held.id() + "` once that host is reachable"));
     }
 
     /** The next step on {@code host} opens a new session (the current one was closed, or broke). */
@@ -215,8 +222,9 @@ public final class Routers implements AutoCloseable {
         Session session = session(host);
         RemoteScript script = step.toScript();
         return new StepReport(session.run(script, line -> {
-            if (line.startsWith(RemoteScript.MARKER + "fail ")) {
-                listener.host(host, script.name() + ": " + line.substring(RemoteScript.MARKER.length()));
+            StepReport.Marker m = StepReport.Marker.parse(line);
+            if (m != null && m.kind() == StepReport.Marker.Kind.FAIL) {
+                listener.on(new EssayEvent.StepFailed(host, script.name(), m.operation(), m.exit()));
             }
         }));
     }

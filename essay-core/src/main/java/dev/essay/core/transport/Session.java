@@ -18,6 +18,44 @@ public interface Session extends AutoCloseable {
     @Override
     void close();
 
+    /** Runs one script for {@link #of}. */
+    @FunctionalInterface
+    interface Runner {
+        ExecResult run(RemoteScript script, LineSink lines) throws TransportException;
+    }
+
+    /** A session that holds no connection: each run is {@code runner}'s, counted as a round trip; close does nothing. */
+    static Session of(HostAddress host, Runner runner) {
+        return of(host, runner, () -> { });
+    }
+
+    /** A session whose runs are {@code runner}'s, each counted as a round trip, and whose close runs {@code onClose}. */
+    static Session of(HostAddress host, Runner runner, Runnable onClose) {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        return new Session() {
+            @Override
+            public HostAddress host() {
+                return host;
+            }
+
+            @Override
+            public ExecResult run(RemoteScript script, LineSink lines) {
+                runs.incrementAndGet();
+                return runner.run(script, lines);
+            }
+
+            @Override
+            public int roundTrips() {
+                return runs.get();
+            }
+
+            @Override
+            public void close() {
+                onClose.run();
+            }
+        };
+    }
+
     @FunctionalInterface
     interface LineSink {
         LineSink NONE = line -> { };

@@ -3,8 +3,9 @@ package dev.essay.core.it;
 import dev.essay.core.Engine;
 import dev.essay.core.config.ProjectLoader;
 import dev.essay.core.event.EngineListener;
+import dev.essay.core.event.EssayEvent;
+import dev.essay.core.event.TextRenderer;
 import dev.essay.core.model.Actor;
-import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
 import dev.essay.core.testfleet.TestFleet;
 import dev.essay.core.transport.SshSettings;
@@ -28,13 +29,18 @@ final class Fleets {
         final List<String> lines = new CopyOnWriteArrayList<>();
 
         @Override
-        public void info(String line) {
-            lines.add(line);
+        public void on(EssayEvent event) {
+            TextRenderer.Text t = TextRenderer.render(event);
+            if (t != null && t.host() != null) {
+                lines.add("[" + t.host() + "] " + t.text());
+            } else if (t != null) {
+                info((t.warning() ? "warning: " : "") + t.text());
+            }
         }
 
-        @Override
-        public void host(HostAddress host, String line) {
-            lines.add("[" + host + "] " + line);
+        /** A line about the whole operation (warnings start with {@code warning: }). */
+        void info(String line) {
+            lines.add(line);
         }
 
         String text() {

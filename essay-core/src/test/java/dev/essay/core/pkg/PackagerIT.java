@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.essay.core.config.ProjectLoader;
 import dev.essay.core.event.EngineListener;
+import dev.essay.core.event.TextRenderer;
 import dev.essay.core.index.PackageIndexServer;
-import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
 import dev.essay.core.testfleet.LocalCommand;
@@ -109,21 +109,18 @@ class PackagerIT {
     }
 
     private Packager packager(Consumer<String> onInfo) {
-        EngineListener listener = new EngineListener() {
-            @Override
-            public void info(String line) {
-                events.add(line);
-                onInfo.accept(line);
+        EngineListener listener = event -> {
+            TextRenderer.Text t = TextRenderer.render(event);
+            if (t == null) {
+                return;
             }
-
-            @Override
-            public void host(HostAddress host, String line) {
-                events.add(host + " " + line);
-            }
-
-            @Override
-            public void warn(String line) {
-                events.add("warning: " + line);
+            if (t.host() != null) {
+                events.add(t.host() + " " + t.text());
+            } else if (t.warning()) {
+                events.add("warning: " + t.text());
+            } else {
+                events.add(t.text());
+                onInfo.accept(t.text());
             }
         };
         return new Packager(project, IndexClient.of(project), CLOCK, ZONE, listener, tmp.resolve("work"));

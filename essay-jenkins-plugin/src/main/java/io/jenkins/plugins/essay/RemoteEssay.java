@@ -7,7 +7,8 @@ import dev.essay.core.config.ProjectLoader;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.event.EngineListener;
-import dev.essay.core.model.HostAddress;
+import dev.essay.core.event.EssayEvent;
+import dev.essay.core.event.TextRenderer;
 import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
 import dev.essay.core.pkg.IndexClient;
@@ -290,19 +291,14 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
             this.out = out;
         }
 
+        /** The text of an event as {@link TextRenderer} renders it for every text medium. */
         @Override
-        public void info(String line) {
-            print("[essay] ", line);
-        }
-
-        @Override
-        public void host(HostAddress host, String line) {
-            print("[" + host + "] ", line);
-        }
-
-        @Override
-        public void warn(String line) {
-            print("[essay] WARNING: ", line);
+        public void on(EssayEvent event) {
+            TextRenderer.Text text = TextRenderer.render(event);
+            if (text != null) {
+                print(text.host() != null ? "[" + text.host() + "] " : text.warning() ? "[essay] WARNING: " : "[essay] ",
+                        text.text());
+            }
         }
 
         private void print(String prefix, String text) {

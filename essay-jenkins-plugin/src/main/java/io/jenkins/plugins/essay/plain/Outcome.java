@@ -6,6 +6,7 @@ import dev.essay.core.SwitchRequest;
 import dev.essay.core.SwitchResult;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
+import dev.essay.core.error.PartialFailureException;
 import dev.essay.core.pkg.PackageRequest;
 import dev.essay.core.pkg.PackageResult;
 import dev.essay.core.run.HostResult;
@@ -120,12 +121,10 @@ public record Outcome(String result, Subject subject, List<HostOutcome> hosts, F
         if (r.ok()) {
             return new Outcome(OK, subject, hosts, null);
         }
-        List<HostResult> failed = r.fleet().failed();
-        String names = failed.stream().map(h -> h.host().toString()).collect(Collectors.joining(", "));
-        return new Outcome(FAILED, subject, hosts, new Failure("deploy of " + r.version() + " into slot " + r.slot()
-                + " failed on " + failed.size() + " of " + hosts.size() + " host(s): " + names, null,
+        PartialFailureException failure = r.failure(null);
+        return new Outcome(FAILED, subject, hosts, new Failure(failure.getMessage(), null,
                 "read each host's FAILED lines above; slot " + r.slot()
-                        + " is not live, so no traffic reached the failed hosts", ExitCode.PARTIAL_FAILURE.name(), null));
+                        + " is not live, so no traffic reached the failed hosts", failure.exitCode().name(), null));
     }
 
     public static Outcome switched(SwitchResult r) {

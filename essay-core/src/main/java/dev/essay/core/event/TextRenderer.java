@@ -1,0 +1,134 @@
+package dev.essay.core.event;
+
+import dev.essay.core.error.EssayException;
+import dev.essay.core.error.PartialFailureException;
+import dev.essay.core.model.HostAddress;
+import dev.essay.core.run.FleetResult;
+import dev.essay.core.run.HostResult;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one place where essay's events, results and errors become text, for every text medium (the CLI's terminal, the
+ * Jenkins build log): each medium only adds its own line prefix ({@code [host] }, {@code warning: }).
+ */
+public final class TextRenderer {
+    /** pip's words when the index has no such version (or pip could not read the index at all). */
+    public static final String NO_DISTRIBUTION = "No matching distribution found";
+
+    private TextRenderer() {
+    }
+
+    /**
+     * An event as text.
+     *
+     * @param host    the host the text is about, or null when it is about the whole operation
+     * @param warning worth attention (the terminal prints it on stderr)
+     * @param text    one or more complete lines, without the final newline
+     */
+    public record Text(HostAddress host, boolean warning, String text) {
+    }
+
+    /** The text of an event, or null for an event the text media do not show (steps starting, the lock). */
+    public static Text render(EssayEvent event) {
+        if (event instanceof EssayEvent.Info e) {
+            return new Text(null, false, e.text());
+        } else if (event instanceof EssayEvent.Warning e) {
+            return new Text(null, true, e.text());
+        } else if (event instanceof EssayEvent.HostInfo e) {
+            return new Text(e.host(), false, e.text());
+        } else if (event instanceof EssayEvent.StepFinished e) {
+            return e.shown() ? new Text(e.host(), false, e.operation() + " ok ("
+                    + String.format(Locale.ROOT, "%.1fs", e.took().toNanos() / 1e9) + ")") : null;
+        } else if (event instanceof EssayEvent.StepFailed e) {
+            return new Text(e.host(), false, e.operation() + " FAILED (exit " + e.exit() + ")");
+        } else if (event instanceof EssayEvent.HostFailed e) {
+            return new Text(e.host(), false, "FAILED: " + e.error().replace("\n", "\n    "));
+        } else if (event instanceof EssayEvent.FleetFinished e) {
+            return new Text(null, false, e.fleet().table().stripTrailing());
+        } else if (event instanceof EssayEvent.SwitchStaged e) {
+            return new Text(e.router(), false, "staged the upstream of slot " + e.slot() + "; nginx -t ok");
+        } else if (event instanceof EssayEvent.SwitchProven e) {
+            return new Text(e.router(), false, "proven: " + e.requests() + " requests in a row through nginx reached"
+                    + " slot " + e.slot());
+        }
+        return null; // StepStarted, LockAcquired, LockReleased: not shown as text
+    }
+
+    /** An error as a user reads it: {@code error:} and the message, the detail indented, a {@code hint:}. */
+    public static String error(EssayException e) {
+        StringBuilder text = new StringBuilder("error: ").append(e.getMessage()).append('\n');
+        String detail = e.detail();
+        if (detail != null && !detail.isBlank() && !detail.strip().equals(e.getMessage())) {
+            for (String line : detail.strip().split("\n")) {
+                text.append("  ").append(line).append('\n');
+            }
+        }
+        if (e.suggestion() != null && !e.suggestion().isBlank()) {
+            text.append("hint: ").append(e.suggestion()).append('\n');
+        }
+        return text.toString();
+    }
+
+    // ------------------------------------------------------------------ results
+
+    /** What a deploy that failed on some hosts says, or null when every host is ok. */
+    public static PartialFailureException deployFailure(String version, String slot, FleetResult fleet,
+                                                        String indexUrl) {
+        if (fleet.ok()) {
+            return null;
+        }
+        return new PartialFailureException(fleet.exitCode(), "deploy of " + version + " into slot " + slot
+                + " failed on " + fleet.failed().size() + " of " + fleet.hosts().size() + " host(s): "
+                + names(fleet), deployHint(version, fleet, indexUrl), hostNames(fleet));
+    }
+
+    /**
+     * What to do after a failed deploy: when pip found no such version on any failed host, say so; otherwise fix the
+     * hosts and deploy again, mentioning that hosts already done are skipped only when some are.
+     */
+    static String deployHint(String version, FleetResult fleet, String indexUrl) {
+        boolean notOnIndex = fleet.failed().stream()
+                .allMatch(h -> h.error() != null && h.error().contains(NO_DISTRIBUTION));
+        if (notOnIndex) {
+            return version + " is not on the index " + indexUrl + " (pip: " + NO_DISTRIBUTION + "):"
+                    + " essay versions lists what is, essay package uploads a new version; if it is listed, check that"
+                    + " the hosts can reach the index";
+        }
+        long done = fleet.hosts().stream().filter(HostResult::ok).count();
+        return "fix those hosts (their output is above) and run the same deploy again"
+                + (done == 0 ? "" : "; the " + done + " host(s) that already run " + version + " are skipped");
+    }
+
+    /** What a release whose deploy failed on some hosts says (nothing was switched), or null when every host is ok. */
+    public static PartialFailureException releaseFailure(String version, String slot, FleetResult deploy) {
+        if (deploy.ok()) {
+            return null;
+        }
+        return new PartialFailureException(deploy.exitCode(), "release of " + version + " stopped: the deploy into slot "
+                + slot + " failed on " + names(deploy) + "; nothing was switched",
+                "fix those hosts (their output is above), then finish with: essay deploy " + version + " --slot " + slot
+                        + " && essay switch --to " + slot, hostNames(deploy));
+    }
+
+    /** The line that ends a successful deploy. */
+    public static String deployed(String version, String slot, FleetResult fleet) {
+        long changed = fleet.hosts().stream().filter(h -> h.status() == HostResult.Status.OK).count();
+        return "deployed " + version + " into slot " + slot + " on " + fleet.hosts().size() + " host(s) (" + changed
+                + " changed); put it live with: essay switch --to " + slot;
+    }
+
+    /** The line that ends a successful release. */
+    public static String released(String project, String version, String live, String previous) {
+        return "released " + project + " " + version + ": slot " + live + " is live" + (previous == null ? ""
+                : "; slot " + previous + " keeps the previous release (essay rollback)");
+    }
+
+    private static List<String> hostNames(FleetResult fleet) {
+        return fleet.failed().stream().map(h -> h.host().toString()).toList();
+    }
+
+    private static String names(FleetResult fleet) {
+        return String.join(", ", hostNames(fleet));
+    }
+}
