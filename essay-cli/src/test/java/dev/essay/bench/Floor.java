@@ -6,9 +6,9 @@ import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
 import dev.essay.core.pkg.Trees;
 import dev.essay.core.shell.Shell;
-import dev.essay.core.testfleet.FleetHost;
-import dev.essay.core.testfleet.SampleDistributions;
-import dev.essay.core.testfleet.TestFleet;
+import dev.essay.fleet.FleetHost;
+import dev.essay.fleet.SampleBuild;
+import dev.essay.fleet.TestFleet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ final class Floor {
                 "set -e",
                 "D=" + Shell.quote(slotDir),
                 "mkdir -p \"$D/etc\" \"$D/run\" \"$D/logs\"",
-                "[ -x \"$D/bin/python\" ] || " + SampleDistributions.PYTHON + " -m venv \"$D\"",
+                "[ -x \"$D/bin/python\" ] || " + SampleBuild.PYTHON + " -m venv \"$D\"",
                 "\"$D/bin/pip\" install -q --disable-pip-version-check --index-url " + Shell.quote(fleet.indexUrl().toString())
                         + " " + Shell.quote(project.name() + "==" + version),
                 "cat > \"$D/etc/supervisord.conf\" <<'FLOOR_EOF'",

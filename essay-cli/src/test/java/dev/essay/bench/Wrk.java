@@ -2,7 +2,7 @@ package dev.essay.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.essay.core.testfleet.LocalCommand;
+import dev.essay.fleet.LocalCommand;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.essay.core.testfleet.FleetHost;
-import dev.essay.core.testfleet.TestFleet;
-import dev.essay.core.testfleet.TrafficLoop;
+import dev.essay.fleet.FleetHost;
+import dev.essay.fleet.TestFleet;
+import dev.essay.fleet.TrafficLoop;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;

@@ -3,11 +3,11 @@ package dev.essay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.essay.core.testfleet.DrillLog;
-import dev.essay.core.testfleet.FleetHost;
-import dev.essay.core.testfleet.LocalCommand;
-import dev.essay.core.testfleet.TestFleet;
-import dev.essay.core.testfleet.TrafficLoop;
+import dev.essay.fleet.DrillLog;
+import dev.essay.fleet.FleetHost;
+import dev.essay.fleet.LocalCommand;
+import dev.essay.fleet.TestFleet;
+import dev.essay.fleet.TrafficLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

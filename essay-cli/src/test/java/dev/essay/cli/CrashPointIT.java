@@ -12,11 +12,11 @@ import dev.essay.core.config.ProjectLoader;
 import dev.essay.core.model.Actor;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
-import dev.essay.core.testfleet.DrillLog;
-import dev.essay.core.testfleet.LocalCommand;
-import dev.essay.core.testfleet.SampleDistributions;
-import dev.essay.core.testfleet.TestFleet;
-import dev.essay.core.testfleet.TrafficLoop;
+import dev.essay.fleet.DrillLog;
+import dev.essay.fleet.LocalCommand;
+import dev.essay.fleet.SampleBuild;
+import dev.essay.fleet.TestFleet;
+import dev.essay.fleet.TrafficLoop;
 import dev.essay.core.transport.HoldingTransport;
 import dev.essay.core.transport.RewritingSession;
 import dev.essay.core.transport.Session;
@@ -168,7 +168,7 @@ class CrashPointIT {
         Cli.Run created = Cli.run("new", TestFleet.PROJECT, "--dir", project.toString());
         assertThat(created.exit()).as(created.all()).isZero();
         releaseConfig = project.resolve("essay.yaml");
-        Files.writeString(releaseConfig, fleet.configYaml() + "build:\n  python: " + SampleDistributions.PYTHON + "\n");
+        Files.writeString(releaseConfig, fleet.configYaml() + "build:\n  python: " + SampleBuild.PYTHON + "\n");
         holds = Files.createDirectories(Path.of("/tmp", "essay-crashpoints-" + TestFleet.NAMESPACE));
         Files.setPosixFilePermissions(holds, PosixFilePermissions.fromString("rwxrwxrwx"));
         for (String[] command : List.of(new String[] {"deploy", "1.0.0", "--slot", "a"}, new String[] {"deploy", "2.0.0", "--slot", "b"},

@@ -1,5 +1,8 @@
 package dev.essay.demo;
 
+import dev.essay.fleet.LocalCommand;
+import dev.essay.fleet.SampleBuild;
+import dev.essay.fleet.SshHost;
 import dev.essay.cli.EssayCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -168,7 +171,7 @@ public final class Demo implements Callable<Integer> {
         long started = System.nanoTime();
         Path sample;
         try {
-            sample = SampleBuild.findSample();
+            sample = SampleBuild.sampleDir();
         } catch (IllegalStateException e) {
             err.println("demo: error: " + e.getMessage());
             return 1;

@@ -1,6 +1,11 @@
 package dev.essay.demo;
 
-import dev.essay.core.index.PackageIndexServer;
+import dev.essay.fleet.LocalCommand;
+import dev.essay.fleet.Nginx;
+import dev.essay.fleet.Pids;
+import dev.essay.fleet.SampleBuild;
+import dev.essay.fleet.SshHost;
+import dev.essay.index.PackageIndexServer;
 import dev.essay.core.pkg.Trees;
 import java.io.File;
 import java.io.IOException;
@@ -12,9 +17,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +66,7 @@ public final class Sandbox implements AutoCloseable {
     static final String PROJECT = "essay-sample";
     static final String UPSTREAM_NAME = "essay_sample";
     static final String ROUTER = "router";
-    static final String NGINX = "/usr/sbin/nginx";
+    static final String NGINX = Nginx.BINARY;
     /** Slot name to port prefix: process i of slot a listens on 810i. */
     static final Map<String, String> SLOTS = slots();
     static final int PROCESS_COUNT = 2;
@@ -286,8 +288,8 @@ public final class Sandbox implements AutoCloseable {
     private static void generateKey(Path file, String comment) {
         LocalCommand.Result keygen;
         try {
-            keygen = LocalCommand.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file.toString()),
-                    file.getParent(), Map.of("HOME", file.getParent().toString()), Duration.ofMinutes(1));
+            keygen = LocalCommand.runClean(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file.toString()),
+                    Duration.ofMinutes(1), file.getParent(), Map.of("HOME", file.getParent().toString()));
         } catch (UncheckedIOException e) {
             throw new IllegalStateException("cannot run ssh-keygen (" + e.getMessage() + "); install openssh-client "
                     + "(scripts/install-deps installs it with openssh-server)", e);
@@ -301,46 +303,16 @@ public final class Sandbox implements AutoCloseable {
         Path router = layout.router();
         Path temp = router.resolve("tmp");
         nginxPort = freePort("127.0.0.1");
-        List<String> conf = new ArrayList<>();
-        conf.add("# nginx of the essay demo's router: runs as the demo's user, in the foreground (the demo holds the");
-        conf.add("# master's PID), everything in " + router + ". essay rewrites upstream.conf and reloads nginx.");
+        List<String> preamble = new ArrayList<>();
+        preamble.add("# nginx of the essay demo's router: runs as the demo's user, in the foreground (the demo holds the");
+        preamble.add("# master's PID), everything in " + router + ". essay rewrites upstream.conf and reloads nginx.");
         if (isRoot()) {
-            conf.add("user root;    # the demo runs as root: workers keep root's access to the sandbox's temp dirs");
+            preamble.add("user root;    # the demo runs as root: workers keep root's access to the sandbox's temp dirs");
         }
-        conf.addAll(List.of(
-                "daemon off;",
-                "worker_processes 1;",
-                "pid " + layout.nginxPidFile() + ";",
-                "error_log " + layout.nginxErrorLog() + " notice;",
-                "events {",
-                "    worker_connections 512;",
-                "}",
-                "http {",
-                "    access_log " + router.resolve("logs/access.log") + ";",
-                "    client_body_temp_path " + temp.resolve("client_body") + ";",
-                "    proxy_temp_path " + temp.resolve("proxy") + ";",
-                "    fastcgi_temp_path " + temp.resolve("fastcgi") + ";",
-                "    uwsgi_temp_path " + temp.resolve("uwsgi") + ";",
-                "    scgi_temp_path " + temp.resolve("scgi") + ";",
-                "    include " + layout.upstreamFile() + ";",
-                "    server {",
-                "        listen 127.0.0.1:" + nginxPort + ";",
-                "        server_name _;",
-                "        location / {",
-                "            proxy_pass http://" + UPSTREAM_NAME + ";",
-                "            proxy_next_upstream error timeout http_502;",
-                "            proxy_connect_timeout 2s;",
-                "            proxy_read_timeout 10s;",
-                "            proxy_http_version 1.1;",
-                "            proxy_set_header Connection \"\";",
-                "            proxy_set_header Host $host;",
-                "        }",
-                "    }",
-                "}",
-                ""));
-        Files.writeString(layout.nginxConfig(), String.join("\n", conf));
-        Files.writeString(layout.upstreamFile(), "# no live slot yet: essay writes this file on its first switch\n"
-                + "upstream " + UPSTREAM_NAME + " {\n    server 127.0.0.1:9 down;\n}\n");
+        Files.writeString(layout.nginxConfig(), Nginx.config(preamble, new Nginx.Files(layout.nginxPidFile(),
+                layout.nginxErrorLog(), router.resolve("logs/access.log"), temp, layout.upstreamFile(), nginxPort), UPSTREAM_NAME));
+        Files.writeString(layout.upstreamFile(), Nginx.emptyUpstream(
+                "no live slot yet: essay writes this file on its first switch", UPSTREAM_NAME));
         // setsid: nginx does not share the terminal's process group, so Ctrl-C reaches only the demo, which
         // stops nginx itself; setsid execs nginx (no fork), so the PID is the master's.
         List<String> command = new ArrayList<>();
@@ -374,37 +346,16 @@ public final class Sandbox implements AutoCloseable {
 
     private static boolean nginxHasErrorLogOption() {
         try {
-            return LocalCommand.run(List.of(NGINX, "-h"), null, Map.of(), Duration.ofSeconds(30)).output().contains("-e filename");
+            return LocalCommand.runClean(List.of(NGINX, "-h"), Duration.ofSeconds(30), null, Map.of()).output().contains("-e filename");
         } catch (RuntimeException e) {
             return false;
         }
     }
 
     private void awaitNginx(Process nginx) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        String last = "";
-        while (true) {
-            if (!nginx.isAlive()) {
-                throw new IllegalStateException("nginx exited with status " + nginx.exitValue() + ":\n"
-                        + read(layout.logs().resolve("nginx.out")) + read(layout.nginxErrorLog()));
-            }
-            try {
-                http.send(HttpRequest.newBuilder(routerUrl()).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                seenPids.addAll(Processes.withDescendants(nginx.pid()));
-                return;
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for nginx", e);
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("nginx did not answer on " + routerUrl() + " within " + START_TIMEOUT.toSeconds()
-                        + "s (" + last + "):\n" + read(layout.nginxErrorLog()));
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
+        Nginx.awaitAnswer(nginx, nginxPort, START_TIMEOUT,
+                () -> read(layout.logs().resolve("nginx.out")) + read(layout.nginxErrorLog()));
+        seenPids.addAll(Pids.withDescendants(nginx.pid()));
     }
 
     // ------------------------------------------------------------------------------------------ essay.yaml
@@ -420,7 +371,7 @@ public final class Sandbox implements AutoCloseable {
         for (List<String> git : List.of(List.of("git", "init", "-q", "-b", "main"), List.of("git", "add", "-A"),
                 List.of("git", "-c", "user.name=essay demo", "-c", "user.email=demo@essay.invalid", "commit", "-q", "-m",
                         "essay-sample with the demo's essay.yaml"))) {
-            LocalCommand.run(git, layout.project(), env, Duration.ofMinutes(1)).orThrow();
+            LocalCommand.runClean(git, Duration.ofMinutes(1), layout.project(), env).orThrow();
         }
     }
 
@@ -555,7 +506,7 @@ public final class Sandbox implements AutoCloseable {
                 .start();
         seenPids.add(keeper.pid());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (Processes.readPidFile(layout.pidFile("keeper")).orElse(-1L) != keeper.pid()) {
+        while (Pids.readPidFile(layout.pidFile("keeper")).orElse(-1L) != keeper.pid()) {
             if (!keeper.isAlive() || System.nanoTime() - deadline > 0) {
                 keeper.destroyForcibly();
                 throw new IllegalStateException("the keeper JVM did not start serving the sandbox; its log:\n"
@@ -683,14 +634,14 @@ public final class Sandbox implements AutoCloseable {
             // a demo or keeper JVM stops its own sandbox on SIGTERM (its shutdown hook); then we sweep
             log.accept("stopping the demo JVM" + (jvms.size() == 1 ? " " : "s ") + jvms + " that run" + (jvms.size() == 1 ? "s" : "")
                     + " the sandbox");
-            List<Long> left = Processes.terminate(jvms, Duration.ofSeconds(60));
+            List<Long> left = Pids.terminate(jvms, Duration.ofSeconds(60));
             if (!left.isEmpty()) {
                 problems.add("demo JVM still running: " + left);
             }
         }
         StopResult rest = stopProcesses(layout);
         problems.addAll(rest.problems());
-        List<Long> survivors = before.stream().filter(Processes::running).toList();
+        List<Long> survivors = before.stream().filter(Pids::running).toList();
         if (!survivors.isEmpty()) {
             problems.add("still running: " + survivors);
         }
@@ -716,23 +667,23 @@ public final class Sandbox implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         List<Long> commands = commandPids(layout);
         List<Long> stopped = new ArrayList<>(commands);
-        List<Long> commandsLeft = Processes.terminate(commands, Duration.ofSeconds(5));
+        List<Long> commandsLeft = Pids.terminate(commands, Duration.ofSeconds(5));
         if (!commandsLeft.isEmpty()) {
             problems.add("host commands still running: " + commandsLeft);
         }
         List<Long> supervisordMasters = supervisordMasterPids(layout);
         List<Long> supervisords = new ArrayList<>();
-        supervisordMasters.forEach(pid -> supervisords.addAll(Processes.withDescendants(pid)));
+        supervisordMasters.forEach(pid -> supervisords.addAll(Pids.withDescendants(pid)));
         // SIGTERM to supervisord stops its programs (stopwaitsecs 10) before it exits; the children get it only if it could not
-        List<Long> left = Processes.terminate(supervisordMasters, Duration.ofSeconds(30));
+        List<Long> left = Pids.terminate(supervisordMasters, Duration.ofSeconds(30));
         left = new ArrayList<>(left);
-        left.addAll(Processes.terminate(supervisords, Duration.ofSeconds(10)));
+        left.addAll(Pids.terminate(supervisords, Duration.ofSeconds(10)));
         if (!left.isEmpty()) {
             problems.add("still running after SIGKILL: " + left.stream().distinct().toList());
         }
         stopped.addAll(supervisords);
         List<Long> nginx = nginxPids(layout);
-        List<Long> nginxLeft = Processes.terminate(nginx, Duration.ofSeconds(15));
+        List<Long> nginxLeft = Pids.terminate(nginx, Duration.ofSeconds(15));
         if (!nginxLeft.isEmpty()) {
             problems.add("nginx still running: " + nginxLeft);
         }
@@ -745,9 +696,9 @@ public final class Sandbox implements AutoCloseable {
     static List<Long> demoJvmPids(Layout layout) {
         List<Long> pids = new ArrayList<>();
         for (String name : List.of("keeper", "demo")) {
-            Processes.readPidFile(layout.pidFile(name)).ifPresent(pid -> {
-                if (pid != ProcessHandle.current().pid() && Processes.running(pid)
-                        && Processes.commandLine(pid).contains(MAIN_CLASS)) {
+            Pids.readPidFile(layout.pidFile(name)).ifPresent(pid -> {
+                if (pid != ProcessHandle.current().pid() && Pids.running(pid)
+                        && Pids.commandLine(pid).contains(MAIN_CLASS)) {
                     pids.add(pid);
                 }
             });
@@ -766,10 +717,10 @@ public final class Sandbox implements AutoCloseable {
         }
         try (Stream<Path> files = Files.list(layout.commandPids())) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                Processes.readPidFile(file).ifPresent(pid -> {
-                    boolean inSandbox = Processes.workingDirectory(pid).map(cwd -> cwd.startsWith(layout.dir())).orElse(false);
-                    if (pid != ProcessHandle.current().pid() && Processes.running(pid) && inSandbox) {
-                        pids.addAll(Processes.withDescendants(pid));
+                Pids.readPidFile(file).ifPresent(pid -> {
+                    boolean inSandbox = Pids.workingDirectory(pid).map(cwd -> cwd.startsWith(layout.dir())).orElse(false);
+                    if (pid != ProcessHandle.current().pid() && Pids.running(pid) && inSandbox) {
+                        pids.addAll(Pids.withDescendants(pid));
                     }
                 });
             }
@@ -783,10 +734,10 @@ public final class Sandbox implements AutoCloseable {
     static List<Long> nginxPids(Layout layout) {
         Set<Long> pids = new LinkedHashSet<>();
         for (Path file : List.of(layout.pidFile("nginx"), layout.nginxPidFile())) {
-            Processes.readPidFile(file).ifPresent(pid -> {
-                String cmd = Processes.commandLine(pid);
-                if (Processes.running(pid) && cmd.contains("nginx") && cmd.contains(layout.nginxConfig().toString())) {
-                    pids.addAll(Processes.withDescendants(pid));
+            Pids.readPidFile(file).ifPresent(pid -> {
+                String cmd = Pids.commandLine(pid);
+                if (Pids.running(pid) && cmd.contains("nginx") && cmd.contains(layout.nginxConfig().toString())) {
+                    pids.addAll(Pids.withDescendants(pid));
                 }
             });
         }
@@ -796,7 +747,7 @@ public final class Sandbox implements AutoCloseable {
     /** The supervisords of every slot (their pid files under the hosts' homes) with their processes. */
     static List<Long> supervisordPids(Layout layout) {
         List<Long> pids = new ArrayList<>();
-        supervisordMasterPids(layout).forEach(pid -> pids.addAll(Processes.withDescendants(pid)));
+        supervisordMasterPids(layout).forEach(pid -> pids.addAll(Pids.withDescendants(pid)));
         return pids;
     }
 
@@ -808,9 +759,9 @@ public final class Sandbox implements AutoCloseable {
         try (Stream<Path> files = Files.find(layout.hosts(), 6,
                 (p, a) -> a.isRegularFile() && p.getFileName().toString().equals("supervisord.pid"))) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                Optional<Long> pid = Processes.readPidFile(file);
-                if (pid.isPresent() && Processes.running(pid.get()) && !pids.contains(pid.get())) {
-                    String cmd = Processes.commandLine(pid.get());
+                Optional<Long> pid = Pids.readPidFile(file);
+                if (pid.isPresent() && Pids.running(pid.get()) && !pids.contains(pid.get())) {
+                    String cmd = Pids.commandLine(pid.get());
                     if (cmd.contains("supervisord") && cmd.contains(layout.dir().toString())) {
                         pids.add(pid.get());
                     }
