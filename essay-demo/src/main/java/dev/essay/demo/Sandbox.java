@@ -1,5 +1,8 @@
 package dev.essay.demo;
 
+import dev.essay.fleet.Fleet;
+import dev.essay.fleet.FleetConfig;
+import dev.essay.fleet.FleetHost;
 import dev.essay.fleet.LocalCommand;
 import dev.essay.fleet.Nginx;
 import dev.essay.fleet.Pids;
@@ -62,14 +65,14 @@ import java.util.stream.Stream;
  * PID when the JVM that owned the sandbox was killed. {@link #close()} stops everything and deletes the
  * directory; {@link #detach} hands a sandbox to a keeper JVM so it outlives the demo ({@code --keep}).
  */
-public final class Sandbox implements AutoCloseable {
-    static final String PROJECT = "essay-sample";
-    static final String UPSTREAM_NAME = "essay_sample";
+public final class Sandbox implements Fleet {
+    static final String PROJECT = FleetConfig.PROJECT;
+    static final String UPSTREAM_NAME = FleetConfig.UPSTREAM_NAME;
     static final String ROUTER = "router";
     static final String NGINX = Nginx.BINARY;
     /** Slot name to port prefix: process i of slot a listens on 810i. */
-    static final Map<String, String> SLOTS = slots();
-    static final int PROCESS_COUNT = 2;
+    static final Map<String, String> SLOTS = FleetConfig.SLOTS;
+    static final int PROCESS_COUNT = FleetConfig.PROCESS_COUNT;
     static final List<String> VERSIONS = List.of("1.0.0", "2.0.0");
     static final int MAX_HOSTS = 20;
     /** Keeps the supervisord socket path ({@code <dir>/hosts/h1/essay-sample/a/run/supervisor.sock}) under 108 bytes. */
@@ -81,8 +84,8 @@ public final class Sandbox implements AutoCloseable {
     private final Layout layout;
     private final Consumer<String> log;
     private final String user;
-    private final List<SshHost.Host> hosts = new ArrayList<>();
-    private SshHost.Host router;
+    private final List<FleetHost> hosts = new ArrayList<>();
+    private FleetHost router;
     private final Map<String, SshHost> servers = new LinkedHashMap<>();
     private PackageIndexServer index;
     private int indexPort;
@@ -93,13 +96,6 @@ public final class Sandbox implements AutoCloseable {
     private boolean detached;
     /** True once this sandbox made the directory its own (marker written): only then may close() clear it. */
     private volatile boolean owned;
-
-    private static Map<String, String> slots() {
-        Map<String, String> slots = new LinkedHashMap<>();
-        slots.put("a", "810");
-        slots.put("b", "811");
-        return Collections.unmodifiableMap(slots);
-    }
 
     private Sandbox(Path dir, Consumer<String> log) {
         this.layout = new Layout(dir);
@@ -130,21 +126,44 @@ public final class Sandbox implements AutoCloseable {
         return layout.config();
     }
 
-    List<SshHost.Host> hosts() {
+    @Override
+    public List<FleetHost> hosts() {
         return List.copyOf(hosts);
     }
 
-    SshHost.Host router() {
+    @Override
+    public FleetHost routerHost() {
         return router;
     }
 
-    /** Where nginx listens: {@code http://127.0.0.1:<port>/}. */
-    URI routerUrl() {
+    @Override
+    public URI routerUrl() {
         return URI.create("http://127.0.0.1:" + nginxPort + "/");
     }
 
-    URI indexUrl() {
+    @Override
+    public URI indexUrl() {
         return URI.create("http://127.0.0.1:" + indexPort + "/simple/");
+    }
+
+    @Override
+    public Path identity() {
+        return layout.identity();
+    }
+
+    @Override
+    public Path knownHosts() {
+        return layout.knownHosts();
+    }
+
+    @Override
+    public Path nginxConfig() {
+        return layout.nginxConfig();
+    }
+
+    @Override
+    public Path upstreamFile() {
+        return layout.upstreamFile();
     }
 
     /** A remark about the addresses chosen (another block, or the single-address fallback), or null. */
@@ -196,9 +215,9 @@ public final class Sandbox implements AutoCloseable {
             indexPort = index.port();
             for (int i = 0; i < addresses.hosts().size(); i++) {
                 String name = "h" + (i + 1);
-                hosts.add(startHost(new SshHost.Host(name, user, addresses.hosts().get(i), 0, layout.home(name))));
+                hosts.add(startHost(new FleetHost(name, user, addresses.hosts().get(i), 0, layout.home(name), layout.home(name))));
             }
-            router = startHost(new SshHost.Host(ROUTER, user, addresses.router(), 0, layout.home(ROUTER)));
+            router = startHost(new FleetHost(ROUTER, user, addresses.router(), 0, layout.home(ROUTER), layout.home(ROUTER)));
             writeKnownHosts();
             startNginx();
             writeProject(sample);
@@ -251,7 +270,7 @@ public final class Sandbox implements AutoCloseable {
         Files.setPosixFilePermissions(layout.client(), PosixFilePermissions.fromString("rwx------"));
     }
 
-    private SshHost.Host startHost(SshHost.Host host) throws IOException {
+    private FleetHost startHost(FleetHost host) throws IOException {
         Files.createDirectories(host.home().resolve("tmp"));
         Path key = layout.hostKey(host.name());
         if (!Files.exists(key)) {
@@ -276,9 +295,9 @@ public final class Sandbox implements AutoCloseable {
 
     private void writeKnownHosts() throws IOException {
         StringBuilder known = new StringBuilder();
-        List<SshHost.Host> all = new ArrayList<>(hosts);
+        List<FleetHost> all = new ArrayList<>(hosts);
         all.add(router);
-        for (SshHost.Host host : all) {
+        for (FleetHost host : all) {
             String[] pub = Files.readString(Path.of(layout.hostKey(host.name()) + ".pub")).trim().split("\\s+");
             known.append(host.knownHostsName()).append(' ').append(pub[0]).append(' ').append(pub[1]).append('\n');
         }
@@ -376,41 +395,18 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** The essay.yaml of this sandbox (docs/essay-yaml.md). */
-    String configYaml() {
-        StringBuilder y = new StringBuilder();
-        y.append("# essay.yaml of the essay demo's sandbox fleet in ").append(layout.dir()).append('\n');
-        y.append("# Every host is an SSH server of the demo on its own loopback address; each runs commands as ")
-                .append(user).append(" in its own home, ").append(layout.hosts()).append("/<host>.\n");
-        y.append("project: ").append(PROJECT).append('\n');
-        y.append("index:\n");
-        y.append("  url: ").append(indexUrl()).append("     # the demo's package index: ").append(layout.index()).append('\n');
-        y.append("roles:\n  web:\n");
-        for (SshHost.Host host : hosts) {
-            y.append("    - ").append(host.spec()).append('\n');
-        }
-        y.append("default_role: web\n");
-        y.append("ssh:\n");
-        y.append("  identity: ").append(layout.identity()).append('\n');
-        y.append("  known_hosts: ").append(layout.knownHosts()).append("     # every host's key: essay verifies them\n");
-        y.append("  connect_timeout: 5s\n");
-        y.append("slots:\n");
-        SLOTS.forEach((slot, prefix) -> y.append("  ").append(slot).append(": { port_prefix: \"").append(prefix).append("\" }\n"));
-        y.append("process_count: ").append(PROCESS_COUNT).append('\n');
-        y.append("venv:\n");
-        y.append("  prefix: ~/").append(Layout.VENV_DIR).append("     # each host's own home: hosts/<host>/essay-sample/<slot>\n");
-        y.append("  python: ").append(SampleBuild.PYTHON).append('\n');
-        y.append("profile: prod\n");
-        y.append("supervisor:\n  template: conf/supervisord.conf\n");
-        y.append("build:\n  python: ").append(SampleBuild.PYTHON).append("     # runs -m build for essay release\n");
-        y.append("router:\n");
-        y.append("  hosts: [").append(router.spec()).append("]\n");
-        y.append("  nginx: ").append(NGINX).append('\n');
-        y.append("  config: ").append(layout.nginxConfig()).append('\n');
-        y.append("  upstream_file: ").append(layout.upstreamFile()).append('\n');
-        y.append("  upstream_name: ").append(UPSTREAM_NAME).append('\n');
-        y.append("  url: ").append(routerUrl().resolve("/health")).append('\n');
-        y.append("  state_dir: ").append(layout.routerState()).append("     # the release lock and ledger\n");
-        return y.toString();
+    @Override
+    public String configYaml() {
+        return FleetConfig.yaml(new FleetConfig.Values(List.of("essay.yaml of the essay demo's sandbox fleet in " + layout.dir(),
+                        "Every host is an SSH server of the demo on its own loopback address; each runs commands as "
+                                + user + " in its own home, " + layout.hosts() + "/<host>."),
+                indexUrl(), hosts, layout.identity(), layout.knownHosts(), false, "~/" + Layout.VENV_DIR, SampleBuild.PYTHON,
+                router, layout.nginxConfig(), layout.upstreamFile(), routerUrl().resolve("/health"), layout.routerState()),
+                Map.of("index.url", "the demo's package index: " + layout.index(),
+                        "ssh.known_hosts", "every host's key: essay verifies them",
+                        "venv.prefix", "each host's own home: hosts/<host>/essay-sample/<slot>",
+                        "build.python", "runs -m build for essay release",
+                        "router.state_dir", "the release lock and ledger"));
     }
 
     // ------------------------------------------------------------------------------------------ state, keeper
@@ -419,9 +415,9 @@ public final class Sandbox implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("user", user);
         List<String> names = new ArrayList<>();
-        List<SshHost.Host> all = new ArrayList<>(hosts);
+        List<FleetHost> all = new ArrayList<>(hosts);
         all.add(router);
-        for (SshHost.Host host : all) {
+        for (FleetHost host : all) {
             names.add(host.name());
             p.setProperty("host." + host.name() + ".address", host.address());
             p.setProperty("host." + host.name() + ".port", Integer.toString(host.port()));
@@ -464,9 +460,9 @@ public final class Sandbox implements AutoCloseable {
         note = p.getProperty("note");
         index = PackageIndexServer.start(layout.index(), new InetSocketAddress(InetAddress.getByName("127.0.0.1"), indexPort));
         for (String name : p.getProperty("hosts").split(",")) {
-            SshHost.Host host = new SshHost.Host(name, user, p.getProperty("host." + name + ".address"),
-                    Integer.parseInt(p.getProperty("host." + name + ".port")), layout.home(name));
-            SshHost.Host started = startHost(host);
+            FleetHost host = new FleetHost(name, user, p.getProperty("host." + name + ".address"),
+                    Integer.parseInt(p.getProperty("host." + name + ".port")), layout.home(name), layout.home(name));
+            FleetHost started = startHost(host);
             if (name.equals(ROUTER)) {
                 router = started;
             } else {

@@ -26,32 +26,11 @@ import org.apache.sshd.server.SshServer;
  * keyboard-interactive login, no interactive shell, no subsystems (sftp), no forwarding.
  */
 public final class SshHost implements AutoCloseable {
-    private final Host host;
+    private final FleetHost host;
     private final SshServer server;
     private final HostCommandFactory commands;
 
-    /** A host of the sandbox: {@code user@address:port}, its home directory. */
-    public record Host(String name, String user, String address, int port, Path home) {
-        public String spec() {
-            return user + "@" + address + ":" + port;
-        }
-
-        /** The host's name in known_hosts: {@code [address]:port}. */
-        public String knownHostsName() {
-            return "[" + address + "]:" + port;
-        }
-
-        public Host withPort(int newPort) {
-            return new Host(name, user, address, newPort, home);
-        }
-
-        @Override
-        public String toString() {
-            return spec();
-        }
-    }
-
-    private SshHost(Host host, SshServer server, HostCommandFactory commands) {
+    private SshHost(FleetHost host, SshServer server, HostCommandFactory commands) {
         this.host = host;
         this.server = server;
         this.commands = commands;
@@ -65,7 +44,7 @@ public final class SshHost implements AutoCloseable {
      * @param environment  set in every command's environment besides HOME, USER, PATH, ...
      * @param pidDir       where each running command gets a pid file (see {@link HostCommandFactory})
      */
-    public static SshHost start(Host host, Path hostKey, Path clientKey, Map<String, String> environment, Path pidDir)
+    public static SshHost start(FleetHost host, Path hostKey, Path clientKey, Map<String, String> environment, Path pidDir)
             throws IOException {
         PublicKey allowed = readPublicKey(clientKey);
         HostCommandFactory commands = new HostCommandFactory(host.name(), host.user(), host.home(), environment, pidDir);
@@ -104,7 +83,7 @@ public final class SshHost implements AutoCloseable {
     }
 
     /** The host with the port its server listens on. */
-    public Host host() {
+    public FleetHost host() {
         return host;
     }
 

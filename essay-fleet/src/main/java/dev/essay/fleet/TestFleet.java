@@ -83,9 +83,9 @@ import java.util.stream.Stream;
  * different JVMs take turns on the file lock {@code /tmp/essay-testfleet.lock}. A fleet that a killed JVM
  * left behind is cleaned up by the next one (its processes by PID, its users' processes, its sandbox).
  */
-public final class TestFleet implements AutoCloseable {
-    public static final String PROJECT = "essay-sample";
-    public static final String UPSTREAM_NAME = "essay_sample";
+public final class TestFleet implements Fleet {
+    public static final String PROJECT = FleetConfig.PROJECT;
+    public static final String UPSTREAM_NAME = FleetConfig.UPSTREAM_NAME;
     /** The {@code venv.prefix} of {@link #configYaml()}: each host user's {@code ~/essay-sample}. */
     public static final String VENV_PREFIX = "~/essay-sample";
     /** The passphrase of {@link #passphraseIdentity()}. */
@@ -101,8 +101,8 @@ public final class TestFleet implements AutoCloseable {
     public static final String ROUTER_USER = USER_PREFIX + "router";
     public static final String ROUTER_ADDRESS = "127." + NAMESPACE + ".1.100";
     /** Slot name to port prefix in {@link #configYaml()}: process i of slot a listens on {@code 810i}. */
-    public static final Map<String, String> SLOTS = slots();
-    public static final int PROCESS_COUNT = 2;
+    public static final Map<String, String> SLOTS = FleetConfig.SLOTS;
+    public static final int PROCESS_COUNT = FleetConfig.PROCESS_COUNT;
 
     private static final String SSHD = "/usr/sbin/sshd";
     private static final String NGINX = Nginx.BINARY;
@@ -131,13 +131,6 @@ public final class TestFleet implements AutoCloseable {
     private int routerPort;
     private Thread shutdownHook;
     private boolean closed;
-
-    private static Map<String, String> slots() {
-        Map<String, String> slots = new LinkedHashMap<>();
-        slots.put("a", "810");
-        slots.put("b", "811");
-        return Collections.unmodifiableMap(slots);
-    }
 
     private TestFleet(int hostCount, Duration latency) {
         this.hostCount = hostCount;
@@ -367,35 +360,9 @@ public final class TestFleet implements AutoCloseable {
      * the template {@code conf/supervisord.conf} relative to {@link #projectDir()}; health defaults.
      */
     public String configYaml() {
-        StringBuilder y = new StringBuilder();
-        y.append("# essay.yaml of the test fleet in ").append(sandbox).append('\n');
-        y.append("project: ").append(PROJECT).append('\n');
-        y.append("index:\n  url: ").append(indexUrl()).append('\n');
-        y.append("roles:\n  web:\n");
-        for (FleetHost host : hosts) {
-            y.append("    - ").append(host.spec()).append('\n');
-        }
-        y.append("default_role: web\n");
-        y.append("ssh:\n");
-        y.append("  identity: ").append(identity).append('\n');
-        y.append("  known_hosts: ").append(knownHosts).append('\n');
-        y.append("  accept_new_host_keys: false\n");
-        y.append("  connect_timeout: 5s\n");
-        y.append("slots:\n");
-        SLOTS.forEach((slot, prefix) -> y.append("  ").append(slot).append(": { port_prefix: \"").append(prefix).append("\" }\n"));
-        y.append("process_count: ").append(PROCESS_COUNT).append('\n');
-        y.append("venv:\n  prefix: ").append(VENV_PREFIX).append("\n  python: ").append(SampleBuild.PYTHON).append('\n');
-        y.append("profile: prod\n");
-        y.append("supervisor:\n  template: conf/supervisord.conf\n");
-        y.append("router:\n");
-        y.append("  hosts: [").append(router.spec()).append("]\n");
-        y.append("  nginx: ").append(NGINX).append('\n');
-        y.append("  config: ").append(nginxConfig()).append('\n');
-        y.append("  upstream_file: ").append(upstreamFile()).append('\n');
-        y.append("  upstream_name: ").append(UPSTREAM_NAME).append('\n');
-        y.append("  url: http://127.0.0.1:").append(routerPort).append("/health\n");
-        y.append("  state_dir: ").append(routerStateDir()).append('\n');
-        return y.toString();
+        return FleetConfig.yaml(new FleetConfig.Values(List.of("essay.yaml of the test fleet in " + sandbox), indexUrl(),
+                hosts, identity, knownHosts, true, VENV_PREFIX, null, router, nginxConfig(), upstreamFile(),
+                URI.create("http://127.0.0.1:" + routerPort + "/health"), routerStateDir()), Map.of());
     }
 
     /** Writes {@link #configYaml()} to {@code <sandbox>/project/essay.yaml} and returns that path. */
