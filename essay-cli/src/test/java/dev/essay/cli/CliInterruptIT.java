@@ -1,5 +1,6 @@
 package dev.essay.cli;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -13,11 +14,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,8 +78,8 @@ class CliInterruptIT {
         DrillLog.record(getClass().getSimpleName() + "." + test.getTestMethod().orElseThrow().getName(), stats);
         assertThat(stats.failures()).as("failed requests through nginx: " + stats.firstFailures()).isZero();
         for (FleetHost host : fleet.hosts()) {
-            await(() -> !LocalCommand.run(List.of("pgrep", "-u", host.user(), "-f", "drill-go"), Duration.ofSeconds(10)).ok(),
-                    "the gated hook of " + host + " to end with its session");
+            await("the gated hook of " + host + " to end with its session").atMost(Duration.ofMinutes(3))
+                    .until(() -> !LocalCommand.run(List.of("pgrep", "-u", host.user(), "-f", "drill-go"), Duration.ofSeconds(10)).ok());
             Files.deleteIfExists(host.home().resolve("drill-started"));
             Files.deleteIfExists(host.home().resolve("drill-go"));
         }
@@ -198,17 +197,8 @@ class CliInterruptIT {
 
     private static void awaitGate() throws InterruptedException {
         for (FleetHost host : fleet.hosts()) {
-            await(() -> Files.exists(host.home().resolve("drill-started")), host + " to reach the gated hook");
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
+            await(host + " to reach the gated hook").atMost(Duration.ofMinutes(3))
+                    .until(() -> Files.exists(host.home().resolve("drill-started")));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.essay.demo;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.essay.fleet.Fleet;
 import dev.essay.fleet.FleetConfig;
 import dev.essay.fleet.FleetHost;
@@ -38,9 +40,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A fleet on this machine, all of it in one directory ({@link Layout}) and on loopback, run as the
@@ -501,14 +504,14 @@ public final class Sandbox implements Fleet {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         seenPids.add(keeper.pid());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (Pids.readPidFile(layout.pidFile("keeper")).orElse(-1L) != keeper.pid()) {
-            if (!keeper.isAlive() || System.nanoTime() - deadline > 0) {
-                keeper.destroyForcibly();
-                throw new IllegalStateException("the keeper JVM did not start serving the sandbox; its log:\n"
-                        + LocalCommand.tail(read(logFile), 30));
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        try {
+            await("the keeper JVM to serve the sandbox").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .failFast(() -> !keeper.isAlive())
+                    .until(() -> Pids.readPidFile(layout.pidFile("keeper")).orElse(-1L) == keeper.pid());
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            keeper.destroyForcibly();
+            throw new IllegalStateException("the keeper JVM did not start serving the sandbox; its log:\n"
+                    + LocalCommand.tail(read(logFile), 30));
         }
         Files.deleteIfExists(layout.pidFile("demo"));
         detached = true;

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -82,12 +81,7 @@ public final class Nginx {
      * {@code diagnostics} (its logs) when it exits first or does not answer within {@code timeout}.
      */
     public static void awaitAnswer(Process nginx, int port, Duration timeout, Supplier<String> diagnostics) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "";
-        while (true) {
-            if (!nginx.isAlive()) {
-                throw new IllegalStateException("nginx exited with status " + nginx.exitValue() + ":\n" + diagnostics.get());
-            }
+        Startup.awaitAnswer("nginx on 127.0.0.1:" + port, nginx, timeout, () -> {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
                 socket.setSoTimeout(5000);
@@ -95,18 +89,8 @@ public final class Nginx {
                 out.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-                if (status != null && status.startsWith("HTTP/1.1 ")) {
-                    return;
-                }
-                last = "status line " + status;
-            } catch (IOException e) {
-                last = e.toString();
+                return status != null && status.startsWith("HTTP/1.1 ") ? null : "status line " + status;
             }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("nginx did not answer HTTP on 127.0.0.1:" + port + " within "
-                        + timeout.toSeconds() + "s (" + last + "):\n" + diagnostics.get());
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
+        }, diagnostics);
     }
 }

@@ -1,5 +1,7 @@
 package dev.essay.fleet;
 
+import org.awaitility.core.ConditionTimeoutException;
+import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,11 +14,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 
 /** Process helpers by PID (Linux {@code /proc}); signals go to exactly the PIDs given. */
 public final class Pids {
-    private static final long POLL_NANOS = Duration.ofMillis(20).toNanos();
+    private static final Duration POLL = Duration.ofMillis(20);
 
     private Pids() {
     }
@@ -95,14 +96,13 @@ public final class Pids {
 
     /** Waits until none of {@code pids} runs; true when that happened before {@code timeout}. */
     public static boolean awaitExit(Collection<Long> pids, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (pids.stream().anyMatch(Pids::running)) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            LockSupport.parkNanos(POLL_NANOS);
+        try {
+            await("processes " + pids + " to exit").atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL)
+                    .until(() -> pids.stream().noneMatch(Pids::running));
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return true;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.essay.fleet;
 
+import org.awaitility.core.ConditionTimeoutException;
+import static org.awaitility.Awaitility.await;
 import dev.essay.index.PackageIndexServer;
 import dev.essay.core.pkg.Trees;
 import java.io.BufferedReader;
@@ -23,14 +25,12 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -405,14 +405,9 @@ public final class TestFleet implements Fleet {
         LocalCommand.run(List.of("setpriv", "--reuid=" + ROUTER_USER, "--regid=" + ROUTER_USER, "--init-groups", "--reset-env",
                 "--", NGINX, "-c", nginxConfig().toString(), "-e", nginxErrorLog().toString(), "-s", "reload"),
                 Duration.ofMinutes(1)).orThrow();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        for (Set<Long> now = nginxWorkers(master); now.isEmpty() || now.stream().anyMatch(before::contains);
-                now = nginxWorkers(master)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("nginx's old workers " + before + " did not exit within 30 s of the reload");
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
+        await("nginx's old workers " + before + " to exit after the reload").atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .until(() -> nginxWorkers(master), now -> !now.isEmpty() && now.stream().noneMatch(before::contains));
     }
 
     private static Set<Long> nginxWorkers(long master) {
@@ -611,30 +606,14 @@ public final class TestFleet implements Fleet {
     }
 
     private void awaitBanner(FleetHost host, Process sshd) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        String last = "";
-        while (true) {
-            if (!sshd.isAlive()) {
-                throw new IllegalStateException("sshd of " + host + " exited with status " + sshd.exitValue()
-                        + "; its log " + sshdLog(host) + ":\n" + readQuietly(sshdLog(host)));
-            }
+        Startup.awaitAnswer("sshd of " + host, sshd, START_TIMEOUT, () -> {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(host.address(), host.port()), 1000);
                 socket.setSoTimeout(2000);
                 String banner = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-                if (banner != null && banner.startsWith("SSH-2.0-")) {
-                    return;
-                }
-                last = "banner " + banner;
-            } catch (IOException e) {
-                last = e.toString();
+                return banner != null && banner.startsWith("SSH-2.0-") ? null : "banner " + banner;
             }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("sshd of " + host + " did not answer with an SSH banner within "
-                        + START_TIMEOUT + " (" + last + "); log:\n" + readQuietly(sshdLog(host)));
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
+        }, () -> "its log " + sshdLog(host) + ":\n" + readQuietly(sshdLog(host)));
     }
 
     private void awaitNginx() {
@@ -825,17 +804,15 @@ public final class TestFleet implements Fleet {
     private void acquireLock() {
         try {
             lockChannel = FileChannel.open(LOCK_FILE, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            long deadline = System.nanoTime() + LOCK_TIMEOUT.toNanos();
-            boolean announced = false;
-            while ((lock = lockChannel.tryLock()) == null) {
-                if (!announced) {
-                    log("waiting for " + LOCK_FILE + ": another JVM's test fleet holds it");
-                    announced = true;
+            lock = lockChannel.tryLock();
+            if (lock == null) {
+                log("waiting for " + LOCK_FILE + ": another JVM's test fleet holds it");
+                try {
+                    await("the test fleet lock " + LOCK_FILE).atMost(LOCK_TIMEOUT).pollInterval(Duration.ofMillis(200)).pollInSameThread()
+                            .until(() -> (lock = lockChannel.tryLock()) != null);
+                } catch (ConditionTimeoutException e) {
+                    throw new IllegalStateException("another test fleet (another JVM) held " + LOCK_FILE + " for " + LOCK_TIMEOUT, e);
                 }
-                if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("another test fleet (another JVM) held " + LOCK_FILE + " for " + LOCK_TIMEOUT);
-                }
-                LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
             }
             ByteBuffer content = ByteBuffer.allocate((int) Math.min(lockChannel.size(), 64 * 1024));
             lockChannel.read(content, 0);

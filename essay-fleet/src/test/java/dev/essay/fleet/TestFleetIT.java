@@ -1,5 +1,6 @@
 package dev.essay.fleet;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.essay.core.config.ProjectLoader;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -340,38 +340,18 @@ class TestFleetIT {
     }
 
     private String awaitSupervisorStatus(FleetHost host, String state, int count) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            String status = fleet.ssh(host, "supervisorctl -c \"$HOME/essay-sample/a/etc/supervisord.conf\" status").output();
-            if (status.lines().filter(l -> l.contains(" " + state + " ")).count() >= count) {
-                return status;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("supervisorctl status on " + host + " did not show " + count + " x " + state + ":\n" + status);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-        }
+        return await("supervisorctl status on " + host + " to show " + count + " x " + state).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> fleet.ssh(host, "supervisorctl -c \"$HOME/essay-sample/a/etc/supervisord.conf\" status").output(),
+                        status -> status.lines().filter(l -> l.contains(" " + state + " ")).count() >= count);
     }
 
     private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> awaitHttp200(URI uri) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String last = "";
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                HttpResponse<String> response = get(uri);
-                if (response.statusCode() == 200) {
-                    return response;
-                }
-                last = "status " + response.statusCode();
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
-        throw new AssertionError(uri + " did not answer 200 within 30s: " + last);
+    private HttpResponse<String> awaitHttp200(URI uri) {
+        return await(uri + " to answer 200").atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> get(uri), response -> response.statusCode() == 200);
     }
 }

@@ -1,5 +1,6 @@
 package dev.essay.index;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -483,10 +484,8 @@ class PackageIndexServerUploadTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private void awaitRecord(java.util.function.Predicate<PackageIndexServer.Request> which) throws InterruptedException {
-        for (int i = 0; i < 100 && requests.stream().noneMatch(which); i++) {
-            Thread.sleep(20);
-        }
+    private void awaitRecord(java.util.function.Predicate<PackageIndexServer.Request> which) {
+        await("the request to be logged").atMost(Duration.ofSeconds(10)).until(() -> requests.stream().anyMatch(which));
     }
 
     private static String basic(String user, String password) {

@@ -1,5 +1,6 @@
 package dev.essay.index;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.essay.index.PackageIndexServer.Credentials;
@@ -50,9 +51,8 @@ class PackageIndexServerTwineIT {
                 assertThat(dists.resolve(file.getFileName())).hasSameBinaryContentAs(file);
             }
             // a request is logged just after its answer is sent
-            for (int i = 0; i < 100 && requests.stream().filter(r -> r.method().equals("POST")).count() < built.size(); i++) {
-                Thread.sleep(20);
-            }
+            await("every upload to be logged").atMost(Duration.ofSeconds(10))
+                    .until(() -> requests.stream().filter(r -> r.method().equals("POST")).count() >= built.size());
             assertThat(requests).filteredOn(r -> r.method().equals("POST"))
                     .hasSize(built.size())
                     .allSatisfy(r -> {

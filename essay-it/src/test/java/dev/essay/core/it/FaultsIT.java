@@ -1,5 +1,6 @@
 package dev.essay.core.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +21,6 @@ import dev.essay.fleet.TrafficLoop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -317,24 +317,13 @@ class FaultsIT {
                 .containsExactly("switch", "undone");
     }
 
-    private static void awaitFile(Path file) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (!Files.exists(file)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(file + " never appeared");
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitFile(Path file) {
+        await(file + " to appear").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20)).until(() -> Files.exists(file));
     }
 
-    private static void awaitLock(boolean present) throws InterruptedException {
+    private static void awaitLock(boolean present) {
         Path lock = fleet.routerStateDir().resolve("lock");
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (Files.exists(lock) != present) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("the lock never " + (present ? "appeared" : "went away"));
-            }
-            Thread.sleep(20);
-        }
+        await("the lock to " + (present ? "appear" : "go away")).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Files.exists(lock) == present);
     }
 }

@@ -1,5 +1,6 @@
 package dev.essay.bench;
 
+import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.essay.core.config.ProjectLoader;
@@ -461,18 +462,11 @@ public final class Bench {
     }
 
     /** Seconds from {@code startNanos} to the probe's first answer from {@code slot} (waits up to 30 s for it). */
-    private static double awaitFirst(TrafficLoop probe, String slot, long startNanos) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            OptionalLong first = probe.firstServedBy(slot, startNanos);
-            if (first.isPresent()) {
-                return (first.getAsLong() - startNanos) / 1e9;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("the probe got no answer from slot " + slot + " within 30 s: " + probe.stats());
-            }
-            Thread.sleep(5);
-        }
+    private static double awaitFirst(TrafficLoop probe, String slot, long startNanos) {
+        // the probe records when each answer came: polling only reads that record
+        OptionalLong first = await("the probe's first answer from slot " + slot).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(5)).until(() -> probe.firstServedBy(slot, startNanos), OptionalLong::isPresent);
+        return (first.getAsLong() - startNanos) / 1e9;
     }
 
     private void zeroDowntimeTable(Map<String, Object> z) {
@@ -502,7 +496,7 @@ public final class Bench {
     /** The drill log (one line per drill: name, requests, failed) joined with the outcome in the failsafe reports. */
     private List<Map<String, Object>> drills(Path log) throws Exception {
         Map<String, String> outcomes = new LinkedHashMap<>();
-        for (String module : List.of("essay-core", "essay-cli")) {
+        for (String module : List.of("essay-it", "essay-cli")) {
             File[] reports = repo.resolve(module).resolve("target/failsafe-reports").toFile().listFiles(
                     (d, name) -> name.startsWith("TEST-") && name.endsWith(".xml"));
             for (File report : reports == null ? new File[0] : reports) {
