@@ -24,9 +24,7 @@ class CliFleetIT {
 
     @BeforeAll
     static void boot() {
-        fleet = TestFleet.builder().hosts(3).build();
-        fleet.publish("1.0.0");
-        fleet.publish("2.0.0");
+        fleet = TestFleet.builder().hosts(3).published("1.0.0", "2.0.0").build();
         Path yaml = fleet.writeConfig();
         config = yaml.toString();
     }

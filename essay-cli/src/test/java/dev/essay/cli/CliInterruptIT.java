@@ -46,9 +46,7 @@ class CliInterruptIT {
 
     @BeforeAll
     static void boot() {
-        fleet = TestFleet.builder().hosts(2).build();
-        fleet.publish("1.0.0");
-        fleet.publish("2.0.0");
+        fleet = TestFleet.builder().hosts(2).published("1.0.0", "2.0.0").build();
         config = fleet.writeConfig().toString();
         assertThat(Cli.run("--config", config, "deploy", "1.0.0", "--slot", "a").exit()).isZero();
         assertThat(Cli.run("--config", config, "switch", "--to", "a").exit()).isZero();

@@ -166,8 +166,15 @@ public final class TestFleet implements Fleet {
     public static final class Builder {
         private int hosts = 1;
         private Duration latency = Duration.ZERO;
+        private List<String> published = List.of();
 
         private Builder() {
+        }
+
+        /** Versions of the sample to put on the index once the fleet runs ({@link #publish}). */
+        public Builder published(String... versions) {
+            this.published = List.of(versions);
+            return this;
         }
 
         /** Number of SSH hosts in role {@code web} (1 to 253; default 1), besides the router host. */
@@ -202,6 +209,7 @@ public final class TestFleet implements Fleet {
             TestFleet fleet = new TestFleet(hosts, latency);
             try {
                 fleet.boot();
+                published.forEach(fleet::publish);
                 return fleet;
             } catch (RuntimeException | Error e) {
                 try {

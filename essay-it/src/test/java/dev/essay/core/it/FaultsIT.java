@@ -48,10 +48,7 @@ class FaultsIT {
 
     @BeforeAll
     static void boot() {
-        fleet = TestFleet.builder().hosts(3).build();
-        for (String v : new String[] {"1.0.0", "2.0.0", "2.1.0", "2.2.0"}) {
-            fleet.publish(v);
-        }
+        fleet = TestFleet.builder().hosts(3).published("1.0.0", "2.0.0", "2.1.0", "2.2.0").build();
         config = fleet.writeConfig();
         engine = Fleets.engine(config, out, "alice@ci");
         assertThat(engine.deploy(DeployRequest.of("1.0.0", "a")).ok()).isTrue();

@@ -48,9 +48,7 @@ class LiveTruthIT {
 
     @BeforeAll
     static void boot() {
-        fleet = TestFleet.builder().hosts(2).build();
-        fleet.publish("1.0.0");
-        fleet.publish("2.0.0");
+        fleet = TestFleet.builder().hosts(2).published("1.0.0", "2.0.0").build();
         config = fleet.writeConfig();
         engine = Fleets.engine(config, out, "carol@ci");
         assertThat(engine.deploy(DeployRequest.of("1.0.0", "a")).ok()).isTrue();

@@ -41,9 +41,7 @@ class ReleaseCycleIT {
 
     @BeforeAll
     static void boot() {
-        fleet = TestFleet.builder().hosts(3).build();
-        fleet.publish("1.0.0");
-        fleet.publish("2.0.0");
+        fleet = TestFleet.builder().hosts(3).published("1.0.0", "2.0.0").build();
         config = fleet.writeConfig();
         engine = Fleets.engine(config, out, "alice@ci");
     }
