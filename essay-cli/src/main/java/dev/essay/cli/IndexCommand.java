@@ -2,8 +2,8 @@ package dev.essay.cli;
 
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
-import dev.essay.core.index.PackageIndexServer;
-import dev.essay.core.index.PackageIndexServer.Credentials;
+import dev.essay.index.PackageIndexServer;
+import dev.essay.index.PackageIndexServer.Credentials;
 import dev.essay.core.model.Secret;
 import java.io.IOException;
 import java.net.BindException;

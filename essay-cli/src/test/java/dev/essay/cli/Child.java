@@ -1,6 +1,6 @@
 package dev.essay.cli;
 
-import dev.essay.core.testfleet.LocalCommand;
+import dev.essay.fleet.LocalCommand;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.essay.core.testfleet.FleetHost;
-import dev.essay.core.testfleet.TestFleet;
-import dev.essay.core.testfleet.TrafficLoop;
+import dev.essay.fleet.FleetHost;
+import dev.essay.fleet.TestFleet;
+import dev.essay.fleet.TrafficLoop;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -24,9 +24,7 @@ class CliFleetIT {
 
     @BeforeAll
     static void boot() {
-        fleet = TestFleet.builder().hosts(3).build();
-        fleet.publish("1.0.0");
-        fleet.publish("2.0.0");
+        fleet = TestFleet.builder().hosts(3).published("1.0.0", "2.0.0").build();
         Path yaml = fleet.writeConfig();
         config = yaml.toString();
     }

@@ -1,23 +1,22 @@
 package dev.essay.cli;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.essay.core.testfleet.DrillLog;
-import dev.essay.core.testfleet.FleetHost;
-import dev.essay.core.testfleet.LocalCommand;
-import dev.essay.core.testfleet.TestFleet;
-import dev.essay.core.testfleet.TrafficLoop;
+import dev.essay.fleet.DrillLog;
+import dev.essay.fleet.FleetHost;
+import dev.essay.fleet.LocalCommand;
+import dev.essay.fleet.TestFleet;
+import dev.essay.fleet.TrafficLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,9 +46,7 @@ class CliInterruptIT {
 
     @BeforeAll
     static void boot() {
-        fleet = TestFleet.builder().hosts(2).build();
-        fleet.publish("1.0.0");
-        fleet.publish("2.0.0");
+        fleet = TestFleet.builder().hosts(2).published("1.0.0", "2.0.0").build();
         config = fleet.writeConfig().toString();
         assertThat(Cli.run("--config", config, "deploy", "1.0.0", "--slot", "a").exit()).isZero();
         assertThat(Cli.run("--config", config, "switch", "--to", "a").exit()).isZero();
@@ -79,8 +76,8 @@ class CliInterruptIT {
         DrillLog.record(getClass().getSimpleName() + "." + test.getTestMethod().orElseThrow().getName(), stats);
         assertThat(stats.failures()).as("failed requests through nginx: " + stats.firstFailures()).isZero();
         for (FleetHost host : fleet.hosts()) {
-            await(() -> !LocalCommand.run(List.of("pgrep", "-u", host.user(), "-f", "drill-go"), Duration.ofSeconds(10)).ok(),
-                    "the gated hook of " + host + " to end with its session");
+            await("the gated hook of " + host + " to end with its session").atMost(Duration.ofMinutes(3))
+                    .until(() -> !LocalCommand.run(List.of("pgrep", "-u", host.user(), "-f", "drill-go"), Duration.ofSeconds(10)).ok());
             Files.deleteIfExists(host.home().resolve("drill-started"));
             Files.deleteIfExists(host.home().resolve("drill-go"));
         }
@@ -198,17 +195,8 @@ class CliInterruptIT {
 
     private static void awaitGate() throws InterruptedException {
         for (FleetHost host : fleet.hosts()) {
-            await(() -> Files.exists(host.home().resolve("drill-started")), host + " to reach the gated hook");
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
+            await(host + " to reach the gated hook").atMost(Duration.ofMinutes(3))
+                    .until(() -> Files.exists(host.home().resolve("drill-started")));
         }
     }
 

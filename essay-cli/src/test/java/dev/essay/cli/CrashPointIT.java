@@ -1,5 +1,7 @@
 package dev.essay.cli;
 
+import org.awaitility.core.ConditionTimeoutException;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,11 +14,11 @@ import dev.essay.core.config.ProjectLoader;
 import dev.essay.core.model.Actor;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
-import dev.essay.core.testfleet.DrillLog;
-import dev.essay.core.testfleet.LocalCommand;
-import dev.essay.core.testfleet.SampleDistributions;
-import dev.essay.core.testfleet.TestFleet;
-import dev.essay.core.testfleet.TrafficLoop;
+import dev.essay.fleet.DrillLog;
+import dev.essay.fleet.LocalCommand;
+import dev.essay.fleet.SampleBuild;
+import dev.essay.fleet.TestFleet;
+import dev.essay.fleet.TrafficLoop;
 import dev.essay.core.transport.HoldingTransport;
 import dev.essay.core.transport.RewritingSession;
 import dev.essay.core.transport.Session;
@@ -33,7 +35,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -42,7 +43,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertionError;
@@ -168,7 +168,7 @@ class CrashPointIT {
         Cli.Run created = Cli.run("new", TestFleet.PROJECT, "--dir", project.toString());
         assertThat(created.exit()).as(created.all()).isZero();
         releaseConfig = project.resolve("essay.yaml");
-        Files.writeString(releaseConfig, fleet.configYaml() + "build:\n  python: " + SampleDistributions.PYTHON + "\n");
+        Files.writeString(releaseConfig, fleet.configYaml() + "build:\n  python: " + SampleBuild.PYTHON + "\n");
         holds = Files.createDirectories(Path.of("/tmp", "essay-crashpoints-" + TestFleet.NAMESPACE));
         Files.setPosixFilePermissions(holds, PosixFilePermissions.fromString("rwxrwxrwx"));
         for (String[] command : List.of(new String[] {"deploy", "1.0.0", "--slot", "a"}, new String[] {"deploy", "2.0.0", "--slot", "b"},
@@ -337,7 +337,8 @@ class CrashPointIT {
             traffic.awaitRequests(3);
             run = start(c, dir, version);
             Run started = run;
-            await(() -> Files.exists(dir.resolve("reached")) || started.ended(), "the run to reach " + c.boundary());
+            await("the run to reach " + c.boundary()).atMost(WAIT)
+                    .until(() -> Files.exists(dir.resolve("reached")) || started.ended());
             assertThat(dir.resolve("reached")).as("the run ended before reaching %s:%n%s", c.boundary(), run.output()).exists();
             phases.mark("reach");
             run.interrupt();
@@ -586,22 +587,24 @@ class CrashPointIT {
      * The slot nginx serves: {@code expected} once ten requests in a row (each on a new connection) name it, within
      * the deadline (a reload lets old workers finish); otherwise what the last requests named.
      */
-    private static String served(String expected) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
+    private static String served(String expected) {
         List<String> last = new ArrayList<>();
-        int inARow = 0;
-        while (Instant.now().isBefore(deadline)) {
-            String slot = askSlot();
-            last.add(slot);
-            if (last.size() > 10) {
-                last.remove(0);
-            }
-            inARow = slot != null && slot.equals(expected) ? inARow + 1 : 0;
-            if (inARow == 10) {
-                return expected;
-            }
+        int[] inARow = {0};
+        try {
+            await("nginx to serve slot " + expected + " ten times in a row").atMost(Duration.ofSeconds(15))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
+                        String slot = askSlot();
+                        last.add(slot);
+                        if (last.size() > 10) {
+                            last.remove(0);
+                        }
+                        inARow[0] = slot != null && slot.equals(expected) ? inARow[0] + 1 : 0;
+                        return inARow[0] == 10;
+                    });
+            return expected;
+        } catch (ConditionTimeoutException e) {
+            return String.join(",", last.stream().map(String::valueOf).toList());
         }
-        return String.join(",", last.stream().map(String::valueOf).toList());
     }
 
     /** One GET through nginx on a new connection: the X-Essay-Slot it names, or what went wrong. */
@@ -632,30 +635,18 @@ class CrashPointIT {
         return r.output().lines().map(String::strip).filter(l -> l.matches("\\d+")).map(Long::parseLong).toList();
     }
 
-    private static boolean heldShellsEnd(Path dir) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (!heldShells(dir).isEmpty()) {
-            if (Instant.now().isAfter(deadline)) {
-                return false;
-            }
-            Thread.sleep(50);
+    private static boolean heldShellsEnd(Path dir) {
+        try {
+            await("the held shells in " + dir + " to end").atMost(Duration.ofSeconds(30)).until(() -> heldShells(dir).isEmpty());
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return true;
     }
 
     private static void stopHeldShells(Path dir) {
         for (long pid : heldShells(dir)) {
             LocalCommand.run(List.of("kill", "-KILL", Long.toString(pid)), Duration.ofSeconds(10));
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
         }
     }
 }

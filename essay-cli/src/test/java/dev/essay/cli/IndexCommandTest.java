@@ -1,5 +1,8 @@
 package dev.essay.cli;
 
+import org.awaitility.core.TerminalFailureException;
+import org.awaitility.core.ConditionTimeoutException;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
@@ -47,19 +50,16 @@ class IndexCommandTest {
         }
 
         /** The URL printed after {@code label}, once the server is up. */
-        URI url(String label) throws InterruptedException {
+        URI url(String label) {
             Pattern p = Pattern.compile(Pattern.quote(label) + "\\s+(http://\\S+)");
-            for (int i = 0; i < 200; i++) {
-                Matcher m = p.matcher(out.toString());
-                if (m.find()) {
-                    return URI.create(m.group(1));
-                }
-                if (!thread.isAlive()) {
-                    break;
-                }
-                Thread.sleep(50);
+            try {
+                Matcher m = await(label + " in the output").atMost(Duration.ofSeconds(10))
+                        .failFast("the server ended", () -> !thread.isAlive())
+                        .until(() -> p.matcher(out.toString()), Matcher::find);
+                return URI.create(m.group(1));
+            } catch (ConditionTimeoutException | TerminalFailureException e) {
+                throw new AssertionError("no " + label + " in output: " + out + err, e);
             }
-            throw new AssertionError("no " + label + " in output: " + out + err);
         }
 
         /** Stops the server (as Ctrl-C would end the wait) and returns the exit code. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.essay.core.index.PackageIndexServer;
+import dev.essay.index.PackageIndexServer;
 import dev.essay.core.model.Secret;
 import dev.essay.core.pkg.DateVersion;
 import dev.essay.core.pkg.Trees;

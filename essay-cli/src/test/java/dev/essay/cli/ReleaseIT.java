@@ -2,10 +2,10 @@ package dev.essay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.essay.core.testfleet.LocalCommand;
-import dev.essay.core.testfleet.SampleDistributions;
-import dev.essay.core.testfleet.TestFleet;
-import dev.essay.core.testfleet.TrafficLoop;
+import dev.essay.fleet.LocalCommand;
+import dev.essay.fleet.SampleBuild;
+import dev.essay.fleet.TestFleet;
+import dev.essay.fleet.TrafficLoop;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ class ReleaseIT {
         assertThat(created.exit()).as(created.all()).isZero();
         // Point the scaffolded essay.yaml at the test fleet: its hosts, router, index and ssh settings.
         String yaml = fleet.configYaml().replace("project: " + TestFleet.PROJECT, "project: " + NAME)
-                + "build:\n  python: " + SampleDistributions.PYTHON + "\n";
+                + "build:\n  python: " + SampleBuild.PYTHON + "\n";
         Files.writeString(project.resolve("essay.yaml"), yaml, StandardCharsets.UTF_8);
         config = project.resolve("essay.yaml").toString();
     }

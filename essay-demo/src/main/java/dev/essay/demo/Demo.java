@@ -1,5 +1,8 @@
 package dev.essay.demo;
 
+import dev.essay.fleet.LocalCommand;
+import dev.essay.fleet.SampleBuild;
+import dev.essay.fleet.FleetHost;
 import dev.essay.cli.EssayCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -168,7 +171,7 @@ public final class Demo implements Callable<Integer> {
         long started = System.nanoTime();
         Path sample;
         try {
-            sample = SampleBuild.findSample();
+            sample = SampleBuild.sampleDir();
         } catch (IllegalStateException e) {
             err.println("demo: error: " + e.getMessage());
             return 1;
@@ -333,9 +336,9 @@ public final class Demo implements Callable<Integer> {
         if (sb.note() != null) {
             say("  note    " + sb.note());
         }
-        say("  hosts   " + sb.hosts().stream().map(SshHost.Host::spec).collect(Collectors.joining("  "))
+        say("  hosts   " + sb.hosts().stream().map(FleetHost::spec).collect(Collectors.joining("  "))
                 + "   (SSH servers of the demo; homes in " + sb.layout().hosts() + ")");
-        say("  router  " + sb.router().spec() + ", nginx on " + sb.routerUrl());
+        say("  router  " + sb.routerHost().spec() + ", nginx on " + sb.routerUrl());
         say("  index   " + sb.indexUrl() + " (essay-sample " + String.join(", ", Sandbox.VERSIONS) + ")");
         say("  config  " + sb.config());
     }

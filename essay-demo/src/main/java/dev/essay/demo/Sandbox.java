@@ -1,6 +1,16 @@
 package dev.essay.demo;
 
-import dev.essay.core.index.PackageIndexServer;
+import static org.awaitility.Awaitility.await;
+
+import dev.essay.fleet.Fleet;
+import dev.essay.fleet.FleetConfig;
+import dev.essay.fleet.FleetHost;
+import dev.essay.fleet.LocalCommand;
+import dev.essay.fleet.Nginx;
+import dev.essay.fleet.Pids;
+import dev.essay.fleet.SampleBuild;
+import dev.essay.fleet.SshHost;
+import dev.essay.index.PackageIndexServer;
 import dev.essay.core.pkg.Trees;
 import java.io.File;
 import java.io.IOException;
@@ -12,9 +22,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +40,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A fleet on this machine, all of it in one directory ({@link Layout}) and on loopback, run as the
@@ -60,14 +68,14 @@ import java.util.stream.Stream;
  * PID when the JVM that owned the sandbox was killed. {@link #close()} stops everything and deletes the
  * directory; {@link #detach} hands a sandbox to a keeper JVM so it outlives the demo ({@code --keep}).
  */
-public final class Sandbox implements AutoCloseable {
-    static final String PROJECT = "essay-sample";
-    static final String UPSTREAM_NAME = "essay_sample";
+public final class Sandbox implements Fleet {
+    static final String PROJECT = FleetConfig.PROJECT;
+    static final String UPSTREAM_NAME = FleetConfig.UPSTREAM_NAME;
     static final String ROUTER = "router";
-    static final String NGINX = "/usr/sbin/nginx";
+    static final String NGINX = Nginx.BINARY;
     /** Slot name to port prefix: process i of slot a listens on 810i. */
-    static final Map<String, String> SLOTS = slots();
-    static final int PROCESS_COUNT = 2;
+    static final Map<String, String> SLOTS = FleetConfig.SLOTS;
+    static final int PROCESS_COUNT = FleetConfig.PROCESS_COUNT;
     static final List<String> VERSIONS = List.of("1.0.0", "2.0.0");
     static final int MAX_HOSTS = 20;
     /** Keeps the supervisord socket path ({@code <dir>/hosts/h1/essay-sample/a/run/supervisor.sock}) under 108 bytes. */
@@ -79,8 +87,8 @@ public final class Sandbox implements AutoCloseable {
     private final Layout layout;
     private final Consumer<String> log;
     private final String user;
-    private final List<SshHost.Host> hosts = new ArrayList<>();
-    private SshHost.Host router;
+    private final List<FleetHost> hosts = new ArrayList<>();
+    private FleetHost router;
     private final Map<String, SshHost> servers = new LinkedHashMap<>();
     private PackageIndexServer index;
     private int indexPort;
@@ -91,13 +99,6 @@ public final class Sandbox implements AutoCloseable {
     private boolean detached;
     /** True once this sandbox made the directory its own (marker written): only then may close() clear it. */
     private volatile boolean owned;
-
-    private static Map<String, String> slots() {
-        Map<String, String> slots = new LinkedHashMap<>();
-        slots.put("a", "810");
-        slots.put("b", "811");
-        return Collections.unmodifiableMap(slots);
-    }
 
     private Sandbox(Path dir, Consumer<String> log) {
         this.layout = new Layout(dir);
@@ -128,21 +129,44 @@ public final class Sandbox implements AutoCloseable {
         return layout.config();
     }
 
-    List<SshHost.Host> hosts() {
+    @Override
+    public List<FleetHost> hosts() {
         return List.copyOf(hosts);
     }
 
-    SshHost.Host router() {
+    @Override
+    public FleetHost routerHost() {
         return router;
     }
 
-    /** Where nginx listens: {@code http://127.0.0.1:<port>/}. */
-    URI routerUrl() {
+    @Override
+    public URI routerUrl() {
         return URI.create("http://127.0.0.1:" + nginxPort + "/");
     }
 
-    URI indexUrl() {
+    @Override
+    public URI indexUrl() {
         return URI.create("http://127.0.0.1:" + indexPort + "/simple/");
+    }
+
+    @Override
+    public Path identity() {
+        return layout.identity();
+    }
+
+    @Override
+    public Path knownHosts() {
+        return layout.knownHosts();
+    }
+
+    @Override
+    public Path nginxConfig() {
+        return layout.nginxConfig();
+    }
+
+    @Override
+    public Path upstreamFile() {
+        return layout.upstreamFile();
     }
 
     /** A remark about the addresses chosen (another block, or the single-address fallback), or null. */
@@ -194,9 +218,9 @@ public final class Sandbox implements AutoCloseable {
             indexPort = index.port();
             for (int i = 0; i < addresses.hosts().size(); i++) {
                 String name = "h" + (i + 1);
-                hosts.add(startHost(new SshHost.Host(name, user, addresses.hosts().get(i), 0, layout.home(name))));
+                hosts.add(startHost(new FleetHost(name, user, addresses.hosts().get(i), 0, layout.home(name), layout.home(name))));
             }
-            router = startHost(new SshHost.Host(ROUTER, user, addresses.router(), 0, layout.home(ROUTER)));
+            router = startHost(new FleetHost(ROUTER, user, addresses.router(), 0, layout.home(ROUTER), layout.home(ROUTER)));
             writeKnownHosts();
             startNginx();
             writeProject(sample);
@@ -249,7 +273,7 @@ public final class Sandbox implements AutoCloseable {
         Files.setPosixFilePermissions(layout.client(), PosixFilePermissions.fromString("rwx------"));
     }
 
-    private SshHost.Host startHost(SshHost.Host host) throws IOException {
+    private FleetHost startHost(FleetHost host) throws IOException {
         Files.createDirectories(host.home().resolve("tmp"));
         Path key = layout.hostKey(host.name());
         if (!Files.exists(key)) {
@@ -274,9 +298,9 @@ public final class Sandbox implements AutoCloseable {
 
     private void writeKnownHosts() throws IOException {
         StringBuilder known = new StringBuilder();
-        List<SshHost.Host> all = new ArrayList<>(hosts);
+        List<FleetHost> all = new ArrayList<>(hosts);
         all.add(router);
-        for (SshHost.Host host : all) {
+        for (FleetHost host : all) {
             String[] pub = Files.readString(Path.of(layout.hostKey(host.name()) + ".pub")).trim().split("\\s+");
             known.append(host.knownHostsName()).append(' ').append(pub[0]).append(' ').append(pub[1]).append('\n');
         }
@@ -286,8 +310,8 @@ public final class Sandbox implements AutoCloseable {
     private static void generateKey(Path file, String comment) {
         LocalCommand.Result keygen;
         try {
-            keygen = LocalCommand.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file.toString()),
-                    file.getParent(), Map.of("HOME", file.getParent().toString()), Duration.ofMinutes(1));
+            keygen = LocalCommand.runClean(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file.toString()),
+                    Duration.ofMinutes(1), file.getParent(), Map.of("HOME", file.getParent().toString()));
         } catch (UncheckedIOException e) {
             throw new IllegalStateException("cannot run ssh-keygen (" + e.getMessage() + "); install openssh-client "
                     + "(scripts/install-deps installs it with openssh-server)", e);
@@ -301,46 +325,16 @@ public final class Sandbox implements AutoCloseable {
         Path router = layout.router();
         Path temp = router.resolve("tmp");
         nginxPort = freePort("127.0.0.1");
-        List<String> conf = new ArrayList<>();
-        conf.add("# nginx of the essay demo's router: runs as the demo's user, in the foreground (the demo holds the");
-        conf.add("# master's PID), everything in " + router + ". essay rewrites upstream.conf and reloads nginx.");
+        List<String> preamble = new ArrayList<>();
+        preamble.add("# nginx of the essay demo's router: runs as the demo's user, in the foreground (the demo holds the");
+        preamble.add("# master's PID), everything in " + router + ". essay rewrites upstream.conf and reloads nginx.");
         if (isRoot()) {
-            conf.add("user root;    # the demo runs as root: workers keep root's access to the sandbox's temp dirs");
+            preamble.add("user root;    # the demo runs as root: workers keep root's access to the sandbox's temp dirs");
         }
-        conf.addAll(List.of(
-                "daemon off;",
-                "worker_processes 1;",
-                "pid " + layout.nginxPidFile() + ";",
-                "error_log " + layout.nginxErrorLog() + " notice;",
-                "events {",
-                "    worker_connections 512;",
-                "}",
-                "http {",
-                "    access_log " + router.resolve("logs/access.log") + ";",
-                "    client_body_temp_path " + temp.resolve("client_body") + ";",
-                "    proxy_temp_path " + temp.resolve("proxy") + ";",
-                "    fastcgi_temp_path " + temp.resolve("fastcgi") + ";",
-                "    uwsgi_temp_path " + temp.resolve("uwsgi") + ";",
-                "    scgi_temp_path " + temp.resolve("scgi") + ";",
-                "    include " + layout.upstreamFile() + ";",
-                "    server {",
-                "        listen 127.0.0.1:" + nginxPort + ";",
-                "        server_name _;",
-                "        location / {",
-                "            proxy_pass http://" + UPSTREAM_NAME + ";",
-                "            proxy_next_upstream error timeout http_502;",
-                "            proxy_connect_timeout 2s;",
-                "            proxy_read_timeout 10s;",
-                "            proxy_http_version 1.1;",
-                "            proxy_set_header Connection \"\";",
-                "            proxy_set_header Host $host;",
-                "        }",
-                "    }",
-                "}",
-                ""));
-        Files.writeString(layout.nginxConfig(), String.join("\n", conf));
-        Files.writeString(layout.upstreamFile(), "# no live slot yet: essay writes this file on its first switch\n"
-                + "upstream " + UPSTREAM_NAME + " {\n    server 127.0.0.1:9 down;\n}\n");
+        Files.writeString(layout.nginxConfig(), Nginx.config(preamble, new Nginx.Files(layout.nginxPidFile(),
+                layout.nginxErrorLog(), router.resolve("logs/access.log"), temp, layout.upstreamFile(), nginxPort), UPSTREAM_NAME));
+        Files.writeString(layout.upstreamFile(), Nginx.emptyUpstream(
+                "no live slot yet: essay writes this file on its first switch", UPSTREAM_NAME));
         // setsid: nginx does not share the terminal's process group, so Ctrl-C reaches only the demo, which
         // stops nginx itself; setsid execs nginx (no fork), so the PID is the master's.
         List<String> command = new ArrayList<>();
@@ -374,37 +368,16 @@ public final class Sandbox implements AutoCloseable {
 
     private static boolean nginxHasErrorLogOption() {
         try {
-            return LocalCommand.run(List.of(NGINX, "-h"), null, Map.of(), Duration.ofSeconds(30)).output().contains("-e filename");
+            return LocalCommand.runClean(List.of(NGINX, "-h"), Duration.ofSeconds(30), null, Map.of()).output().contains("-e filename");
         } catch (RuntimeException e) {
             return false;
         }
     }
 
     private void awaitNginx(Process nginx) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        String last = "";
-        while (true) {
-            if (!nginx.isAlive()) {
-                throw new IllegalStateException("nginx exited with status " + nginx.exitValue() + ":\n"
-                        + read(layout.logs().resolve("nginx.out")) + read(layout.nginxErrorLog()));
-            }
-            try {
-                http.send(HttpRequest.newBuilder(routerUrl()).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                seenPids.addAll(Processes.withDescendants(nginx.pid()));
-                return;
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for nginx", e);
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("nginx did not answer on " + routerUrl() + " within " + START_TIMEOUT.toSeconds()
-                        + "s (" + last + "):\n" + read(layout.nginxErrorLog()));
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
+        Nginx.awaitAnswer(nginx, nginxPort, START_TIMEOUT,
+                () -> read(layout.logs().resolve("nginx.out")) + read(layout.nginxErrorLog()));
+        seenPids.addAll(Pids.withDescendants(nginx.pid()));
     }
 
     // ------------------------------------------------------------------------------------------ essay.yaml
@@ -420,46 +393,23 @@ public final class Sandbox implements AutoCloseable {
         for (List<String> git : List.of(List.of("git", "init", "-q", "-b", "main"), List.of("git", "add", "-A"),
                 List.of("git", "-c", "user.name=essay demo", "-c", "user.email=demo@essay.invalid", "commit", "-q", "-m",
                         "essay-sample with the demo's essay.yaml"))) {
-            LocalCommand.run(git, layout.project(), env, Duration.ofMinutes(1)).orThrow();
+            LocalCommand.runClean(git, Duration.ofMinutes(1), layout.project(), env).orThrow();
         }
     }
 
     /** The essay.yaml of this sandbox (docs/essay-yaml.md). */
-    String configYaml() {
-        StringBuilder y = new StringBuilder();
-        y.append("# essay.yaml of the essay demo's sandbox fleet in ").append(layout.dir()).append('\n');
-        y.append("# Every host is an SSH server of the demo on its own loopback address; each runs commands as ")
-                .append(user).append(" in its own home, ").append(layout.hosts()).append("/<host>.\n");
-        y.append("project: ").append(PROJECT).append('\n');
-        y.append("index:\n");
-        y.append("  url: ").append(indexUrl()).append("     # the demo's package index: ").append(layout.index()).append('\n');
-        y.append("roles:\n  web:\n");
-        for (SshHost.Host host : hosts) {
-            y.append("    - ").append(host.spec()).append('\n');
-        }
-        y.append("default_role: web\n");
-        y.append("ssh:\n");
-        y.append("  identity: ").append(layout.identity()).append('\n');
-        y.append("  known_hosts: ").append(layout.knownHosts()).append("     # every host's key: essay verifies them\n");
-        y.append("  connect_timeout: 5s\n");
-        y.append("slots:\n");
-        SLOTS.forEach((slot, prefix) -> y.append("  ").append(slot).append(": { port_prefix: \"").append(prefix).append("\" }\n"));
-        y.append("process_count: ").append(PROCESS_COUNT).append('\n');
-        y.append("venv:\n");
-        y.append("  prefix: ~/").append(Layout.VENV_DIR).append("     # each host's own home: hosts/<host>/essay-sample/<slot>\n");
-        y.append("  python: ").append(SampleBuild.PYTHON).append('\n');
-        y.append("profile: prod\n");
-        y.append("supervisor:\n  template: conf/supervisord.conf\n");
-        y.append("build:\n  python: ").append(SampleBuild.PYTHON).append("     # runs -m build for essay release\n");
-        y.append("router:\n");
-        y.append("  hosts: [").append(router.spec()).append("]\n");
-        y.append("  nginx: ").append(NGINX).append('\n');
-        y.append("  config: ").append(layout.nginxConfig()).append('\n');
-        y.append("  upstream_file: ").append(layout.upstreamFile()).append('\n');
-        y.append("  upstream_name: ").append(UPSTREAM_NAME).append('\n');
-        y.append("  url: ").append(routerUrl().resolve("/health")).append('\n');
-        y.append("  state_dir: ").append(layout.routerState()).append("     # the release lock and ledger\n");
-        return y.toString();
+    @Override
+    public String configYaml() {
+        return FleetConfig.yaml(new FleetConfig.Values(List.of("essay.yaml of the essay demo's sandbox fleet in " + layout.dir(),
+                        "Every host is an SSH server of the demo on its own loopback address; each runs commands as "
+                                + user + " in its own home, " + layout.hosts() + "/<host>."),
+                indexUrl(), hosts, layout.identity(), layout.knownHosts(), false, "~/" + Layout.VENV_DIR, SampleBuild.PYTHON,
+                router, layout.nginxConfig(), layout.upstreamFile(), routerUrl().resolve("/health"), layout.routerState()),
+                Map.of("index.url", "the demo's package index: " + layout.index(),
+                        "ssh.known_hosts", "every host's key: essay verifies them",
+                        "venv.prefix", "each host's own home: hosts/<host>/essay-sample/<slot>",
+                        "build.python", "runs -m build for essay release",
+                        "router.state_dir", "the release lock and ledger"));
     }
 
     // ------------------------------------------------------------------------------------------ state, keeper
@@ -468,9 +418,9 @@ public final class Sandbox implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("user", user);
         List<String> names = new ArrayList<>();
-        List<SshHost.Host> all = new ArrayList<>(hosts);
+        List<FleetHost> all = new ArrayList<>(hosts);
         all.add(router);
-        for (SshHost.Host host : all) {
+        for (FleetHost host : all) {
             names.add(host.name());
             p.setProperty("host." + host.name() + ".address", host.address());
             p.setProperty("host." + host.name() + ".port", Integer.toString(host.port()));
@@ -513,9 +463,9 @@ public final class Sandbox implements AutoCloseable {
         note = p.getProperty("note");
         index = PackageIndexServer.start(layout.index(), new InetSocketAddress(InetAddress.getByName("127.0.0.1"), indexPort));
         for (String name : p.getProperty("hosts").split(",")) {
-            SshHost.Host host = new SshHost.Host(name, user, p.getProperty("host." + name + ".address"),
-                    Integer.parseInt(p.getProperty("host." + name + ".port")), layout.home(name));
-            SshHost.Host started = startHost(host);
+            FleetHost host = new FleetHost(name, user, p.getProperty("host." + name + ".address"),
+                    Integer.parseInt(p.getProperty("host." + name + ".port")), layout.home(name), layout.home(name));
+            FleetHost started = startHost(host);
             if (name.equals(ROUTER)) {
                 router = started;
             } else {
@@ -554,14 +504,14 @@ public final class Sandbox implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         seenPids.add(keeper.pid());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (Processes.readPidFile(layout.pidFile("keeper")).orElse(-1L) != keeper.pid()) {
-            if (!keeper.isAlive() || System.nanoTime() - deadline > 0) {
-                keeper.destroyForcibly();
-                throw new IllegalStateException("the keeper JVM did not start serving the sandbox; its log:\n"
-                        + LocalCommand.tail(read(logFile), 30));
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        try {
+            await("the keeper JVM to serve the sandbox").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .failFast(() -> !keeper.isAlive())
+                    .until(() -> Pids.readPidFile(layout.pidFile("keeper")).orElse(-1L) == keeper.pid());
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            keeper.destroyForcibly();
+            throw new IllegalStateException("the keeper JVM did not start serving the sandbox; its log:\n"
+                    + LocalCommand.tail(read(logFile), 30));
         }
         Files.deleteIfExists(layout.pidFile("demo"));
         detached = true;
@@ -683,14 +633,14 @@ public final class Sandbox implements AutoCloseable {
             // a demo or keeper JVM stops its own sandbox on SIGTERM (its shutdown hook); then we sweep
             log.accept("stopping the demo JVM" + (jvms.size() == 1 ? " " : "s ") + jvms + " that run" + (jvms.size() == 1 ? "s" : "")
                     + " the sandbox");
-            List<Long> left = Processes.terminate(jvms, Duration.ofSeconds(60));
+            List<Long> left = Pids.terminate(jvms, Duration.ofSeconds(60));
             if (!left.isEmpty()) {
                 problems.add("demo JVM still running: " + left);
             }
         }
         StopResult rest = stopProcesses(layout);
         problems.addAll(rest.problems());
-        List<Long> survivors = before.stream().filter(Processes::running).toList();
+        List<Long> survivors = before.stream().filter(Pids::running).toList();
         if (!survivors.isEmpty()) {
             problems.add("still running: " + survivors);
         }
@@ -716,23 +666,23 @@ public final class Sandbox implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         List<Long> commands = commandPids(layout);
         List<Long> stopped = new ArrayList<>(commands);
-        List<Long> commandsLeft = Processes.terminate(commands, Duration.ofSeconds(5));
+        List<Long> commandsLeft = Pids.terminate(commands, Duration.ofSeconds(5));
         if (!commandsLeft.isEmpty()) {
             problems.add("host commands still running: " + commandsLeft);
         }
         List<Long> supervisordMasters = supervisordMasterPids(layout);
         List<Long> supervisords = new ArrayList<>();
-        supervisordMasters.forEach(pid -> supervisords.addAll(Processes.withDescendants(pid)));
+        supervisordMasters.forEach(pid -> supervisords.addAll(Pids.withDescendants(pid)));
         // SIGTERM to supervisord stops its programs (stopwaitsecs 10) before it exits; the children get it only if it could not
-        List<Long> left = Processes.terminate(supervisordMasters, Duration.ofSeconds(30));
+        List<Long> left = Pids.terminate(supervisordMasters, Duration.ofSeconds(30));
         left = new ArrayList<>(left);
-        left.addAll(Processes.terminate(supervisords, Duration.ofSeconds(10)));
+        left.addAll(Pids.terminate(supervisords, Duration.ofSeconds(10)));
         if (!left.isEmpty()) {
             problems.add("still running after SIGKILL: " + left.stream().distinct().toList());
         }
         stopped.addAll(supervisords);
         List<Long> nginx = nginxPids(layout);
-        List<Long> nginxLeft = Processes.terminate(nginx, Duration.ofSeconds(15));
+        List<Long> nginxLeft = Pids.terminate(nginx, Duration.ofSeconds(15));
         if (!nginxLeft.isEmpty()) {
             problems.add("nginx still running: " + nginxLeft);
         }
@@ -745,9 +695,9 @@ public final class Sandbox implements AutoCloseable {
     static List<Long> demoJvmPids(Layout layout) {
         List<Long> pids = new ArrayList<>();
         for (String name : List.of("keeper", "demo")) {
-            Processes.readPidFile(layout.pidFile(name)).ifPresent(pid -> {
-                if (pid != ProcessHandle.current().pid() && Processes.running(pid)
-                        && Processes.commandLine(pid).contains(MAIN_CLASS)) {
+            Pids.readPidFile(layout.pidFile(name)).ifPresent(pid -> {
+                if (pid != ProcessHandle.current().pid() && Pids.running(pid)
+                        && Pids.commandLine(pid).contains(MAIN_CLASS)) {
                     pids.add(pid);
                 }
             });
@@ -766,10 +716,10 @@ public final class Sandbox implements AutoCloseable {
         }
         try (Stream<Path> files = Files.list(layout.commandPids())) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                Processes.readPidFile(file).ifPresent(pid -> {
-                    boolean inSandbox = Processes.workingDirectory(pid).map(cwd -> cwd.startsWith(layout.dir())).orElse(false);
-                    if (pid != ProcessHandle.current().pid() && Processes.running(pid) && inSandbox) {
-                        pids.addAll(Processes.withDescendants(pid));
+                Pids.readPidFile(file).ifPresent(pid -> {
+                    boolean inSandbox = Pids.workingDirectory(pid).map(cwd -> cwd.startsWith(layout.dir())).orElse(false);
+                    if (pid != ProcessHandle.current().pid() && Pids.running(pid) && inSandbox) {
+                        pids.addAll(Pids.withDescendants(pid));
                     }
                 });
             }
@@ -783,10 +733,10 @@ public final class Sandbox implements AutoCloseable {
     static List<Long> nginxPids(Layout layout) {
         Set<Long> pids = new LinkedHashSet<>();
         for (Path file : List.of(layout.pidFile("nginx"), layout.nginxPidFile())) {
-            Processes.readPidFile(file).ifPresent(pid -> {
-                String cmd = Processes.commandLine(pid);
-                if (Processes.running(pid) && cmd.contains("nginx") && cmd.contains(layout.nginxConfig().toString())) {
-                    pids.addAll(Processes.withDescendants(pid));
+            Pids.readPidFile(file).ifPresent(pid -> {
+                String cmd = Pids.commandLine(pid);
+                if (Pids.running(pid) && cmd.contains("nginx") && cmd.contains(layout.nginxConfig().toString())) {
+                    pids.addAll(Pids.withDescendants(pid));
                 }
             });
         }
@@ -796,7 +746,7 @@ public final class Sandbox implements AutoCloseable {
     /** The supervisords of every slot (their pid files under the hosts' homes) with their processes. */
     static List<Long> supervisordPids(Layout layout) {
         List<Long> pids = new ArrayList<>();
-        supervisordMasterPids(layout).forEach(pid -> pids.addAll(Processes.withDescendants(pid)));
+        supervisordMasterPids(layout).forEach(pid -> pids.addAll(Pids.withDescendants(pid)));
         return pids;
     }
 
@@ -808,9 +758,9 @@ public final class Sandbox implements AutoCloseable {
         try (Stream<Path> files = Files.find(layout.hosts(), 6,
                 (p, a) -> a.isRegularFile() && p.getFileName().toString().equals("supervisord.pid"))) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                Optional<Long> pid = Processes.readPidFile(file);
-                if (pid.isPresent() && Processes.running(pid.get()) && !pids.contains(pid.get())) {
-                    String cmd = Processes.commandLine(pid.get());
+                Optional<Long> pid = Pids.readPidFile(file);
+                if (pid.isPresent() && Pids.running(pid.get()) && !pids.contains(pid.get())) {
+                    String cmd = Pids.commandLine(pid.get());
                     if (cmd.contains("supervisord") && cmd.contains(layout.dir().toString())) {
                         pids.add(pid.get());
                     }

@@ -1,5 +1,6 @@
 package dev.essay.demo;
 
+import dev.essay.fleet.Pids;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.essay.cli.EssayCommand;
@@ -97,7 +98,7 @@ class DemoIT {
         // nothing the demo started runs any more, and the sandbox is gone
         List<Long> pids = demo.seenPids();
         assertThat(pids).as("nginx, its worker, 6 supervisords, 12 sample processes").hasSizeGreaterThanOrEqualTo(20);
-        assertThat(pids).noneMatch(Processes::running);
+        assertThat(pids).noneMatch(Pids::running);
         assertThat(dir).doesNotExist();
         assertThat(processesMentioning(dir)).isEmpty();
     }
@@ -112,8 +113,8 @@ class DemoIT {
         assertThat(code).as(text + "\nstderr:\n" + err).isZero();
         assertThat(text).contains("sandbox: kept running in " + dir, "./essay --config " + dir.resolve("project/essay.yaml") + " status",
                 "./essay demo --stop --dir " + dir);
-        long keeper = Processes.readPidFile(dir.resolve("pids/keeper.pid")).orElseThrow();
-        assertThat(Processes.running(keeper)).as("the keeper JVM runs").isTrue();
+        long keeper = Pids.readPidFile(dir.resolve("pids/keeper.pid")).orElseThrow();
+        assertThat(Pids.running(keeper)).as("the keeper JVM runs").isTrue();
         assertThat(dir.resolve("pids/demo.pid")).doesNotExist();
 
         // the kept sandbox answers essay (its SSH hosts now live in the keeper JVM)
@@ -133,8 +134,8 @@ class DemoIT {
         assertThat(stopper.run("--stop", "--dir", dir.toString())).as(stopOut.toString()).isZero();
 
         assertThat(stopOut.toString()).contains("stopped 1 demo JVM, 2 supervisords (with 4 sample processes), nginx; removed " + dir);
-        assertThat(running).noneMatch(Processes::running);
-        assertThat(stopper.seenPids()).containsAll(running).noneMatch(Processes::running);
+        assertThat(running).noneMatch(Pids::running);
+        assertThat(stopper.seenPids()).containsAll(running).noneMatch(Pids::running);
         assertThat(dir).doesNotExist();
         assertThat(processesMentioning(dir)).isEmpty();
 
@@ -151,8 +152,8 @@ class DemoIT {
                 String name = proc.getFileName().toString();
                 if (name.matches("[0-9]+")) {
                     long pid = Long.parseLong(name);
-                    String cmd = Processes.commandLine(pid) + " ";
-                    if (pid != ProcessHandle.current().pid() && Processes.running(pid)
+                    String cmd = Pids.commandLine(pid) + " ";
+                    if (pid != ProcessHandle.current().pid() && Pids.running(pid)
                             && (cmd.contains(dir + "/") || cmd.contains(dir + " "))) {
                         pids.add(pid);
                     }

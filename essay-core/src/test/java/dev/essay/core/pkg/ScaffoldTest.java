@@ -1,5 +1,8 @@
 package dev.essay.core.pkg;
 
+import org.awaitility.core.TerminalFailureException;
+import org.awaitility.core.ConditionTimeoutException;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -16,7 +19,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,16 +78,15 @@ class ScaffoldTest {
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
                     .timeout(Duration.ofSeconds(2)).build();
-            HttpResponse<String> response = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (response == null && service.isAlive() && System.nanoTime() < deadline) {
-                try {
-                    response = http.send(health, HttpResponse.BodyHandlers.ofString());
-                } catch (IOException notYetListening) {
-                    Thread.onSpinWait();
-                }
+            HttpResponse<String> response;
+            try {
+                response = await("the scaffolded service to answer /health").atMost(Duration.ofSeconds(30))
+                        .failFast("the scaffolded service exited", () -> !service.isAlive())
+                        .ignoreExceptionsInstanceOf(IOException.class).pollInterval(Duration.ofMillis(20))
+                        .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()), r -> true);
+            } catch (ConditionTimeoutException | TerminalFailureException e) {
+                throw new AssertionError(e.getMessage() + "; its log:\n" + Files.readString(tmp.resolve("svc.log")), e);
             }
-            assertThat(response).as(Files.readString(tmp.resolve("svc.log"))).isNotNull();
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("X-Essay-Slot")).hasValue("b");
             assertThat(response.headers().firstValue("X-Essay-Version")).hasValue("0.0.0+unknown");

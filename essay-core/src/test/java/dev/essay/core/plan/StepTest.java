@@ -1,5 +1,7 @@
 package dev.essay.core.plan;
 
+import java.time.Duration;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.essay.core.model.HostAddress;
@@ -69,11 +71,8 @@ class StepTest {
         sh.getInputStream().close(); // what a dropped SSH connection does to the remote shell's stdout
         assertThat(sh.waitFor(150, java.util.concurrent.TimeUnit.SECONDS)).as("the step ended long before its sleep").isTrue();
         long sleeping = child;
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
-        while (ProcessHandle.of(sleeping).map(ProcessHandle::isAlive).orElse(false) && java.time.Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-        }
-        assertThat(ProcessHandle.of(sleeping).map(ProcessHandle::isAlive).orElse(false)).as("sleep 300 was ended").isFalse();
+        await("sleep 300 to be ended").atMost(Duration.ofSeconds(30))
+                .until(() -> !ProcessHandle.of(sleeping).map(ProcessHandle::isAlive).orElse(false));
     }
 
     @Test

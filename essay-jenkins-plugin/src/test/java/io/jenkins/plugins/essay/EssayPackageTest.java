@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
-import dev.essay.core.index.PackageIndexServer;
+import dev.essay.index.PackageIndexServer;
 import dev.essay.core.model.Secret;
 import dev.essay.core.pkg.DateVersion;
 import dev.essay.core.pkg.IndexClient;

@@ -1,0 +1,50 @@
+package dev.essay.fleet;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A fleet on this machine: SSH hosts on loopback addresses, an nginx router in front of their slots, a package
+ * index, and the essay.yaml ({@link FleetConfig}) that describes them. Two host backends:
+ * <ul>
+ *   <li>{@link TestFleet}: OpenSSH {@code sshd} per Unix user (needs root; the integration tests, the
+ *       benchmarks, CI);</li>
+ *   <li>embedded SSH servers ({@link SshHost}, {@link HostCommandFactory}) running commands as this JVM's user,
+ *       no root (the demo's {@code Sandbox}).</li>
+ * </ul>
+ * Both render nginx ({@link Nginx}) and essay.yaml ({@link FleetConfig}) the same way, build the sample with
+ * {@link SampleBuild}, serve it with essay-index's {@code PackageIndexServer}, and stop what they start by PID
+ * ({@link Pids}).
+ */
+public interface Fleet extends AutoCloseable {
+    /** The hosts of role {@code web}, in order. */
+    List<FleetHost> hosts();
+
+    /** The router host (nginx, the release lock and ledger). */
+    FleetHost routerHost();
+
+    /** Where nginx listens: {@code http://127.0.0.1:<port>/}. */
+    URI routerUrl();
+
+    /** The package index's simple API: {@code http://127.0.0.1:<port>/simple/}. */
+    URI indexUrl();
+
+    /** The private key that logs in to every host. */
+    Path identity();
+
+    /** Every host's key, as essay verifies them. */
+    Path knownHosts();
+
+    Path nginxConfig();
+
+    /** The upstream include essay rewrites on a switch. */
+    Path upstreamFile();
+
+    /** The essay.yaml describing this fleet. */
+    String configYaml();
+
+    /** Stops everything the fleet started, by PID, and removes what it created. */
+    @Override
+    void close();
+}
