@@ -16,7 +16,7 @@ import dev.essay.core.plan.RemoteStepException;
 import dev.essay.core.plan.StepReport;
 import dev.essay.core.policy.LivePolicy;
 import dev.essay.core.policy.SlotPolicy;
-import dev.essay.core.router.Routers;
+import dev.essay.core.router.RouterSessions;
 import dev.essay.core.run.FleetResult;
 import dev.essay.core.run.HostResult;
 import dev.essay.core.transport.Session;
@@ -44,9 +44,9 @@ public final class DeployFlow extends Flow {
         String version = SlotPolicy.version(request.version());
         Target target = target(request.slot(), request.role(), request.profile());
         checkTemplate(target, version);
-        try (Routers routers = ctx.routers()) {
+        try (RouterSessions routers = ctx.routers()) {
             // An interrupted switch is put back first: which slot is live decides where a deploy may go.
-            List<Routers.RouterState> states = ctx.recoverInterruptedSwitch(routers, ctx.lock(routers, ctx.holder("deploy", version)));
+            List<RouterSessions.RouterState> states = ctx.recoverInterruptedSwitch(routers, ctx.lock(routers, ctx.holder("deploy", version)));
             return deployLocked(routers, states, version, target, request.force());
         }
     }
@@ -69,7 +69,7 @@ public final class DeployFlow extends Flow {
                 target.slot() != null ? target.slot() : project.slots().keySet().iterator().next(), version, target.profile());
     }
 
-    DeployResult deployLocked(Routers routers, List<Routers.RouterState> states, String version, Target target,
+    DeployResult deployLocked(RouterSessions routers, List<RouterSessions.RouterState> states, String version, Target target,
                                       boolean force) {
         String slot = target.slot();
         FleetResult fleet = null;

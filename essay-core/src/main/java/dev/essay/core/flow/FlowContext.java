@@ -16,7 +16,7 @@ import dev.essay.core.plan.Step;
 import dev.essay.core.plan.StepReport;
 import dev.essay.core.policy.LivePolicy;
 import dev.essay.core.policy.SlotPolicy;
-import dev.essay.core.router.Routers;
+import dev.essay.core.router.RouterSessions;
 import dev.essay.core.run.FleetResult;
 import dev.essay.core.run.FleetRunner;
 import dev.essay.core.run.HostResult;
@@ -49,7 +49,7 @@ public final class FlowContext {
     private final SlotScripts slots;
     private final SlotPolicy policy;
     private final Set<Session> openHostSessions = ConcurrentHashMap.newKeySet();
-    private final Set<Routers> openRouters = ConcurrentHashMap.newKeySet();
+    private final Set<RouterSessions> openRouters = ConcurrentHashMap.newKeySet();
     private volatile boolean cancelled;
 
     public FlowContext(Project project, Transport transport, EngineListener listener, Actor actor, Secret indexPassword,
@@ -110,7 +110,7 @@ public final class FlowContext {
         for (Session s : openHostSessions) {
             s.close();
         }
-        for (Routers r : openRouters) {
+        for (RouterSessions r : openRouters) {
             r.interrupt();
         }
     }
@@ -120,9 +120,9 @@ public final class FlowContext {
      * Undoes a switch that was interrupted (its journal is still on the router: the process was killed, or its
      * connection lost), records that in the ledger, and returns the routers' state as it is afterwards.
      */
-    List<Routers.RouterState> recoverInterruptedSwitch(Routers routers, List<Routers.RouterState> states) {
+    List<RouterSessions.RouterState> recoverInterruptedSwitch(RouterSessions routers, List<RouterSessions.RouterState> states) {
         boolean recovered = false;
-        for (Routers.RouterState state : states) {
+        for (RouterSessions.RouterState state : states) {
             if (state.journal() && !transport.dryRun()) {
                 listener.on(new EssayEvent.Warning(state.host() + ": an earlier switch was interrupted; putting back the include it replaced"));
                 StepReport r = routers.runChecked(state.host(), routers.scripts().restore(),
@@ -167,8 +167,8 @@ public final class FlowContext {
     }
 
     /** Sessions to the routers for one operation; {@link #cancel} interrupts the steps running there. */
-    Routers routers() {
-        Routers routers = Routers.open(project, transport, listener);
+    RouterSessions routers() {
+        RouterSessions routers = RouterSessions.open(project, transport, listener);
         openRouters.add(routers);
         return routers;
     }
@@ -215,7 +215,7 @@ public final class FlowContext {
      * The live slot as the routers show it (see {@link LivePolicy}): refuses when their evidence disagrees, unless
      * forced (then warns and goes on with what nginx serves).
      */
-    LivePolicy.Live live(List<Routers.RouterState> states, boolean force) {
+    LivePolicy.Live live(List<RouterSessions.RouterState> states, boolean force) {
         LivePolicy.Live live = LivePolicy.decide(states, project.router().upstreamFile());
         policy.checkLive(live, force, transport.dryRun()).forEach(w -> listener.on(new EssayEvent.Warning(w)));
         return live;
@@ -225,7 +225,7 @@ public final class FlowContext {
      * Takes the release lock; a lock step that a cancel cut short is reported as the cancel it was, and the attempt
      * is recorded as cancelled.
      */
-    List<Routers.RouterState> lock(Routers routers, LockHolder holder) {
+    List<RouterSessions.RouterState> lock(RouterSessions routers, LockHolder holder) {
         try {
             return routers.lock(holder);
         } catch (RemoteStepException | dev.essay.core.transport.TransportException e) {
@@ -259,7 +259,7 @@ public final class FlowContext {
      * Appends an entry on every router; an append cut short (a cancel closed the session, the connection broke) is
      * tried once more on a new session, and the entry's id keeps it from being written twice.
      */
-    void record(Routers routers, LedgerEntry entry) {
+    void record(RouterSessions routers, LedgerEntry entry) {
         if (transport.dryRun()) {
             return;
         }

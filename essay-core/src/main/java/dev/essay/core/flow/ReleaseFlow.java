@@ -10,7 +10,7 @@ import dev.essay.core.pkg.PackageResult;
 import dev.essay.core.pkg.Packager;
 import dev.essay.core.policy.LivePolicy;
 import dev.essay.core.policy.SlotPolicy;
-import dev.essay.core.router.Routers;
+import dev.essay.core.router.RouterSessions;
 import java.util.List;
 
 /**
@@ -39,8 +39,8 @@ public final class ReleaseFlow extends Flow {
         }
         DeployFlow.Target target = deployFlow.target(request.slot(), project.router().role(), request.profile());
         deployFlow.checkTemplate(target, request.pkg().version() == null ? "0" : request.pkg().version());
-        try (Routers routers = ctx.routers()) {
-            List<Routers.RouterState> states = ctx.recoverInterruptedSwitch(routers, ctx.lock(routers, ctx.holder("release", null)));
+        try (RouterSessions routers = ctx.routers()) {
+            List<RouterSessions.RouterState> states = ctx.recoverInterruptedSwitch(routers, ctx.lock(routers, ctx.holder("release", null)));
             LivePolicy.Live seen = ctx.live(states, false);
             String live = seen.slot();
             String slot = policy.releaseSlot(seen, target.slot());

@@ -8,7 +8,7 @@ import dev.essay.core.lock.LockHolder;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.plan.StepReport;
 import dev.essay.core.policy.LivePolicy;
-import dev.essay.core.router.Routers;
+import dev.essay.core.router.RouterSessions;
 import dev.essay.core.run.FleetRunner;
 import dev.essay.core.transport.Session;
 import dev.essay.core.transport.TransportException;
@@ -29,17 +29,17 @@ public final class StatusFlow extends Flow {
     public StatusReport status(String role) {
         List<HostAddress> hosts = project.hosts(role == null ? project.defaultRole() : role);
         List<StatusReport.RouterStatus> routerStatus = new ArrayList<>();
-        List<Routers.RouterState> states = new ArrayList<>();
+        List<RouterSessions.RouterState> states = new ArrayList<>();
         // each router on its own: one that cannot be read is reported, and neither hides the others nor the hosts
         for (HostAddress router : project.router().hosts()) {
             try {
-                states.add(Routers.readState(project, transport, router));
+                states.add(RouterSessions.readState(project, transport, router));
             } catch (TransportException e) {
                 // not reached, not trusted, or the connection broke; anything else (an unusable key) is the caller's
                 routerStatus.add(StatusReport.RouterStatus.unreadable(router, e.getMessage()));
             }
         }
-        for (Routers.RouterState s : states) {
+        for (RouterSessions.RouterState s : states) {
             String includeSlot = s.upstream().slot() != null ? s.upstream().slot()
                     : s.includeSlots().size() == 1 ? s.includeSlots().iterator().next() : null;
             LockHolder holder = s.lockHolder();
@@ -93,7 +93,7 @@ public final class StatusFlow extends Flow {
 
     /** The newest {@code limit} ledger entries from the primary router, oldest first. */
     public List<LedgerEntry> history(int limit) {
-        try (Routers routers = ctx.routers()) {
+        try (RouterSessions routers = ctx.routers()) {
             StepReport report = routers.runChecked(routers.primary(), routers.scripts().readLedger(limit), null);
             return report.output("read-ledger").lines().map(LedgerEntry::parse).filter(Objects::nonNull).toList();
         }
@@ -106,7 +106,7 @@ public final class StatusFlow extends Flow {
      * or null if it was free (or held by another id).
      */
     public LockHolder unlock(String id) {
-        try (Routers routers = ctx.routers()) {
+        try (RouterSessions routers = ctx.routers()) {
             StepReport report = routers.runChecked(routers.primary(), routers.scripts().breakLock(id), null);
             Map<String, String> v = report.values("break-lock");
             if (!"broken".equals(v.get("lock"))) {

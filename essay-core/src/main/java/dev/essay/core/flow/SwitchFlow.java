@@ -10,7 +10,7 @@ import dev.essay.core.model.HostAddress;
 import dev.essay.core.plan.StepReport;
 import dev.essay.core.policy.LivePolicy;
 import dev.essay.core.policy.SlotPolicy;
-import dev.essay.core.router.Routers;
+import dev.essay.core.router.RouterSessions;
 import dev.essay.core.router.Upstream;
 import dev.essay.core.run.FleetResult;
 import dev.essay.core.run.HostResult;
@@ -41,13 +41,13 @@ public final class SwitchFlow extends Flow {
             project.slot(request.to());
         }
         String action = request.adopt() ? "adopt" : request.rollback() ? "rollback" : "switch";
-        try (Routers routers = ctx.routers()) {
-            List<Routers.RouterState> states = ctx.recoverInterruptedSwitch(routers, ctx.lock(routers, ctx.holder(action, request.to())));
+        try (RouterSessions routers = ctx.routers()) {
+            List<RouterSessions.RouterState> states = ctx.recoverInterruptedSwitch(routers, ctx.lock(routers, ctx.holder(action, request.to())));
             return switchLocked(routers, states, request);
         }
     }
 
-    SwitchResult switchLocked(Routers routers, List<Routers.RouterState> states, SwitchRequest request) {
+    SwitchResult switchLocked(RouterSessions routers, List<RouterSessions.RouterState> states, SwitchRequest request) {
         String action = request.adopt() ? "adopt" : request.rollback() ? "rollback" : "switch";
         String role = project.router().role();
         List<HostAddress> hosts = project.hosts(role);
@@ -139,7 +139,7 @@ public final class SwitchFlow extends Flow {
      * Stage on all routers, reload all, prove on all; any failure (or a cancel) undoes the switch on every router: the
      * routers' journals decide what is put back, so a router the switch had not reached yet is left as it is.
      */
-    private void putLive(Routers routers, String include, String target, int healthyHosts, boolean[] undone) {
+    private void putLive(RouterSessions routers, String include, String target, int healthyHosts, boolean[] undone) {
         String journal = "switch to=" + target + " by=" + actor.user() + " at=" + ctx.now();
         try {
             for (HostAddress router : routers.hosts()) {

@@ -1,6 +1,6 @@
 package dev.essay.core.policy;
 
-import dev.essay.core.router.Routers.RouterState;
+import dev.essay.core.router.RouterSessions.RouterState;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

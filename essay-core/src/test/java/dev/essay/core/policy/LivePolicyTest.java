@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.router.Observation;
-import dev.essay.core.router.Routers.RouterState;
+import dev.essay.core.router.RouterSessions.RouterState;
 import dev.essay.core.router.Upstream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -23,19 +23,19 @@ import java.util.Set;
  * Sessions to every router host, opened once per operation. The first router holds the lock; every
  * router gets the include and the ledger line.
  */
-public final class Routers implements AutoCloseable {
+public final class RouterSessions implements AutoCloseable {
     private final Project project;
     private final RouterScripts scripts;
     private final Transport transport;
     private final boolean dryRun;
     private final EngineListener listener;
     private final Map<HostAddress, Session> sessions = new LinkedHashMap<>();
-    /** Routers whose session {@link #interrupt} closed: the next step there opens a new one. */
+    /** RouterSessions whose session {@link #interrupt} closed: the next step there opens a new one. */
     private final Set<HostAddress> interrupted = new HashSet<>();
     private boolean closed;
     private LockHolder held;
 
-    private Routers(Project project, Transport transport, EngineListener listener) {
+    private RouterSessions(Project project, Transport transport, EngineListener listener) {
         this.project = project;
         this.scripts = new RouterScripts(project);
         this.transport = transport;
@@ -44,8 +44,8 @@ public final class Routers implements AutoCloseable {
     }
 
     /** Connects to every router host; fails (closing what was opened) if any cannot be reached. */
-    public static Routers open(Project project, Transport transport, EngineListener listener) {
-        Routers routers = new Routers(project, transport, listener);
+    public static RouterSessions open(Project project, Transport transport, EngineListener listener) {
+        RouterSessions routers = new RouterSessions(project, transport, listener);
         try {
             for (HostAddress host : project.router().hosts()) {
                 routers.sessions.put(host, transport.open(host));
