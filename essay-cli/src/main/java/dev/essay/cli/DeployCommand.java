@@ -1,7 +1,7 @@
 package dev.essay.cli;
 
-import dev.essay.core.DeployRequest;
-import dev.essay.core.DeployResult;
+import dev.essay.core.api.DeployRequest;
+import dev.essay.core.api.DeployResult;
 import dev.essay.core.Engine;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.event.TextRenderer;

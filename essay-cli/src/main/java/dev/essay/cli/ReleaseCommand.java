@@ -1,8 +1,8 @@
 package dev.essay.cli;
 
 import dev.essay.core.Engine;
-import dev.essay.core.ReleaseRequest;
-import dev.essay.core.ReleaseResult;
+import dev.essay.core.api.ReleaseRequest;
+import dev.essay.core.api.ReleaseResult;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.event.TextRenderer;
 import dev.essay.core.model.Project;

@@ -1,6 +1,6 @@
 package dev.essay.cli;
 
-import dev.essay.core.SwitchRequest;
+import dev.essay.core.api.SwitchRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,6 @@
 package dev.essay.cli;
 
-import dev.essay.core.StatusReport;
+import dev.essay.core.api.StatusReport;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.model.Project;
 import dev.essay.core.transport.Transport;

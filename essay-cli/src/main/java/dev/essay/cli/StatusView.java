@@ -3,7 +3,7 @@ package dev.essay.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.essay.core.StatusReport;
+import dev.essay.core.api.StatusReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.essay.cli;
 
 import dev.essay.core.Engine;
-import dev.essay.core.SwitchRequest;
+import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.model.Project;
 import dev.essay.core.transport.Transport;

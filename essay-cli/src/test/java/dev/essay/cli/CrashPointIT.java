@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.essay.core.DeployRequest;
+import dev.essay.core.api.DeployRequest;
 import dev.essay.core.Engine;
-import dev.essay.core.ReleaseRequest;
-import dev.essay.core.SwitchRequest;
+import dev.essay.core.api.ReleaseRequest;
+import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.config.ProjectLoader;
 import dev.essay.core.model.Actor;
 import dev.essay.core.model.HostAddress;

@@ -2,7 +2,7 @@ package dev.essay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.essay.core.StatusReport;
+import dev.essay.core.api.StatusReport;
 import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.model.HostAddress;
 import java.util.List;

@@ -1,5 +1,12 @@
 package dev.essay.core;
 
+import dev.essay.core.api.SwitchResult;
+import dev.essay.core.api.SwitchRequest;
+import dev.essay.core.api.StatusReport;
+import dev.essay.core.api.ReleaseResult;
+import dev.essay.core.api.ReleaseRequest;
+import dev.essay.core.api.DeployResult;
+import dev.essay.core.api.DeployRequest;
 import dev.essay.core.event.EngineListener;
 import dev.essay.core.flow.DeployFlow;
 import dev.essay.core.flow.FlowContext;

@@ -8,7 +8,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** essay-core is the engine: no front end in it, and its packages form no cycles. */
+/** essay-core is the engine: no front end in it, its packages form no cycles, and the facade {@code Engine} is on top. */
 @AnalyzeClasses(packages = "dev.essay.core", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     @ArchTest
@@ -17,6 +17,11 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule noCycles = slices().matching("dev.essay.core.(*)..").should().beFreeOfCycles();
+
+    /** The facade sits on top: the flows and records below it never reach back to {@code Engine}. */
+    @ArchTest
+    static final ArchRule facadeOnTop = noClasses().that().resideOutsideOfPackage("dev.essay.core")
+            .should().dependOnClassesThat().resideInAPackage("dev.essay.core");
 
     @ArchTest
     static final ArchRule nothingPrintsToTheConsole = noClasses().should().accessField(System.class, "out")

@@ -1,5 +1,9 @@
 package dev.essay.core;
 
+import dev.essay.core.api.SwitchRequest;
+import dev.essay.core.api.StatusReport;
+import dev.essay.core.api.DeployResult;
+import dev.essay.core.api.DeployRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.essay.core;
 
+import dev.essay.core.api.SwitchRequest;
+import dev.essay.core.api.DeployRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.essay.core.pkg.PackageRequest;

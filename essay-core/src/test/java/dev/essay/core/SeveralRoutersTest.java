@@ -1,5 +1,8 @@
 package dev.essay.core;
 
+import dev.essay.core.api.SwitchResult;
+import dev.essay.core.api.SwitchRequest;
+import dev.essay.core.api.DeployRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static dev.essay.core.transport.ScriptedTransport.slotALive;

@@ -1,5 +1,10 @@
 package dev.essay.core;
 
+import dev.essay.core.api.SwitchResult;
+import dev.essay.core.api.SwitchRequest;
+import dev.essay.core.api.ReleaseRequest;
+import dev.essay.core.api.DeployResult;
+import dev.essay.core.api.DeployRequest;
 import static dev.essay.core.transport.ScriptedTransport.slotALive;
 import static dev.essay.core.transport.ScriptedTransport.ok;
 import static org.assertj.core.api.Assertions.assertThat;

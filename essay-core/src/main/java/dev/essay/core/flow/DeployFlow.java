@@ -1,9 +1,9 @@
 package dev.essay.core.flow;
 
 import dev.essay.core.event.EssayEvent;
-import dev.essay.core.DeployRequest;
-import dev.essay.core.DeployResult;
-import dev.essay.core.IndexCredentials;
+import dev.essay.core.api.DeployRequest;
+import dev.essay.core.api.DeployResult;
+import dev.essay.core.pkg.IndexCredentials;
 import dev.essay.core.deploy.HealthCheck;
 import dev.essay.core.deploy.SupervisorConfig;
 import dev.essay.core.error.EssayException;

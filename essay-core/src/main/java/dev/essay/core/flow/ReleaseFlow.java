@@ -1,10 +1,10 @@
 package dev.essay.core.flow;
 
 import dev.essay.core.event.EssayEvent;
-import dev.essay.core.DeployResult;
-import dev.essay.core.ReleaseRequest;
-import dev.essay.core.ReleaseResult;
-import dev.essay.core.SwitchRequest;
+import dev.essay.core.api.DeployResult;
+import dev.essay.core.api.ReleaseRequest;
+import dev.essay.core.api.ReleaseResult;
+import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.pkg.PackageResult;
 import dev.essay.core.pkg.Packager;

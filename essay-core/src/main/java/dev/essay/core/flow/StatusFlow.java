@@ -1,6 +1,6 @@
 package dev.essay.core.flow;
 
-import dev.essay.core.StatusReport;
+import dev.essay.core.api.StatusReport;
 import dev.essay.core.deploy.HealthCheck;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.ledger.LedgerEntry;

@@ -1,8 +1,8 @@
 package dev.essay.core.flow;
 
 import dev.essay.core.event.EssayEvent;
-import dev.essay.core.SwitchRequest;
-import dev.essay.core.SwitchResult;
+import dev.essay.core.api.SwitchRequest;
+import dev.essay.core.api.SwitchResult;
 import dev.essay.core.deploy.HealthCheck;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;

@@ -1,6 +1,5 @@
 package dev.essay.core.pkg;
 
-import dev.essay.core.IndexCredentials;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.model.Pep508;

@@ -4,11 +4,11 @@ import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.essay.core.DeployRequest;
-import dev.essay.core.DeployResult;
+import dev.essay.core.api.DeployRequest;
+import dev.essay.core.api.DeployResult;
 import dev.essay.core.Engine;
-import dev.essay.core.StatusReport;
-import dev.essay.core.SwitchRequest;
+import dev.essay.core.api.StatusReport;
+import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.ledger.LedgerEntry;

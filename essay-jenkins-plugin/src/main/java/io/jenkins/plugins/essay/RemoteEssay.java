@@ -1,8 +1,8 @@
 package io.jenkins.plugins.essay;
 
-import dev.essay.core.DeployRequest;
+import dev.essay.core.api.DeployRequest;
 import dev.essay.core.Engine;
-import dev.essay.core.SwitchRequest;
+import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.config.ProjectLoader;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;

@@ -1,6 +1,6 @@
 package io.jenkins.plugins.essay.plain;
 
-import dev.essay.core.DeployRequest;
+import dev.essay.core.api.DeployRequest;
 import java.util.function.UnaryOperator;
 
 /** {@code essayDeploy} and "essay: deploy": install {@code version} into {@code slot} on every host of a role. */

@@ -1,9 +1,9 @@
 package io.jenkins.plugins.essay.plain;
 
-import dev.essay.core.DeployRequest;
-import dev.essay.core.DeployResult;
-import dev.essay.core.SwitchRequest;
-import dev.essay.core.SwitchResult;
+import dev.essay.core.api.DeployRequest;
+import dev.essay.core.api.DeployResult;
+import dev.essay.core.api.SwitchRequest;
+import dev.essay.core.api.SwitchResult;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.error.PartialFailureException;

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.essay.plain;
 
-import dev.essay.core.DeployRequest;
-import dev.essay.core.SwitchRequest;
+import dev.essay.core.api.DeployRequest;
+import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.pkg.PackageRequest;
 import java.io.Serializable;
 

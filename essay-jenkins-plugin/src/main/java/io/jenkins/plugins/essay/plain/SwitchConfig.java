@@ -1,6 +1,6 @@
 package io.jenkins.plugins.essay.plain;
 
-import dev.essay.core.SwitchRequest;
+import dev.essay.core.api.SwitchRequest;
 import java.util.function.UnaryOperator;
 
 /** {@code essaySwitch} and "essay: switch / roll back": put a slot live, or the previous one back. */

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.essay.core.DeployRequest;
-import dev.essay.core.SwitchRequest;
+import dev.essay.core.api.DeployRequest;
+import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.pkg.PackageRequest;
 import java.util.Map;
 import java.util.function.UnaryOperator;

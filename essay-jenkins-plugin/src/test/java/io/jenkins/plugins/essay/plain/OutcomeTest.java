@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.essay.core.DeployRequest;
-import dev.essay.core.DeployResult;
-import dev.essay.core.SwitchRequest;
-import dev.essay.core.SwitchResult;
+import dev.essay.core.api.DeployRequest;
+import dev.essay.core.api.DeployResult;
+import dev.essay.core.api.SwitchRequest;
+import dev.essay.core.api.SwitchResult;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.model.HostAddress;

@@ -3,8 +3,8 @@ package io.jenkins.plugins.essay.plain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import dev.essay.core.DeployRequest;
-import dev.essay.core.SwitchRequest;
+import dev.essay.core.api.DeployRequest;
+import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.pkg.PackageRequest;
 import org.junit.jupiter.api.Test;
 

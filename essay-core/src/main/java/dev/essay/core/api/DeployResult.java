@@ -1,4 +1,4 @@
-package dev.essay.core;
+package dev.essay.core.api;
 
 import dev.essay.core.error.PartialFailureException;
 import dev.essay.core.event.TextRenderer;

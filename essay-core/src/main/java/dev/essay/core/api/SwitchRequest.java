@@ -1,4 +1,4 @@
-package dev.essay.core;
+package dev.essay.core.api;
 
 import java.io.Serializable;
 

@@ -1,4 +1,4 @@
-package dev.essay.core;
+package dev.essay.core.pkg;
 
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;

@@ -1,4 +1,4 @@
-package dev.essay.core;
+package dev.essay.core.api;
 
 import dev.essay.core.pkg.PackageRequest;
 import java.util.Objects;
