@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.essay.core.api.StatusReport;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -140,55 +139,7 @@ final class StatusView {
     }
 
     static String json(StatusReport report) throws JsonProcessingException {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        List<Object> routers = new ArrayList<>();
-        for (StatusReport.RouterStatus r : report.routers()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("host", r.host().toString());
-            m.put("live_slot", r.liveSlot());
-            m.put("version", r.version());
-            m.put("previous_slot", r.previousSlot());
-            m.put("since", r.since());
-            m.put("lock_holder", r.lockHolder());
-            m.put("interrupted_switch", r.interruptedSwitch());
-            m.put("nginx_serves", r.served());
-            m.put("lock_id", r.lockId());
-            m.put("lock_stale", r.lockStale());
-            m.put("error", r.error());
-            routers.add(m);
-        }
-        List<Object> hosts = new ArrayList<>();
-        for (StatusReport.HostStatus h : report.hosts()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("host", h.host().toString());
-            m.put("error", h.error());
-            List<Object> slots = new ArrayList<>();
-            for (StatusReport.SlotStatus s : h.slots()) {
-                Map<String, Object> sm = new LinkedHashMap<>();
-                sm.put("slot", s.slot());
-                sm.put("version", s.version());
-                sm.put("running", s.running());
-                sm.put("processes", s.processes());
-                sm.put("healthy", s.healthy());
-                sm.put("problems", s.problems());
-                sm.put("answering_version", s.answering());
-                sm.put("unfinished_deploy", s.unfinished());
-                slots.add(sm);
-            }
-            m.put("slots", slots);
-            hosts.add(m);
-        }
-        Map<String, Object> live = new LinkedHashMap<>();
-        live.put("slot", report.live().slot());
-        live.put("proven", report.live().proven());
-        live.put("disagreements", report.live().disagreements());
-        live.put("unproven", report.live().unproven());
-        doc.put("live", live);
-        doc.put("degraded", report.degraded());
-        doc.put("degraded_reasons", report.degradedReasons());
-        doc.put("routers", routers);
-        doc.put("hosts", hosts);
-        return JSON.writeValueAsString(doc);
+        return JSON.writeValueAsString(report.toMap());
     }
 
     private static String firstLine(String text) {

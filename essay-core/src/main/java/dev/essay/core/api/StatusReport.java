@@ -2,7 +2,9 @@ package dev.essay.core.api;
 
 import dev.essay.core.model.HostAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code essay status}: which slot is live (as nginx shows it), per router what its include says and who holds the
@@ -112,5 +114,62 @@ public record StatusReport(List<RouterStatus> routers, List<HostStatus> hosts, L
     /** See {@link #degradedReasons()}. */
     public boolean degraded() {
         return !degradedReasons().isEmpty();
+    }
+
+    /**
+     * The report as one document of maps, lists, strings and booleans (all mutable, serializable JDK collections):
+     * what {@code essay status --json} prints and what the Jenkins step {@code essayStatus} returns. Keys are
+     * snake_case and documented in docs/cli.md; a key is added, never renamed.
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        Map<String, Object> liveDoc = new LinkedHashMap<>();
+        liveDoc.put("slot", live.slot());
+        liveDoc.put("proven", live.proven());
+        liveDoc.put("disagreements", new ArrayList<>(live.disagreements()));
+        liveDoc.put("unproven", new ArrayList<>(live.unproven()));
+        doc.put("live", liveDoc);
+        doc.put("degraded", degraded());
+        doc.put("degraded_reasons", new ArrayList<>(degradedReasons()));
+        List<Object> routerDocs = new ArrayList<>();
+        for (RouterStatus r : routers) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("host", r.host().toString());
+            m.put("live_slot", r.liveSlot());
+            m.put("version", r.version());
+            m.put("previous_slot", r.previousSlot());
+            m.put("since", r.since());
+            m.put("lock_holder", r.lockHolder());
+            m.put("interrupted_switch", r.interruptedSwitch());
+            m.put("nginx_serves", new ArrayList<>(r.served()));
+            m.put("lock_id", r.lockId());
+            m.put("lock_stale", r.lockStale());
+            m.put("error", r.error());
+            routerDocs.add(m);
+        }
+        doc.put("routers", routerDocs);
+        List<Object> hostDocs = new ArrayList<>();
+        for (HostStatus h : hosts) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("host", h.host().toString());
+            m.put("error", h.error());
+            List<Object> slots = new ArrayList<>();
+            for (SlotStatus s : h.slots()) {
+                Map<String, Object> sm = new LinkedHashMap<>();
+                sm.put("slot", s.slot());
+                sm.put("version", s.version());
+                sm.put("running", s.running());
+                sm.put("processes", new ArrayList<>(s.processes()));
+                sm.put("healthy", s.healthy());
+                sm.put("problems", new ArrayList<>(s.problems()));
+                sm.put("answering_version", s.answering());
+                sm.put("unfinished_deploy", s.unfinished());
+                slots.add(sm);
+            }
+            m.put("slots", slots);
+            hostDocs.add(m);
+        }
+        doc.put("hosts", hostDocs);
+        return doc;
     }
 }
