@@ -26,15 +26,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SshTransport implements Transport {
     private final JSch jsch = new JSch();
     private final SshSettings settings;
+    private final SshHints hints;
     private final CheckingRepository hostKeys;
     private final AtomicInteger sessionsOpened = new AtomicInteger();
 
     public SshTransport(SshSettings settings) {
+        this(settings, SshHints.COMMAND_LINE);
+    }
+
+    /** @param hints what the errors tell the user to do, in the words of the front end (where keys and known hosts live) */
+    public SshTransport(SshSettings settings, SshHints hints) {
         this.settings = settings;
+        this.hints = java.util.Objects.requireNonNull(hints, "hints");
         try {
             jsch.setKnownHosts(new ByteArrayInputStream(settings.knownHosts().getBytes(StandardCharsets.UTF_8)));
             hostKeys = new CheckingRepository(jsch.getHostKeyRepository());
             jsch.setHostKeyRepository(hostKeys);
+            checkPassphrase();
             jsch.addIdentity(settings.keyName(), settings.privateKey().revealBytes(), null,
                     settings.passphrase() == null ? null : settings.passphrase().revealBytes());
         } catch (JSchException e) {
@@ -42,7 +50,22 @@ public final class SshTransport implements Transport {
             throw new dev.essay.core.error.EssayException(dev.essay.core.error.ExitCode.USAGE,
                     "cannot use the SSH key " + settings.keyName() + ": "
                     + (why.contains("passphrase") || why.contains("decrypt") ? "wrong or missing passphrase" : why), null,
-                    "check that the key is an OpenSSH or PEM private key and that its passphrase is given", e);
+                    hints.unusableKey(settings.keyName()), e);
+        }
+    }
+
+    /**
+     * Refuses an encrypted key whose passphrase is missing or wrong now, not as "authentication failed" on every host:
+     * JSch 2.x refuses it in {@code addIdentity}, but the JSch 0.2.x that Jenkins bundles accepts it there silently.
+     */
+    private void checkPassphrase() throws JSchException {
+        com.jcraft.jsch.KeyPair key = com.jcraft.jsch.KeyPair.load(jsch, settings.privateKey().revealBytes(), null);
+        try {
+            if (key.isEncrypted() && (settings.passphrase() == null || !key.decrypt(settings.passphrase().revealBytes()))) {
+                throw new JSchException("wrong or missing passphrase for " + settings.keyName());
+            }
+        } finally {
+            key.dispose();
         }
     }
 
@@ -73,17 +96,16 @@ public final class SshTransport implements Transport {
         String offered = hostKeys.offered(host);
         if (e instanceof com.jcraft.jsch.JSchChangedHostKeyException || message.contains("HostKey has been changed")) {
             return new TransportException(host, "the host key has CHANGED (offered " + offered + "); refusing to connect",
-                    "if the host was really reinstalled, remove its old line from known_hosts and verify the new key out of band", e);
+                    hints.changedHostKey(host), e);
         }
         if (e instanceof com.jcraft.jsch.JSchUnknownHostKeyException || message.startsWith("UnknownHostKey")
                 || message.contains("reject HostKey")) {
             return new TransportException(host, "the host key is not in known_hosts (offered " + offered + ")",
-                    "verify the fingerprint, then add it (ssh-keyscan -p " + host.port() + " " + host.address()
-                            + " >> known_hosts) or opt in with ssh.accept_new_host_keys: true", e);
+                    hints.unknownHostKey(host), e);
         }
         if (message.contains("Auth fail") || message.contains("USERAUTH fail")) {
             return new TransportException(host, "authentication failed for user " + host.user(),
-                    "check that the public key of " + settings.keyName() + " is in the user's authorized_keys", e);
+                    hints.authenticationFailed(host, settings.keyName()), e);
         }
         if (e.getCause() instanceof java.net.ConnectException || message.contains("Connection refused")) {
             return new TransportException(host, "connection refused", "check that sshd runs on " + host.address()
@@ -196,6 +218,20 @@ public final class SshTransport implements Transport {
         }
     }
 
+    /**
+     * The key's fingerprint as OpenSSH prints it ({@code ssh-keygen -lf}: {@code SHA256:} and unpadded base64), whatever
+     * JSch's own format: the JSch 0.2.x that Jenkins bundles prints hex.
+     */
+    static String fingerprint(HostKey hostKey) {
+        byte[] blob = java.util.Base64.getDecoder().decode(hostKey.getKey());
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(blob);
+            return "SHA256:" + java.util.Base64.getEncoder().withoutPadding().encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
     /** Delegates to JSch's known_hosts, remembers offered keys for messages, and adds new ones only on opt-in. */
     private final class CheckingRepository implements HostKeyRepository {
         private final HostKeyRepository delegate;
@@ -217,7 +253,7 @@ public final class SshTransport implements Transport {
             }
             try {
                 HostKey hostKey = new HostKey(host, key);
-                offered.put(host, hostKey.getType() + " " + hostKey.getFingerPrint(jsch));
+                offered.put(host, hostKey.getType() + " " + fingerprint(hostKey));
                 if (result == NOT_INCLUDED && settings.acceptNewHostKeys()) {
                     add(hostKey, null);
                     record(hostKey);

@@ -18,6 +18,7 @@ import dev.essay.core.transport.SshTransport;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.essay.plain.Connection;
+import io.jenkins.plugins.essay.plain.JenkinsSshHints;
 import io.jenkins.plugins.essay.plain.Outcome;
 import io.jenkins.plugins.essay.plain.Requests;
 import java.io.File;
@@ -115,7 +116,7 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
                 return pack(project, events, running, p);
             }
             Duration timeout = project.ssh() == null ? null : project.ssh().connectTimeout();
-            try (SshTransport transport = new SshTransport(connection.ssh().settings(timeout))) {
+            try (SshTransport transport = new SshTransport(connection.ssh().settings(timeout), new JenkinsSshHints())) {
                 Engine.Builder builder = Engine.builder(project).transport(transport).listener(events)
                         .actor(connection.actor());
                 Secret indexPassword = indexPassword(project);
