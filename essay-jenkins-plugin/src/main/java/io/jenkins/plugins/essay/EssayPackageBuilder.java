@@ -14,7 +14,7 @@ import org.kohsuke.stapler.DataBoundSetter;
 /**
  * The freestyle build step "essay: package": the same operation, fields, checks and form as {@code essayPackage}
  * ({@link PackageConfig}, {@link EssayPackageStep}); its own help page says what differs. The version it uploaded is
- * {@code ${ESSAY_VERSION}} for the build steps after it (see {@link ReleaseAction#VERSION_VARIABLE}), so a
+ * {@code ${ESSAY_VERSION}} for the build steps after it (see {@link ReleaseRecord#VERSION_VARIABLE}), so a
  * push-button job can package, deploy {@code ${ESSAY_VERSION}} and switch. Every field expands {@code ${PARAM}}.
  */
 public class EssayPackageBuilder extends EssayBuilder {
@@ -72,7 +72,7 @@ public class EssayPackageBuilder extends EssayBuilder {
 
     @Override
     void performed(Outcome outcome, TaskListener listener) {
-        listener.getLogger().println("[essay] " + ReleaseAction.VERSION_VARIABLE + "=" + outcome.subject().version()
+        listener.getLogger().println("[essay] " + ReleaseRecord.VERSION_VARIABLE + "=" + outcome.subject().version()
                 + " for the build steps that follow");
     }
 

@@ -79,15 +79,15 @@ class EssayFleetPipelineTest {
         j.assertLogContains("[essay] deploy ok", b);
         j.assertLogNotContains("FAILED", b);
 
-        List<ReleaseAction> releases = b.getActions(ReleaseAction.class);
+        List<ReleaseRecord> releases = b.getActions(ReleaseRecord.class);
         assertEquals(3, releases.size());
         assertEquals("deploy", releases.get(0).getAction());
         assertEquals("switch", releases.get(1).getAction());
         assertEquals("rollback", releases.get(2).getAction());
-        for (ReleaseAction r : releases) {
+        for (ReleaseRecord r : releases) {
             assertEquals("ok", r.getResult(), r.getSummary());
         }
-        ReleasesAction page = p.getAction(ReleasesAction.class);
+        ReleasesPage page = p.getAction(ReleasesPage.class);
         assertNotNull(page);
         assertEquals("rollback", page.getLive().getAction());
     }
