@@ -1,10 +1,8 @@
 package io.jenkins.plugins.essay;
 
-import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import io.jenkins.plugins.essay.plain.DeployConfig;
-import io.jenkins.plugins.essay.plain.EssayConfig;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -14,7 +12,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * ({@link DeployConfig}, {@link EssayDeployStep}), for push-button ("Build with Parameters": version, slot) and
  * scheduled jobs. Every field expands {@code ${PARAM}} from the build's environment. A failed host fails the build.
  */
-public class EssayDeployBuilder extends EssayBuilder {
+public class EssayDeployBuilder extends EssayBuilder implements ConfigFields.Deploy {
     /** Saved in the job's config.xml as {@code <deploy>...</deploy>}. */
     private DeployConfig deploy;
 
@@ -46,14 +44,7 @@ public class EssayDeployBuilder extends EssayBuilder {
         return this;
     }
 
-    // The bindings: the form, saved jobs, the Pipeline step(...) syntax.
-    public String getVersion() { return deploy.getVersion(); }
-    public String getSlot() { return deploy.getSlot(); }
-    public @CheckForNull String getRole() { return deploy.getRole(); }
-    public @CheckForNull String getProfile() { return deploy.getProfile(); }
-    public @CheckForNull String getCredentialsId() { return deploy.getCredentialsId(); }
-    public @NonNull String getConfig() { return deploy.getConfig(); }
-    public boolean isForce() { return deploy.isForce(); }
+    // The setters of the form, saved jobs and step(...) (getters: ConfigFields.Deploy; setters must be declared here).
     @DataBoundSetter public void setRole(String role) { deploy.setRole(role); }
     @DataBoundSetter public void setProfile(String profile) { deploy.setProfile(profile); }
     @DataBoundSetter public void setCredentialsId(String credentialsId) { deploy.setCredentialsId(credentialsId); }
@@ -61,7 +52,7 @@ public class EssayDeployBuilder extends EssayBuilder {
     @DataBoundSetter public void setForce(boolean force) { deploy.setForce(force); }
 
     @Override
-    EssayConfig<?> configuration() {
+    public @NonNull DeployConfig configuration() {
         return deploy;
     }
 

@@ -1,10 +1,8 @@
 package io.jenkins.plugins.essay;
 
-import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import io.jenkins.plugins.essay.plain.DeployConfig;
-import io.jenkins.plugins.essay.plain.EssayConfig;
 import io.jenkins.plugins.essay.plain.Outcome;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -16,7 +14,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code [result:, duration: (milliseconds), detail:, error:]}; fails the build when any host fails. The fields and
  * their rules are {@link DeployConfig}'s, shared with {@link EssayDeployBuilder}.
  */
-public class EssayDeployStep extends EssayStep {
+public class EssayDeployStep extends EssayStep implements ConfigFields.Deploy {
     private final DeployConfig deploy;
 
     @DataBoundConstructor
@@ -24,14 +22,7 @@ public class EssayDeployStep extends EssayStep {
         deploy = new DeployConfig(version, slot);
     }
 
-    // The bindings: Pipeline arguments, the form, the Snippet Generator.
-    public String getVersion() { return deploy.getVersion(); }
-    public String getSlot() { return deploy.getSlot(); }
-    public @CheckForNull String getRole() { return deploy.getRole(); }
-    public @CheckForNull String getProfile() { return deploy.getProfile(); }
-    public @CheckForNull String getCredentialsId() { return deploy.getCredentialsId(); }
-    public @NonNull String getConfig() { return deploy.getConfig(); }
-    public boolean isForce() { return deploy.isForce(); }
+    // The setters of the Pipeline arguments, the form and the Snippet Generator (getters: ConfigFields.Deploy).
     @DataBoundSetter public void setRole(String role) { deploy.setRole(role); }
     @DataBoundSetter public void setProfile(String profile) { deploy.setProfile(profile); }
     @DataBoundSetter public void setCredentialsId(String credentialsId) { deploy.setCredentialsId(credentialsId); }
@@ -39,7 +30,7 @@ public class EssayDeployStep extends EssayStep {
     @DataBoundSetter public void setForce(boolean force) { deploy.setForce(force); }
 
     @Override
-    EssayConfig<?> configuration() {
+    public @NonNull DeployConfig configuration() {
         return deploy;
     }
 

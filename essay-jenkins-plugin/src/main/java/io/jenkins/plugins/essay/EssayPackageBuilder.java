@@ -1,10 +1,8 @@
 package io.jenkins.plugins.essay;
 
-import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.essay.plain.EssayConfig;
 import io.jenkins.plugins.essay.plain.Outcome;
 import io.jenkins.plugins.essay.plain.PackageConfig;
 import org.jenkinsci.Symbol;
@@ -14,10 +12,10 @@ import org.kohsuke.stapler.DataBoundSetter;
 /**
  * The freestyle build step "essay: package": the same operation, fields, checks and form as {@code essayPackage}
  * ({@link PackageConfig}, {@link EssayPackageStep}); its own help page says what differs. The version it uploaded is
- * {@code ${ESSAY_VERSION}} for the build steps after it (see {@link ReleaseAction#VERSION_VARIABLE}), so a
+ * {@code ${ESSAY_VERSION}} for the build steps after it (see {@link ReleaseRecord#VERSION_VARIABLE}), so a
  * push-button job can package, deploy {@code ${ESSAY_VERSION}} and switch. Every field expands {@code ${PARAM}}.
  */
-public class EssayPackageBuilder extends EssayBuilder {
+public class EssayPackageBuilder extends EssayBuilder implements ConfigFields.Packaging {
     /** Saved in the job's config.xml as {@code <pack>...</pack>}. */
     private PackageConfig pack = new PackageConfig();
 
@@ -49,14 +47,7 @@ public class EssayPackageBuilder extends EssayBuilder {
         return this;
     }
 
-    // The bindings: the form, saved jobs, the Pipeline step(...) syntax.
-    public @CheckForNull String getBranch() { return pack.getBranch(); }
-    public @CheckForNull String getCommit() { return pack.getCommit(); }
-    public boolean isHere() { return pack.isHere(); }
-    public @CheckForNull String getVersion() { return pack.getVersion(); }
-    public @CheckForNull String getSuffix() { return pack.getSuffix(); }
-    public @CheckForNull String getIndexCredentialsId() { return pack.getIndexCredentialsId(); }
-    public @NonNull String getConfig() { return pack.getConfig(); }
+    // The setters of the form, saved jobs and step(...) (getters: ConfigFields.Packaging; setters must be declared here).
     @DataBoundSetter public void setBranch(String branch) { pack.setBranch(branch); }
     @DataBoundSetter public void setCommit(String commit) { pack.setCommit(commit); }
     @DataBoundSetter public void setHere(boolean here) { pack.setHere(here); }
@@ -66,13 +57,13 @@ public class EssayPackageBuilder extends EssayBuilder {
     @DataBoundSetter public void setConfig(String config) { pack.setConfig(config); }
 
     @Override
-    EssayConfig<?> configuration() {
+    public @NonNull PackageConfig configuration() {
         return pack;
     }
 
     @Override
     void performed(Outcome outcome, TaskListener listener) {
-        listener.getLogger().println("[essay] " + ReleaseAction.VERSION_VARIABLE + "=" + outcome.subject().version()
+        listener.getLogger().println("[essay] " + ReleaseRecord.VERSION_VARIABLE + "=" + outcome.subject().version()
                 + " for the build steps that follow");
     }
 

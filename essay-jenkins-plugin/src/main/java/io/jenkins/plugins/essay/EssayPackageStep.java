@@ -1,9 +1,7 @@
 package io.jenkins.plugins.essay;
 
-import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
-import io.jenkins.plugins.essay.plain.EssayConfig;
 import io.jenkins.plugins.essay.plain.Outcome;
 import io.jenkins.plugins.essay.plain.PackageConfig;
 import org.jenkinsci.Symbol;
@@ -16,21 +14,14 @@ import org.kohsuke.stapler.DataBoundSetter;
  * agent running the build, and uploads them to the index; returns the version, for {@code essayDeploy}. The fields
  * and their rules are {@link PackageConfig}'s, shared with {@link EssayPackageBuilder}.
  */
-public class EssayPackageStep extends EssayStep {
+public class EssayPackageStep extends EssayStep implements ConfigFields.Packaging {
     private final PackageConfig pack = new PackageConfig();
 
     @DataBoundConstructor
     public EssayPackageStep() {
     }
 
-    // The bindings: Pipeline arguments, the form, the Snippet Generator.
-    public @CheckForNull String getBranch() { return pack.getBranch(); }
-    public @CheckForNull String getCommit() { return pack.getCommit(); }
-    public boolean isHere() { return pack.isHere(); }
-    public @CheckForNull String getVersion() { return pack.getVersion(); }
-    public @CheckForNull String getSuffix() { return pack.getSuffix(); }
-    public @CheckForNull String getIndexCredentialsId() { return pack.getIndexCredentialsId(); }
-    public @NonNull String getConfig() { return pack.getConfig(); }
+    // The setters of the Pipeline arguments, the form and the Snippet Generator (getters: ConfigFields.Packaging).
     @DataBoundSetter public void setBranch(String branch) { pack.setBranch(branch); }
     @DataBoundSetter public void setCommit(String commit) { pack.setCommit(commit); }
     @DataBoundSetter public void setHere(boolean here) { pack.setHere(here); }
@@ -40,7 +31,7 @@ public class EssayPackageStep extends EssayStep {
     @DataBoundSetter public void setConfig(String config) { pack.setConfig(config); }
 
     @Override
-    EssayConfig<?> configuration() {
+    public @NonNull PackageConfig configuration() {
         return pack;
     }
 

@@ -30,7 +30,7 @@ import jenkins.model.Jenkins;
 /**
  * The controller side of every essay step and build step: finds the credential and the configuration,
  * runs the engine on the agent ({@link RemoteEssay}), stops it cleanly when the build is aborted,
- * records a {@link ReleaseAction} on the build, and turns every failure into an {@link AbortException}
+ * records a {@link ReleaseRecord} on the build, and turns every failure into an {@link AbortException}
  * (message, detail, hint; no stack trace) so the build fails. A failed host is a failed build, never an
  * unstable one.
  */
@@ -192,7 +192,7 @@ final class EssayRunner {
     }
 
     private static void record(Run<?, ?> run, Outcome outcome, Actor actor, long started) {
-        run.addAction(new ReleaseAction(outcome, actor.user(), causeOf(run), started, System.currentTimeMillis()));
+        run.addAction(new ReleaseRecord(outcome, actor.user(), causeOf(run), started, System.currentTimeMillis()));
         try {
             run.save();
         } catch (IOException e) {

@@ -1,9 +1,7 @@
 package io.jenkins.plugins.essay;
 
-import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
-import io.jenkins.plugins.essay.plain.EssayConfig;
 import io.jenkins.plugins.essay.plain.SwitchConfig;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -14,7 +12,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code essaySwitch} ({@link SwitchConfig}, {@link EssaySwitchStep}). With "Roll back" checked, a one-button
  * rollback job. Every field expands {@code ${PARAM}}.
  */
-public class EssaySwitchBuilder extends EssayBuilder {
+public class EssaySwitchBuilder extends EssayBuilder implements ConfigFields.Switch {
     /** Saved in the job's config.xml as {@code <switchTo>...</switchTo>}. */
     private SwitchConfig switchTo = new SwitchConfig();
 
@@ -42,12 +40,7 @@ public class EssaySwitchBuilder extends EssayBuilder {
         return this;
     }
 
-    // The bindings: the form, saved jobs, the Pipeline step(...) syntax.
-    public @CheckForNull String getTo() { return switchTo.getTo(); }
-    public boolean isRollback() { return switchTo.isRollback(); }
-    public @CheckForNull String getCredentialsId() { return switchTo.getCredentialsId(); }
-    public @NonNull String getConfig() { return switchTo.getConfig(); }
-    public boolean isForce() { return switchTo.isForce(); }
+    // The setters of the form, saved jobs and step(...) (getters: ConfigFields.Switch; setters must be declared here).
     @DataBoundSetter public void setTo(String to) { switchTo.setTo(to); }
     @DataBoundSetter public void setRollback(boolean rollback) { switchTo.setRollback(rollback); }
     @DataBoundSetter public void setCredentialsId(String credentialsId) { switchTo.setCredentialsId(credentialsId); }
@@ -55,7 +48,7 @@ public class EssaySwitchBuilder extends EssayBuilder {
     @DataBoundSetter public void setForce(boolean force) { switchTo.setForce(force); }
 
     @Override
-    EssayConfig<?> configuration() {
+    public @NonNull SwitchConfig configuration() {
         return switchTo;
     }
 

@@ -1,9 +1,7 @@
 package io.jenkins.plugins.essay;
 
-import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
-import io.jenkins.plugins.essay.plain.EssayConfig;
 import io.jenkins.plugins.essay.plain.Outcome;
 import io.jenkins.plugins.essay.plain.SwitchConfig;
 import org.jenkinsci.Symbol;
@@ -17,19 +15,14 @@ import org.kohsuke.stapler.DataBoundSetter;
  * fails (the previous slot then stays, or is put back, live). The fields and their rules are {@link SwitchConfig}'s,
  * shared with {@link EssaySwitchBuilder}.
  */
-public class EssaySwitchStep extends EssayStep {
+public class EssaySwitchStep extends EssayStep implements ConfigFields.Switch {
     private final SwitchConfig switchTo = new SwitchConfig();
 
     @DataBoundConstructor
     public EssaySwitchStep() {
     }
 
-    // The bindings: Pipeline arguments, the form, the Snippet Generator.
-    public @CheckForNull String getTo() { return switchTo.getTo(); }
-    public boolean isRollback() { return switchTo.isRollback(); }
-    public @CheckForNull String getCredentialsId() { return switchTo.getCredentialsId(); }
-    public @NonNull String getConfig() { return switchTo.getConfig(); }
-    public boolean isForce() { return switchTo.isForce(); }
+    // The setters of the Pipeline arguments, the form and the Snippet Generator (getters: ConfigFields.Switch).
     @DataBoundSetter public void setTo(String to) { switchTo.setTo(to); }
     @DataBoundSetter public void setRollback(boolean rollback) { switchTo.setRollback(rollback); }
     @DataBoundSetter public void setCredentialsId(String credentialsId) { switchTo.setCredentialsId(credentialsId); }
@@ -37,7 +30,7 @@ public class EssaySwitchStep extends EssayStep {
     @DataBoundSetter public void setForce(boolean force) { switchTo.setForce(force); }
 
     @Override
-    EssayConfig<?> configuration() {
+    public @NonNull SwitchConfig configuration() {
         return switchTo;
     }
 

@@ -2,93 +2,82 @@ package io.jenkins.plugins.essay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.cloudbees.jenkins.plugins.sshcredentials.impl.BasicSSHUserPrivateKey;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import dev.essay.fleet.TestFleet;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /**
- * Runs {@code essayDeploy} then {@code essaySwitch} and {@code essaySwitch(rollback: true)} from a Pipeline
- * against a real fleet (sshd hosts with supervisord, an nginx router, a package index), and checks the
- * build, the per-host map and the recorded releases.
+ * A Pipeline releases to a real fleet, essay-fleet's {@link TestFleet} (one OpenSSH server per host with supervisord,
+ * nginx as the router, a package index with the sample service in 1.0.0 and 2.0.0): {@code essayDeploy} and
+ * {@code essaySwitch} twice, then {@code essaySwitch(rollback: true)}. It checks the build, the step values, the
+ * recorded releases and, through the router, what serves.
  *
- * <p><strong>Skipped unless a fleet is given</strong>, and then reported as skipped, not passed: set
- * {@code ESSAY_TEST_FLEET_CONFIG} to the essay.yaml of the fleet, {@code ESSAY_TEST_FLEET_KEY} to the private
- * key file that logs in to it, {@code ESSAY_TEST_FLEET_KNOWN_HOSTS} to its known_hosts file, and
- * {@code ESSAY_TEST_FLEET_VERSION} to a version of the project on its index (optionally
- * {@code ESSAY_TEST_FLEET_SLOT}, default {@code b}: the slot that is not live). With the system property
- * {@code essay.fleet.required=true} ({@code mvn -P jenkins ... -Dessay.fleet.required=true}) a missing
- * fleet fails the test instead, so a CI job that must exercise the fleet cannot pass without one.
+ * <p>Like the integration tests it needs root (the fleet creates Unix users and runs sshd) and fails, never skips,
+ * without it: run the plugin's tests as root, as {@code scripts/test} runs the integration tests, or leave this one out
+ * with {@code -Dtest='!EssayFleetPipelineTest'}. {@code ESSAY_TESTFLEET_NS} picks the fleet's namespace as for them.
  */
 @WithJenkins
 class EssayFleetPipelineTest {
 
-    private static String required(String name) {
-        String value = System.getenv(name);
-        boolean mustRun = Boolean.getBoolean("essay.fleet.required");
-        if (value == null || value.isBlank()) {
-            String why = name + " is not set: no fleet to run essayDeploy/essaySwitch against";
-            if (mustRun) {
-                fail(why + " (essay.fleet.required=true)");
-            }
-            Assumptions.assumeTrue(false, why + "; the fleet test is SKIPPED, not passed");
-        }
-        return value;
-    }
-
     @Test
     void deploySwitchAndRollBack(JenkinsRule j) throws Exception {
-        Path config = Path.of(required("ESSAY_TEST_FLEET_CONFIG")).toAbsolutePath();
-        String key = Files.readString(Path.of(required("ESSAY_TEST_FLEET_KEY")), StandardCharsets.UTF_8);
-        String knownHosts = Files.readString(Path.of(required("ESSAY_TEST_FLEET_KNOWN_HOSTS")), StandardCharsets.UTF_8);
-        String version = required("ESSAY_TEST_FLEET_VERSION");
-        String slot = System.getenv().getOrDefault("ESSAY_TEST_FLEET_SLOT", "b");
+        try (TestFleet fleet = TestFleet.builder().hosts(2).published("1.0.0", "2.0.0").build()) {
+            String config = fleet.writeConfig().toAbsolutePath().toString().replace("\\", "/").replace("'", "\\'");
+            EssayGlobalConfiguration.get().setKnownHosts(Files.readString(fleet.knownHosts(), StandardCharsets.UTF_8));
+            SystemCredentialsProvider.getInstance().getCredentials().add(new BasicSSHUserPrivateKey(
+                    CredentialsScope.GLOBAL, "fleet", "deploy", new BasicSSHUserPrivateKey.DirectEntryPrivateKeySource(
+                            Files.readString(fleet.identity(), StandardCharsets.UTF_8)), null, "test fleet"));
+            SystemCredentialsProvider.getInstance().save();
 
-        EssayGlobalConfiguration.get().setKnownHosts(knownHosts);
-        SystemCredentialsProvider.getInstance().getCredentials().add(new BasicSSHUserPrivateKey(CredentialsScope.GLOBAL,
-                "fleet", "deploy", new BasicSSHUserPrivateKey.DirectEntryPrivateKeySource(key), null, "test fleet"));
-        SystemCredentialsProvider.getInstance().save();
+            WorkflowJob p = j.createProject(WorkflowJob.class, "fleet");
+            String login = "credentialsId: 'fleet', config: '" + config + "'";
+            p.setDefinition(new CpsFlowDefinition(
+                    "node {\n"
+                    + "  def hosts = essayDeploy version: '1.0.0', slot: 'a', " + login + "\n"
+                    + "  hosts.each { host, r -> echo \"host ${host}: ${r.result} in ${r.duration} ms\" }\n"
+                    + "  echo \"live: ${essaySwitch to: 'a', " + login + "}\"\n"
+                    + "  essayDeploy version: '2.0.0', slot: 'b', " + login + "\n"
+                    + "  echo \"live: ${essaySwitch to: 'b', " + login + "}\"\n"
+                    + "  echo \"rolled back to: ${essaySwitch rollback: true, " + login + "}\"\n"
+                    + "}\n", true));
+            WorkflowRun b = j.buildAndAssertSuccess(p);
+            j.assertLogContains("live: a", b);
+            j.assertLogContains("live: b", b);
+            j.assertLogContains("rolled back to: a", b);
+            j.assertLogContains("[essay] deploy ok", b);
+            j.assertLogNotContains("FAILED", b);
 
-        WorkflowJob p = j.createProject(WorkflowJob.class, "fleet");
-        p.setDefinition(new CpsFlowDefinition(
-                "node {\n"
-                + "  def hosts = essayDeploy version: '" + version + "', slot: '" + slot + "', credentialsId: 'fleet', "
-                + "config: '" + config.toString().replace("\\", "/").replace("'", "\\'") + "'\n"
-                + "  hosts.each { host, r -> echo \"host ${host}: ${r.result} in ${r.duration} ms\" }\n"
-                + "  def live = essaySwitch to: '" + slot + "', credentialsId: 'fleet', config: '"
-                + config.toString().replace("\\", "/").replace("'", "\\'") + "'\n"
-                + "  echo \"live: ${live}\"\n"
-                + "  def back = essaySwitch rollback: true, credentialsId: 'fleet', config: '"
-                + config.toString().replace("\\", "/").replace("'", "\\'") + "'\n"
-                + "  echo \"rolled back to: ${back}\"\n"
-                + "}\n", true));
-        WorkflowRun b = j.buildAndAssertSuccess(p);
-        j.assertLogContains("live: " + slot, b);
-        j.assertLogContains("[essay] deploy ok", b);
-        j.assertLogNotContains("FAILED", b);
+            List<ReleaseRecord> releases = b.getActions(ReleaseRecord.class);
+            assertEquals(List.of("deploy", "switch", "deploy", "switch", "rollback"),
+                    releases.stream().map(ReleaseRecord::getAction).toList());
+            for (ReleaseRecord r : releases) {
+                assertEquals("ok", r.getResult(), r.getSummary());
+            }
+            assertEquals(2, releases.get(0).getHosts().size(), "one result per host of the fleet");
+            ReleasesPage page = p.getAction(ReleasesPage.class);
+            assertNotNull(page);
+            assertEquals("rollback", page.getLive().getAction());
+            assertEquals("a", page.getLive().getToSlot());
 
-        List<ReleaseAction> releases = b.getActions(ReleaseAction.class);
-        assertEquals(3, releases.size());
-        assertEquals("deploy", releases.get(0).getAction());
-        assertEquals("switch", releases.get(1).getAction());
-        assertEquals("rollback", releases.get(2).getAction());
-        for (ReleaseAction r : releases) {
-            assertEquals("ok", r.getResult(), r.getSummary());
+            HttpResponse<String> served = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(fleet.routerUrl()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("200 a 1.0.0", served.statusCode() + " " + served.headers().firstValue("X-Essay-Slot")
+                    .orElse("-") + " " + served.headers().firstValue("X-Essay-Version").orElse("-"),
+                    "after the rollback the router serves slot a with 1.0.0");
         }
-        ReleasesAction page = p.getAction(ReleasesAction.class);
-        assertNotNull(page);
-        assertEquals("rollback", page.getLive().getAction());
     }
 }

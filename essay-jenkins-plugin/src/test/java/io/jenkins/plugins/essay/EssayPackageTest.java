@@ -116,7 +116,7 @@ class EssayPackageTest {
                 + "}\n", true));
         WorkflowRun b = j.buildAndAssertSuccess(p);
 
-        ReleaseAction release = b.getAction(ReleaseAction.class);
+        ReleaseRecord release = b.getAction(ReleaseRecord.class);
         assertNotNull(release);
         assertEquals("package", release.getAction());
         assertEquals("ok", release.getResult());
@@ -149,13 +149,13 @@ class EssayPackageTest {
         p.addProperty(new ParametersDefinitionProperty(new StringParameterDefinition("LABEL", "ci")));
         FreeStyleBuild b = j.buildAndAssertSuccess(p);
 
-        ReleaseAction release = b.getAction(ReleaseAction.class);
+        ReleaseRecord release = b.getAction(ReleaseRecord.class);
         assertNotNull(release);
         assertTrue(release.getVersion().endsWith("+ci"), release.getVersion());
         assertEquals("working tree", release.getSource());
         j.assertLogContains("next: deploy " + release.getVersion(), b);
         assertTrue(versionsOnTheIndex().contains(release.getVersion()));
-        assertNotNull(p.getAction(ReleasesAction.class), "a job with an essay build step has a Releases page");
+        assertNotNull(p.getAction(ReleasesPage.class), "a job with an essay build step has a Releases page");
     }
 
     @Test
@@ -173,7 +173,7 @@ class EssayPackageTest {
         j.assertLogContains("hint: check index.username and the password", b);
         j.assertLogNotContains("not the password", b);
         j.assertLogNotContains("\tat ", b);
-        ReleaseAction release = b.getAction(ReleaseAction.class);
+        ReleaseRecord release = b.getAction(ReleaseRecord.class);
         assertNotNull(release, "a failed package is recorded too");
         assertEquals("failed", release.getResult());
         assertTrue(versionsOnTheIndex().isEmpty());

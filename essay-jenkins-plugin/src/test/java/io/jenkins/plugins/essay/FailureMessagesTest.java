@@ -108,7 +108,7 @@ class FailureMessagesTest {
         j.assertLogContains("essay.yaml", b);
         j.assertLogContains("hint: fix the fields above", b);
         j.assertLogNotContains("\tat ", b);
-        ReleaseAction release = b.getAction(ReleaseAction.class);
+        ReleaseRecord release = b.getAction(ReleaseRecord.class);
         assertNotNull(release, "a failed deploy is recorded too");
         assertEquals("deploy", release.getAction());
         assertEquals("failed", release.getResult());

@@ -18,8 +18,9 @@ import dev.essay.core.run.HostResult;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
 import hudson.model.Run;
-import io.jenkins.plugins.essay.plain.HostOutcome;
 import io.jenkins.plugins.essay.plain.Outcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.htmlunit.html.DomElement;
@@ -42,7 +43,7 @@ class ReleasesPageTest {
     }
 
     private static void record(FreeStyleBuild build, Outcome outcome) throws Exception {
-        build.addAction(new ReleaseAction(outcome, "alice@jenkins", "Started by user alice", 1_700_000_000_000L,
+        build.addAction(new ReleaseRecord(outcome, "alice@jenkins", "Started by user alice", 1_700_000_000_000L,
                 1_700_000_012_000L));
         build.save();
     }
@@ -62,9 +63,9 @@ class ReleasesPageTest {
         record(second, Outcome.failed(SwitchRequest.to("a"),
                 new EssayException(ExitCode.REFUSED, "switch refused " + EVIL, "fix slot a")));
 
-        ReleasesAction releases = p.getAction(ReleasesAction.class);
+        ReleasesPage releases = p.getAction(ReleasesPage.class);
         assertNotNull(releases, "the job shows a Releases page once a build released");
-        List<ReleaseAction> all = releases.getReleases(null);
+        List<ReleaseRecord> all = releases.getReleases(null);
         assertEquals(4, all.size());
         assertEquals("switch", all.get(0).getAction()); // newest first: build 2's switch, then its deploy
         assertEquals("refused", all.get(0).getResult());
@@ -101,17 +102,17 @@ class ReleasesPageTest {
     @Test
     void shownForJobsWithEssayBuildStepsOnly(JenkinsRule j) throws Exception {
         FreeStyleProject plain = j.createFreeStyleProject("plain");
-        assertNull(plain.getAction(ReleasesAction.class));
+        assertNull(plain.getAction(ReleasesPage.class));
 
         FreeStyleProject rollback = j.createFreeStyleProject("shop-rollback");
         EssaySwitchBuilder back = new EssaySwitchBuilder();
         back.setRollback(true);
         rollback.getBuildersList().add(back);
-        assertNotNull(rollback.getAction(ReleasesAction.class));
+        assertNotNull(rollback.getAction(ReleasesPage.class));
 
         FreeStyleProject deploy = j.createFreeStyleProject("shop-deploy");
         deploy.addProperty(new EssayJobProperty("shop-rollback"));
-        ReleasesAction page = deploy.getAction(ReleasesAction.class);
+        ReleasesPage page = deploy.getAction(ReleasesPage.class);
         assertNotNull(page);
         assertEquals(rollback, page.getRollbackJob());
         HtmlPage html = j.createWebClient().getPage(deploy, "essay-releases/");
@@ -119,12 +120,43 @@ class ReleasesPageTest {
         assertNotNull(html.getElementById("essay-none"));
     }
 
+    /** A release as build.xml kept it under the plugin's earlier class names (one host of each). */
+    private static final String OLD_RECORD = "<io.jenkins.plugins.essay.ReleaseAction plugin=\"essay@0.1.0\">"
+            + "<action>deploy</action><result>failed</result><version>1.5.0</version><role>web</role><toSlot>a</toSlot>"
+            + "<user>alice@jenkins</user><cause>Started by user alice</cause><message>1 host(s) failed</message>"
+            + "<hosts>"
+            + "<io.jenkins.plugins.essay.HostOutcome><host>deploy@10.0.0.11:22</host><result>ok</result>"
+            + "<millis>3200</millis><detail>installed 1.5.0</detail></io.jenkins.plugins.essay.HostOutcome>"
+            + "<io.jenkins.plugins.essay.plain.HostOutcome><host>deploy@10.0.0.12:2222</host><result>failed</result>"
+            + "<millis>4100</millis><error>pip failed</error></io.jenkins.plugins.essay.plain.HostOutcome>"
+            + "</hosts><startedAt>1700000000000</startedAt><finishedAt>1700000012000</finishedAt>"
+            + "</io.jenkins.plugins.essay.ReleaseAction>";
+
     @Test
-    void buildXmlOfBeforeThePlainPackageStillLoadsItsHosts(JenkinsRule j) {
-        Object host = Run.XSTREAM2.fromXML("<io.jenkins.plugins.essay.HostOutcome><host>deploy@10.0.0.11:22</host>"
-                + "<result>failed</result><millis>4100</millis><error>pip failed</error></io.jenkins.plugins.essay.HostOutcome>");
-        HostOutcome h = assertInstanceOf(HostOutcome.class, host);
-        assertEquals("deploy@10.0.0.11:22 failed 4100 pip failed",
-                h.getHost() + " " + h.getResult() + " " + h.getMillis() + " " + h.getError());
+    void buildXmlWrittenUnderTheEarlierClassNamesStillLoads(JenkinsRule j) throws Exception {
+        FreeStyleProject p = j.createFreeStyleProject("shop");
+        FreeStyleBuild b = j.buildAndAssertSuccess(p);
+        Path xml = b.getRootDir().toPath().resolve("build.xml");
+        String saved = Files.readString(xml);
+        String old = saved.contains("<actions>") ? saved.replace("<actions>", "<actions>" + OLD_RECORD)
+                : saved.replace("<actions/>", "<actions>" + OLD_RECORD + "</actions>");
+        assertTrue(old.contains(OLD_RECORD), saved);
+        Files.writeString(xml, old);
+
+        b.reload();
+
+        ReleaseRecord r = b.getAction(ReleaseRecord.class);
+        assertNotNull(r, "the release recorded as io.jenkins.plugins.essay.ReleaseAction loads");
+        assertEquals("deploy 1.5.0 failed", r.getAction() + " " + r.getVersion() + " " + r.getResult());
+        List<io.jenkins.plugins.essay.plain.HostResult> hosts = r.getHosts();
+        assertEquals(2, hosts.size());
+        assertEquals("deploy@10.0.0.11:22 ok installed 1.5.0",
+                hosts.get(0).getHost() + " " + hosts.get(0).getResult() + " " + hosts.get(0).getNote());
+        assertEquals("deploy@10.0.0.12:2222 failed pip failed",
+                hosts.get(1).getHost() + " " + hosts.get(1).getResult() + " " + hosts.get(1).getError());
+        assertEquals(1, r.getFailedHostCount());
+        ReleasesPage page = p.getAction(ReleasesPage.class);
+        assertNotNull(page, "a job whose builds recorded releases under the old names still has its Releases page");
+        assertEquals(1, page.getReleases("failed").size());
     }
 }

@@ -9,7 +9,6 @@ import dev.essay.core.error.ExitCode;
 import dev.essay.core.error.PartialFailureException;
 import dev.essay.core.pkg.PackageRequest;
 import dev.essay.core.pkg.PackageResult;
-import dev.essay.core.run.HostResult;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.io.StringWriter;
@@ -31,7 +30,7 @@ import java.util.stream.Collectors;
  * @param hosts   each host's part (a deploy's hosts, a switch's health check); empty for the others
  * @param failure null when ok; otherwise what went wrong
  */
-public record Outcome(String result, Subject subject, List<HostOutcome> hosts, Failure failure) implements Serializable {
+public record Outcome(String result, Subject subject, List<HostResult> hosts, Failure failure) implements Serializable {
     public static final String OK = "ok";
     public static final String FAILED = "failed";
     public static final String REFUSED = "refused";
@@ -40,7 +39,7 @@ public record Outcome(String result, Subject subject, List<HostOutcome> hosts, F
     public static final List<String> RESULTS = List.of(OK, FAILED, REFUSED, CANCELLED);
 
     public Outcome {
-        hosts = new ArrayList<>(hosts); // a plain list: ReleaseAction keeps it in build.xml
+        hosts = new ArrayList<>(hosts); // a plain list: ReleaseRecord keeps it in build.xml
     }
 
     /**
@@ -116,7 +115,7 @@ public record Outcome(String result, Subject subject, List<HostOutcome> hosts, F
     }
 
     public static Outcome deployed(DeployResult r) {
-        List<HostOutcome> hosts = hostsOf(r.fleet().hosts());
+        List<HostResult> hosts = hostsOf(r.fleet().hosts());
         Subject subject = new Subject("deploy", r.version(), r.role(), null, r.slot(), null, List.of());
         if (r.ok()) {
             return new Outcome(OK, subject, hosts, null);
@@ -186,8 +185,8 @@ public record Outcome(String result, Subject subject, List<HostOutcome> hosts, F
         return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
     }
 
-    private static List<HostOutcome> hostsOf(List<HostResult> results) {
-        return results.stream().map(HostOutcome::of).collect(Collectors.toList());
+    private static List<HostResult> hostsOf(List<dev.essay.core.run.HostResult> results) {
+        return results.stream().map(HostResult::of).collect(Collectors.toList());
     }
 
     public boolean ok() {
@@ -237,7 +236,7 @@ public record Outcome(String result, Subject subject, List<HostOutcome> hosts, F
         if (failure != null && failure.stackTrace() != null) {
             lines.add(failure.stackTrace().stripTrailing());
         }
-        for (HostOutcome h : hosts) {
+        for (HostResult h : hosts) {
             if (!h.isOk()) {
                 lines.add("[essay] " + h.getHost() + ": " + h.getResult() + " after " + h.getDuration()
                         + (h.getError() == null ? "" : ": " + h.getNote()));
@@ -250,7 +249,7 @@ public record Outcome(String result, Subject subject, List<HostOutcome> hosts, F
     /** The per-host map essayDeploy returns: host → [result:, duration: (ms), detail:, error:]. */
     public Map<String, Object> hostMap() {
         Map<String, Object> map = new LinkedHashMap<>();
-        for (HostOutcome h : hosts) {
+        for (HostResult h : hosts) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("result", h.getResult());
             entry.put("duration", h.getMillis());

@@ -195,6 +195,7 @@ class OutcomeTest {
     void durationsInSecondsWithOneDecimal() {
         assertEquals("12.3s", Outcome.seconds(12_345));
         assertEquals("0.0s", Outcome.seconds(0));
-        assertEquals("0.1s", new HostOutcome("deploy@10.0.0.11:22", "ok", 60, null, null).getDuration());
+        assertEquals("0.1s",
+                new io.jenkins.plugins.essay.plain.HostResult("deploy@10.0.0.11:22", "ok", 60, null, null).getDuration());
     }
 }

@@ -7,22 +7,22 @@ import hudson.init.InitMilestone;
 import hudson.init.Initializer;
 import hudson.model.EnvironmentContributingAction;
 import hudson.model.Run;
-import io.jenkins.plugins.essay.plain.HostOutcome;
+import io.jenkins.plugins.essay.plain.HostResult;
 import io.jenkins.plugins.essay.plain.Outcome;
 import java.util.Date;
 import java.util.List;
 import jenkins.model.RunAction2;
 
 /**
- * One package, deploy, switch or rollback a build ran: who and why, what moved where (or what was packaged),
+ * The build's record of one package, deploy, switch or rollback it ran: who and why, what moved where (or what was packaged),
  * and each host's result. Kept in the build's {@code build.xml}; shown on the build page (summary.jelly) and,
- * across builds, on the job's Releases page ({@link ReleasesAction}). A build that deploys and then switches
+ * across builds, on the job's Releases page ({@link ReleasesPage}). A build that deploys and then switches
  * has two.
  *
  * <p>A package that succeeded sets {@value #VERSION_VARIABLE} for the rest of the build, so that a later
  * "essay: deploy" build step can take {@code ${ESSAY_VERSION}}; with several, the last one's version.
  */
-public final class ReleaseAction implements RunAction2, EnvironmentContributingAction {
+public final class ReleaseRecord implements RunAction2, EnvironmentContributingAction {
     /** The environment variable with the version the build last packaged. */
     public static final String VERSION_VARIABLE = "ESSAY_VERSION";
     static final String PACKAGE = "package";
@@ -37,7 +37,7 @@ public final class ReleaseAction implements RunAction2, EnvironmentContributingA
     private final String cause;
     private final String message;
     private final String suggestion;
-    private final List<HostOutcome> hosts;
+    private final List<HostResult> hosts;
     /** What a package was built from ({@code branch main (1a2b3c...)}); null for the other actions. */
     private final String source;
     private final long startedAt;
@@ -46,15 +46,18 @@ public final class ReleaseAction implements RunAction2, EnvironmentContributingA
     private transient Run<?, ?> run;
 
     /**
-     * Reads the host results of builds recorded before {@link HostOutcome} moved to the plain package: their
-     * {@code build.xml} names it {@code io.jenkins.plugins.essay.HostOutcome}.
+     * Reads builds recorded under the plugin's earlier class names: their {@code build.xml} names this class
+     * {@code io.jenkins.plugins.essay.ReleaseAction}, and a host's result {@code io.jenkins.plugins.essay.HostOutcome}
+     * (before it moved to the plain package) or {@code io.jenkins.plugins.essay.plain.HostOutcome}.
      */
     @Initializer(before = InitMilestone.PLUGINS_STARTED)
     public static void addCompatibilityAliases() {
-        Run.XSTREAM2.addCompatibilityAlias("io.jenkins.plugins.essay.HostOutcome", HostOutcome.class);
+        Run.XSTREAM2.addCompatibilityAlias("io.jenkins.plugins.essay.ReleaseAction", ReleaseRecord.class);
+        Run.XSTREAM2.addCompatibilityAlias("io.jenkins.plugins.essay.HostOutcome", HostResult.class);
+        Run.XSTREAM2.addCompatibilityAlias("io.jenkins.plugins.essay.plain.HostOutcome", HostResult.class);
     }
 
-    ReleaseAction(Outcome outcome, String user, String cause, long startedAt, long finishedAt) {
+    ReleaseRecord(Outcome outcome, String user, String cause, long startedAt, long finishedAt) {
         Outcome.Subject subject = outcome.subject();
         this.action = subject.action();
         this.result = outcome.result();
@@ -163,7 +166,7 @@ public final class ReleaseAction implements RunAction2, EnvironmentContributingA
         return suggestion;
     }
 
-    public @NonNull List<HostOutcome> getHosts() {
+    public @NonNull List<HostResult> getHosts() {
         return hosts == null ? List.of() : hosts;
     }
 

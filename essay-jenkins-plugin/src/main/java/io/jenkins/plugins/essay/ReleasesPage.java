@@ -21,13 +21,13 @@ import jenkins.model.TransientActionFactory;
  * the builds, the slot and version the job last put live, and a filter by outcome
  * ({@code ?outcome=failed}). Rendered by {@code index.jelly}.
  */
-public final class ReleasesAction implements Action {
+public final class ReleasesPage implements Action {
     /** Builds looked at for the page; older releases stay on their builds. */
-    static final int MAX_BUILDS = Integer.getInteger(ReleasesAction.class.getName() + ".maxBuilds", 200);
+    static final int MAX_BUILDS = Integer.getInteger(ReleasesPage.class.getName() + ".maxBuilds", 200);
 
     private final Job<?, ?> job;
 
-    ReleasesAction(@NonNull Job<?, ?> job) {
+    ReleasesPage(@NonNull Job<?, ?> job) {
         this.job = job;
     }
 
@@ -61,17 +61,17 @@ public final class ReleasesAction implements Action {
     }
 
     /** Releases newest first, only those with the given outcome unless it is null or unknown. */
-    public @NonNull List<ReleaseAction> getReleases(@CheckForNull String outcome) {
+    public @NonNull List<ReleaseRecord> getReleases(@CheckForNull String outcome) {
         String filter = normalizeOutcome(outcome);
-        List<ReleaseAction> releases = new ArrayList<>();
+        List<ReleaseRecord> releases = new ArrayList<>();
         int seen = 0;
         for (Run<?, ?> run : job.getBuilds()) {
             if (++seen > MAX_BUILDS) {
                 break;
             }
-            List<ReleaseAction> ofRun = new ArrayList<>(run.getActions(ReleaseAction.class));
+            List<ReleaseRecord> ofRun = new ArrayList<>(run.getActions(ReleaseRecord.class));
             Collections.reverse(ofRun); // a build's later release first
-            for (ReleaseAction r : ofRun) {
+            for (ReleaseRecord r : ofRun) {
                 if (filter == null || filter.equals(r.getResult())) {
                     releases.add(r);
                 }
@@ -81,8 +81,8 @@ public final class ReleasesAction implements Action {
     }
 
     /** The newest switch or rollback that put a slot live: the live slot and version as this job last set them. */
-    public @CheckForNull ReleaseAction getLive() {
-        for (ReleaseAction r : getReleases(null)) {
+    public @CheckForNull ReleaseRecord getLive() {
+        for (ReleaseRecord r : getReleases(null)) {
             if (r.isLiveChange()) {
                 return r;
             }
@@ -92,7 +92,7 @@ public final class ReleasesAction implements Action {
 
     /** The live slot as a sentence, for the page. */
     public @NonNull String getLiveText() {
-        ReleaseAction live = getLive();
+        ReleaseRecord live = getLive();
         if (live == null) {
             return "No switch by this job has put a slot live yet.";
         }
@@ -121,7 +121,7 @@ public final class ReleasesAction implements Action {
         @Override
         public Collection<? extends Action> createFor(@NonNull Job target) {
             Job<?, ?> job = target;
-            return releasesWithEssay(job) ? Set.of(new ReleasesAction(job)) : Set.of();
+            return releasesWithEssay(job) ? Set.of(new ReleasesPage(job)) : Set.of();
         }
 
         private static boolean releasesWithEssay(Job<?, ?> job) {
@@ -138,7 +138,7 @@ public final class ReleasesAction implements Action {
             }
             Run<?, ?> run = job.getLastBuild();
             for (int i = 0; run != null && i < RECENT_BUILDS; i++, run = run.getPreviousBuild()) {
-                if (run.getAction(ReleaseAction.class) != null) {
+                if (run.getAction(ReleaseRecord.class) != null) {
                     return true;
                 }
             }

@@ -1,6 +1,5 @@
 package io.jenkins.plugins.essay.plain;
 
-import dev.essay.core.run.HostResult;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import java.io.Serializable;
@@ -8,10 +7,12 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One host's part in a deploy or switch, as plain values: it crosses the agent channel and is kept in
- * {@code build.xml} with the {@code ReleaseAction}.
+ * One host's part in a deploy or switch: the engine's {@link dev.essay.core.run.HostResult} as plain values, so that
+ * it crosses the agent channel and is kept in {@code build.xml} with the {@code ReleaseRecord} (the controller's class
+ * filter refuses essay-core's own classes). Called {@code HostOutcome} before; the release record's initializer
+ * reads builds that name it so.
  */
-public final class HostOutcome implements Serializable {
+public final class HostResult implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String host;
@@ -20,7 +21,7 @@ public final class HostOutcome implements Serializable {
     private final String detail;
     private final String error;
 
-    HostOutcome(@NonNull String host, @NonNull String result, long millis, @CheckForNull String detail,
+    HostResult(@NonNull String host, @NonNull String result, long millis, @CheckForNull String detail,
                 @CheckForNull String error) {
         this.host = host;
         this.result = result;
@@ -29,8 +30,8 @@ public final class HostOutcome implements Serializable {
         this.error = error;
     }
 
-    static HostOutcome of(HostResult h) {
-        return new HostOutcome(h.host().toString(), h.status().name().toLowerCase(Locale.ROOT),
+    static HostResult of(dev.essay.core.run.HostResult h) {
+        return new HostResult(h.host().toString(), h.status().name().toLowerCase(Locale.ROOT),
                 h.duration().toMillis(), h.detail(), h.error());
     }
 
@@ -77,7 +78,7 @@ public final class HostOutcome implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof HostOutcome h && host.equals(h.host) && result.equals(h.result) && millis == h.millis
+        return o instanceof HostResult h && host.equals(h.host) && result.equals(h.result) && millis == h.millis
                 && Objects.equals(detail, h.detail) && Objects.equals(error, h.error);
     }
 
