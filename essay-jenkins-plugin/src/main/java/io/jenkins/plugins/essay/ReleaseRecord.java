@@ -11,7 +11,10 @@ import io.jenkins.plugins.essay.plain.HostResult;
 import io.jenkins.plugins.essay.plain.Outcome;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import jenkins.model.RunAction2;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
 
 /**
  * The build's record of one package, deploy, switch or rollback it ran: who and why, what moved where (or what was packaged),
@@ -21,7 +24,11 @@ import jenkins.model.RunAction2;
  *
  * <p>A package that succeeded sets {@value #VERSION_VARIABLE} for the rest of the build, so that a later
  * "essay: deploy" build step can take {@code ${ESSAY_VERSION}}; with several, the last one's version.
+ *
+ * <p>Exported in the build's REST API ({@code api/json}, under {@code actions}) and in the Releases page's, at
+ * depth 0: visibility 3, since it is shown nested (job → actions → live → record).
  */
+@ExportedBean(defaultVisibility = 3)
 public final class ReleaseRecord implements RunAction2, EnvironmentContributingAction {
     /** The environment variable with the version the build last packaged. */
     public static final String VERSION_VARIABLE = "ESSAY_VERSION";
@@ -91,11 +98,13 @@ public final class ReleaseRecord implements RunAction2, EnvironmentContributingA
     }
 
     /** {@code package}, {@code deploy}, {@code switch} or {@code rollback}. */
+    @Exported
     public @NonNull String getAction() {
         return action;
     }
 
     /** {@code ok}, {@code failed}, {@code refused} or {@code cancelled}. */
+    @Exported
     public @NonNull String getResult() {
         return result;
     }
@@ -110,24 +119,29 @@ public final class ReleaseRecord implements RunAction2, EnvironmentContributingA
     }
 
     /** What a package was built from: {@code branch main (1a2b3c...)}, {@code working tree}; null for the others. */
+    @Exported
     public @CheckForNull String getSource() {
         return source;
     }
 
+    @Exported
     public @CheckForNull String getVersion() {
         return version;
     }
 
+    @Exported
     public @CheckForNull String getRole() {
         return role;
     }
 
     /** The slot live before a switch or rollback; null for a deploy or when none was live. */
+    @Exported
     public @CheckForNull String getFromSlot() {
         return fromSlot;
     }
 
     /** The slot deployed into, or put live. */
+    @Exported
     public @CheckForNull String getToSlot() {
         return toSlot;
     }
@@ -148,26 +162,42 @@ public final class ReleaseRecord implements RunAction2, EnvironmentContributingA
     }
 
     /** Who started it: {@code alice@jenkins}, or {@code jenkins} for timer and SCM builds. */
+    @Exported
     public @NonNull String getUser() {
         return user == null ? "jenkins" : user;
     }
 
     /** The build's causes ("Started by timer"). */
+    @Exported
     public @NonNull String getCause() {
         return cause == null ? "" : cause;
     }
 
     /** What went wrong, when it did not end ok. */
+    @Exported
     public @CheckForNull String getMessage() {
         return message;
     }
 
+    @Exported
     public @CheckForNull String getSuggestion() {
         return suggestion;
     }
 
     public @NonNull List<HostResult> getHosts() {
         return hosts == null ? List.of() : hosts;
+    }
+
+    /** Each host's result for the REST API: host → {@code [result:, duration: (milliseconds), detail:, error:]}. */
+    @Exported(name = "hosts")
+    public @NonNull Map<String, Object> getHostMap() {
+        return Outcome.hostMap(getHosts());
+    }
+
+    /** How long it took, in milliseconds. */
+    @Exported
+    public long getDurationMillis() {
+        return Math.max(0, finishedAt - startedAt);
     }
 
     public int getFailedHostCount() {
@@ -178,12 +208,13 @@ public final class ReleaseRecord implements RunAction2, EnvironmentContributingA
         return new Date(startedAt);
     }
 
+    @Exported
     public long getStartedAt() {
         return startedAt;
     }
 
     public @NonNull String getDuration() {
-        return Outcome.seconds(Math.max(0, finishedAt - startedAt));
+        return Outcome.seconds(getDurationMillis());
     }
 
     /** A package that succeeded: {@value #VERSION_VARIABLE} for the build steps after it. */

@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.model.Action;
+import hudson.model.Api;
 import hudson.model.Job;
 import hudson.model.Project;
 import hudson.model.Run;
@@ -15,12 +16,19 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import jenkins.model.TransientActionFactory;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
 
 /**
  * The job's Releases page: every package, deploy, switch and rollback its builds ran, newest first, with links to
  * the builds, the slot and version the job last put live, and a filter by outcome
  * ({@code ?outcome=failed}). Rendered by {@code index.jelly}.
+ *
+ * <p>REST API: the job's {@code api/json} shows the release that last put a slot live ({@code live}); the page's own
+ * {@code essay-releases/api/json} lists the releases too ({@code releases}), so that a job's API call does not read
+ * its builds' records.
  */
+@ExportedBean
 public final class ReleasesPage implements Action {
     /** Builds looked at for the page; older releases stay on their builds. */
     static final int MAX_BUILDS = Integer.getInteger(ReleasesPage.class.getName() + ".maxBuilds", 200);
@@ -48,6 +56,17 @@ public final class ReleasesPage implements Action {
     @Override
     public String getUrlName() {
         return "essay-releases";
+    }
+
+    /** {@code essay-releases/api/json}, {@code api/xml}. */
+    public @NonNull Api getApi() {
+        return new Api(this);
+    }
+
+    /** Every release of the last builds (at most {@code MAX_BUILDS}), newest first: the page's API. */
+    @Exported(name = "releases")
+    public @NonNull List<ReleaseRecord> getAllReleases() {
+        return getReleases(null);
     }
 
     /** The outcomes the page filters by, in display order. */
@@ -81,6 +100,7 @@ public final class ReleasesPage implements Action {
     }
 
     /** The newest switch or rollback that put a slot live: the live slot and version as this job last set them. */
+    @Exported(visibility = 2)
     public @CheckForNull ReleaseRecord getLive() {
         for (ReleaseRecord r : getReleases(null)) {
             if (r.isLiveChange()) {

@@ -23,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import net.sf.json.JSONArray;
+import net.sf.json.JSONObject;
 import org.htmlunit.html.DomElement;
 import org.htmlunit.html.HtmlPage;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,49 @@ class ReleasesPageTest {
         build.addAction(new ReleaseRecord(outcome, "alice@jenkins", "Started by user alice", 1_700_000_000_000L,
                 1_700_000_012_000L));
         build.save();
+    }
+
+    @Test
+    void releaseRecordsAreInTheRestApiOfTheBuildTheJobAndTheReleasesPage(JenkinsRule j) throws Exception {
+        FreeStyleProject p = j.createFreeStyleProject("shop-api");
+        FreeStyleBuild build = j.buildAndAssertSuccess(p);
+        record(build, Outcome.deployed(new DeployResult("1.4.0", "b", "web",
+                fleet("deploy", HostResult.Status.FAILED, "deploy@10.0.0.12:2222: pip-install failed"))));
+        record(build, Outcome.switched(new SwitchResult("switch", "a", "b", "1.4.0",
+                fleet("health of slot b", HostResult.Status.OK, null))));
+
+        JSONObject deploy = null;
+        for (Object a : j.getJSON(build.getUrl() + "api/json").getJSONObject().getJSONArray("actions")) {
+            if (a instanceof JSONObject o && ReleaseRecord.class.getName().equals(o.optString("_class"))
+                    && "deploy".equals(o.optString("action"))) {
+                deploy = o;
+            }
+        }
+        assertNotNull(deploy, "the build's api/json has the deploy's record among its actions");
+        assertEquals("failed", deploy.getString("result"));
+        assertEquals("1.4.0", deploy.getString("version"));
+        assertEquals("b", deploy.getString("toSlot"));
+        assertEquals("alice@jenkins", deploy.getString("user"));
+        assertEquals(12_000L, deploy.getLong("durationMillis"));
+        JSONObject web2 = deploy.getJSONObject("hosts").getJSONObject(WEB2.toString());
+        assertEquals("failed", web2.getString("result"));
+        assertTrue(web2.getString("error").contains("pip-install failed"), web2.toString());
+
+        JSONObject live = null;
+        for (Object a : j.getJSON(p.getUrl() + "api/json").getJSONObject().getJSONArray("actions")) {
+            if (a instanceof JSONObject o && ReleasesPage.class.getName().equals(o.optString("_class"))) {
+                live = o.getJSONObject("live");
+                assertFalse(o.has("releases"), "the job's own api/json does not list every release: " + o);
+            }
+        }
+        assertNotNull(live, "the job's api/json has the Releases page with the live release");
+        assertEquals("switch", live.getString("action"));
+        assertEquals("b", live.getString("toSlot"));
+
+        JSONArray releases = j.getJSON(p.getUrl() + "essay-releases/api/json").getJSONObject().getJSONArray("releases");
+        assertEquals(2, releases.size());
+        assertEquals("switch", releases.getJSONObject(0).getString("action"));
+        assertEquals("deploy", releases.getJSONObject(1).getString("action"));
     }
 
     @Test

@@ -248,6 +248,11 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
 
     /** The per-host map essayDeploy returns: host → [result:, duration: (ms), detail:, error:]. */
     public Map<String, Object> hostMap() {
+        return hostMap(hosts);
+    }
+
+    /** {@code hosts} as {@link #hostMap()} shows them. */
+    public static Map<String, Object> hostMap(List<HostResult> hosts) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (HostResult h : hosts) {
             Map<String, Object> entry = new LinkedHashMap<>();
