@@ -56,10 +56,21 @@ final class EssayRunner {
         } catch (IllegalArgumentException e) {
             throw new AbortException(e.getMessage());
         }
-        if (request instanceof PackageRequest p) {
-            return pack(run, workspace, env, listener, p, config.credentialsId(), config.getConfig());
+        long started = System.currentTimeMillis();
+        int recorded = run.getActions(ReleaseRecord.class).size();
+        try {
+            if (request instanceof PackageRequest p) {
+                return pack(run, workspace, env, listener, p, config.credentialsId(), config.getConfig());
+            }
+            return onFleet(run, workspace, env, listener, request, config.credentialsId(), config.getConfig());
+        } catch (AbortException e) {
+            if (run.getActions(ReleaseRecord.class).size() == recorded) {
+                // it failed before essay started (no known hosts, a missing or wrong-type credential, no essay.yaml):
+                // the build's record and the Releases page still say what was attempted and why it did not run
+                record(run, Outcome.invalid(request, e.getMessage(), null), actor(run), started);
+            }
+            throw e;
         }
-        return onFleet(run, workspace, env, listener, request, config.credentialsId(), config.getConfig());
     }
 
     /** A deploy or switch: on the agent, over SSH with the key of credential {@code credentialsId}. */

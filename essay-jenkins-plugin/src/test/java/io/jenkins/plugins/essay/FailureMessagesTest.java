@@ -2,6 +2,7 @@ package io.jenkins.plugins.essay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cloudbees.jenkins.plugins.sshcredentials.impl.BasicSSHUserPrivateKey;
 import com.cloudbees.plugins.credentials.Credentials;
@@ -59,11 +60,22 @@ class FailureMessagesTest {
         j.assertLogNotContains("Exception", run);
     }
 
+    /** A deploy that failed before essay started is still recorded on the build, with its reason. */
+    private static void assertRecordedWithReason(hudson.model.Run<?, ?> run, String reason) {
+        ReleaseRecord record = run.getAction(ReleaseRecord.class);
+        assertNotNull(record, "the attempt is recorded on the build");
+        assertEquals("deploy", record.getAction());
+        assertEquals("failed", record.getResult());
+        assertEquals("1.4.0", record.getVersion());
+        assertTrue(record.getMessage() != null && record.getMessage().contains(reason), record.getMessage());
+    }
+
     @Test
     void missingCredential() throws Exception {
         FreeStyleBuild b = deploy("no-such-key");
         j.assertLogContains("no credential with id 'no-such-key'", b);
         j.assertLogContains("SSH Username with private key", b);
+        assertRecordedWithReason(b, "no credential with id 'no-such-key'");
         assertNoStackTrace(b);
     }
 
@@ -79,6 +91,7 @@ class FailureMessagesTest {
         FreeStyleBuild b = deploy("user-pass");
         j.assertLogContains("credential 'user-pass' is of type", b);
         j.assertLogContains("where 'SSH Username with private key' was expected", b);
+        assertRecordedWithReason(b, "is of type");
         assertNoStackTrace(b);
     }
 
@@ -87,6 +100,7 @@ class FailureMessagesTest {
         EssayGlobalConfiguration.get().setKnownHosts("");
         FreeStyleBuild b = deploy("deploy-key");
         j.assertLogContains("no known hosts are configured", b);
+        assertRecordedWithReason(b, "no known hosts are configured");
         assertNoStackTrace(b);
     }
 
@@ -94,6 +108,7 @@ class FailureMessagesTest {
     void noEssayYaml() throws Exception {
         FreeStyleBuild b = deploy("deploy-key");
         j.assertLogContains("essay.yaml not found in the workspace", b);
+        assertRecordedWithReason(b, "essay.yaml not found in the workspace");
         assertNoStackTrace(b);
     }
 
