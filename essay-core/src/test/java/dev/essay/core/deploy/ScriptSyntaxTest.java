@@ -36,7 +36,7 @@ class ScriptSyntaxTest {
                 router.lock(new LockHolder("id", "u", "c", "deploy", "t")), router.unlock("id"), router.breakLock(null), router.breakLock("id"),
                 router.stage("# essay: slot=b\nupstream x { server 127.0.0.1:8110; }\n", "switch"), router.reload(),
                 router.prove("b", 3), router.commit(), router.restore(), router.appendLedger("{}", "id-1"),
-                router.readLedger(5));
+                router.readLedger(5), router.switches(50));
         return steps.stream().map(s -> Arguments.of(s.name(), s));
     }
 
