@@ -143,6 +143,18 @@ class RepairTest {
     }
 
     @Test
+    void aVersionInstalledByHandIsSeenAndReplaced() throws Exception {
+        ExecResult probe = probe(true, "1.0.0", true, "1.0.0", true);
+        ExecResult handInstalled = new ExecResult(0, probe.stdout() + "##essay begin read-installed\ninstalled=0.9.0\n"
+                + "##essay end read-installed\n", "");
+        ScriptedTransport t = new ScriptedTransport(fleet(Map.of(H2, handInstalled)));
+        RepairResult r = repair(t, RepairRequest.defaults());
+        assertThat(r.drifted()).singleElement().satisfies(d -> assertThat(d.reasons()).containsExactly(
+                "slot a has 0.9.0 installed (not by essay: its last deploy was 1.0.0); the live version is 1.0.0"));
+        assertThat(t.calls).filteredOn(c -> c.startsWith("deploy@")).containsExactly("deploy@127.0.1.2");
+    }
+
+    @Test
     void aMissingSlotIsReinstalled() throws Exception {
         ScriptedTransport t = new ScriptedTransport(fleet(Map.of(H2, probe(false, null, false, null, false))));
         RepairResult r = repair(t, RepairRequest.defaults());

@@ -141,7 +141,7 @@ public final class RepairFlow extends Flow {
                                  Map<HostAddress, List<RepairPolicy.Drift>> drift) {
         long start = System.nanoTime();
         try (Session session = ctx.openHost(host)) {
-            StepReport probe = ctx.runStep(session, slots.probe(host, target.slot()));
+            StepReport probe = ctx.runStep(session, slots.probe(host, target.slot(), true));
             if (!probe.ok()) {
                 throw RemoteStepException.of(host, probe, "check that the host can run /bin/sh and reach its slot directory");
             }
@@ -150,7 +150,8 @@ public final class RepairFlow extends Flow {
             RepairPolicy.SlotState state = new RepairPolicy.SlotState("yes".equals(v.get("venv")), v.get("stamp.version"),
                     v.get("deploying.version"), "running".equals(v.get("supervisord")), health.size(),
                     health.stream().filter(p -> !p.ok()).map(p -> p.url() + ": " + p.problem()).toList(),
-                    health.stream().map(HealthCheck.Probe::version).filter(Objects::nonNull).findFirst().orElse(null));
+                    health.stream().map(HealthCheck.Probe::version).filter(Objects::nonNull).findFirst().orElse(null),
+                    probe.values("read-installed").get("installed"));
             List<RepairPolicy.Drift> why = repair.drift(target.slot(), state, target.version(), transport.dryRun());
             if (why.isEmpty()) {
                 listener.on(new EssayEvent.InSync(host, target.slot(), target.version()));

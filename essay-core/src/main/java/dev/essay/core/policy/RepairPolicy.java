@@ -113,11 +113,18 @@ public final class RepairPolicy {
      * @param probes     how many processes the health check asked
      * @param problems   what each process that failed the health check said
      * @param answering  the version the processes answer with (version header), or null
+     * @param present    the version of the project its virtualenv has installed now, whoever installed it (a pip
+     *                   install by hand is drift too), or null when unknown
      */
     public record SlotState(boolean installed, String stamped, String unfinished, boolean running, int probes,
-                            List<String> problems, String answering) {
+                            List<String> problems, String answering, String present) {
         public SlotState {
             problems = List.copyOf(problems);
+        }
+
+        public SlotState(boolean installed, String stamped, String unfinished, boolean running, int probes,
+                         List<String> problems, String answering) {
+            this(installed, stamped, unfinished, running, probes, problems, answering, null);
         }
     }
 
@@ -150,6 +157,9 @@ public final class RepairPolicy {
         } else if (!Pep440.equal(version, s.stamped())) {
             drift.add(new Drift(Kind.VERSION, "slot " + slot + " has " + s.stamped() + " installed; the live version is "
                     + version));
+        } else if (s.present() != null && !Pep440.equal(version, s.present())) {
+            drift.add(new Drift(Kind.VERSION, "slot " + slot + " has " + s.present() + " installed (not by essay: its last"
+                    + " deploy was " + s.stamped() + "); the live version is " + version));
         } else if (s.answering() != null && !Pep440.equal(version, s.answering())) {
             drift.add(new Drift(Kind.VERSION, "slot " + slot + " answers as " + s.answering()
                     + "; the live version is " + version));

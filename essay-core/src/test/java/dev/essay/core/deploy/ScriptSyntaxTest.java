@@ -31,7 +31,7 @@ class ScriptSyntaxTest {
         SlotScripts slots = new SlotScripts(p);
         RouterScripts router = new RouterScripts(p);
         SupervisorConfig.Rendered config = SupervisorConfig.render(p, HostAddress.parse("u@127.0.0.1"), "b", "~/essay-sample/b", "2.0.0", "prod", Secret.of("pw"));
-        List<Step> steps = List.of(slots.probe(H, "a"), slots.deploy(H, "b", "2.0.0", config, "prod", Secret.of("x")),
+        List<Step> steps = List.of(slots.probe(H, "a"), slots.probe(H, "a", true), slots.deploy(H, "b", "2.0.0", config, "prod", Secret.of("x")),
                 slots.health(H, "b", "2.0.0", 3), slots.status(H, "a"), router.state(),
                 router.lock(new LockHolder("id", "u", "c", "deploy", "t")), router.unlock("id"), router.breakLock(null), router.breakLock("id"),
                 router.stage("# essay: slot=b\nupstream x { server 127.0.0.1:8110; }\n", "switch"), router.reload(),

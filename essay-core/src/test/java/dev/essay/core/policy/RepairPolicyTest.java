@@ -163,6 +163,17 @@ class RepairPolicyTest {
         }
 
         @Test
+        void anotherVersionInstalledByHandIsVersionDrift() {
+            List<Drift> d = policy.drift("a", new SlotState(true, "2.0.0", null, true, 2, List.of(), "2.0.0", "1.0.0"),
+                    "2.0.0", false);
+            assertThat(kinds(d)).containsExactly(Kind.VERSION);
+            assertThat(d.get(0).why()).isEqualTo("slot a has 1.0.0 installed (not by essay: its last deploy was 2.0.0);"
+                    + " the live version is 2.0.0");
+            assertThat(policy.drift("a", new SlotState(true, "2.0.0", null, true, 2, List.of(), "2.0.0", "2.0"), "2.0.0",
+                    false)).isEmpty();
+        }
+
+        @Test
         void answeringAsAnotherVersionIsVersionDrift() {
             List<Drift> d = policy.drift("a", new SlotState(true, "2.0.0", null, true, 2, List.of(), "1.0.0"), "2.0.0",
                     false);
