@@ -182,6 +182,7 @@ class RepairTest {
         assertThat(f.getMessage()).isEqualTo("repair of slot a (1.0.0) failed on 1 of 2 host(s): " + H1
                 + "; not attempted: " + H2);
         assertThat(f.hosts()).containsExactly(H1.toString(), H2.toString());
+        assertThat(result(r, H2).detail()).isEqualTo("not attempted: an earlier batch did not come back healthy");
         assertThat(appended).singleElement().satisfies(e -> assertThat(e).contains("\"result\":\"failed\"")
                 .contains("{\"host\":\"" + H2 + "\",\"result\":\"skipped\""));
     }

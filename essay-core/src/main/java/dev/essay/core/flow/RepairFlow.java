@@ -136,7 +136,7 @@ public final class RepairFlow extends Flow {
         return entries.isEmpty() ? null : entries.get(entries.size() - 1);
     }
 
-    /** Reads the live slot on one host and asks the policy whether it drifted: in sync is UNCHANGED, drifted OK. */
+    /** Reads the live slot on one host and asks the policy whether it drifted: in sync is UNCHANGED, drifted SKIPPED. */
     private HostResult probeHost(HostAddress host, RepairPolicy.Target target,
                                  Map<HostAddress, List<RepairPolicy.Drift>> drift) {
         long start = System.nanoTime();
@@ -161,7 +161,9 @@ public final class RepairFlow extends Flow {
             drift.put(host, why);
             listener.on(new EssayEvent.DriftFound(host, target.slot(), target.version(),
                     why.stream().map(RepairPolicy.Drift::why).toList()));
-            return new HostResult(host, HostResult.Status.OK, ctx.since(start), "drifted: " + kinds(why), null);
+            // not attempted until its batch runs: a repair cancelled before then records it as such, not as ok
+            return new HostResult(host, HostResult.Status.SKIPPED, ctx.since(start), "drifted (" + kinds(why)
+                    + "); not attempted", null);
         } catch (EssayException e) {
             return ctx.failed(host, start, e);
         }
