@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             SwitchCommand.class,
             RollbackCommand.class,
             AdoptCommand.class,
+            RepairCommand.class,
             StatusCommand.class,
             HistoryCommand.class,
             UnlockCommand.class,

@@ -26,14 +26,15 @@ final class HistoryView {
         return table.toString();
     }
 
-    /** "2 ok, 1 failed" ("unchanged" hosts count as ok). */
+    /** "2 ok, 1 failed" ("unchanged" hosts count as ok), and ", 1 not attempted" for a repair that stopped. */
     static String hosts(LedgerEntry e) {
         if (e.hosts().isEmpty()) {
             return "-";
         }
         long failed = e.hosts().stream().filter(h -> "failed".equals(h.result())).count();
         long ok = e.hosts().stream().filter(h -> "ok".equals(h.result()) || "unchanged".equals(h.result())).count();
-        return ok + " ok, " + failed + " failed";
+        long skipped = e.hosts().stream().filter(h -> "skipped".equals(h.result())).count();
+        return ok + " ok, " + failed + " failed" + (skipped == 0 ? "" : ", " + skipped + " not attempted");
     }
 
     private static String slot(String slot) {

@@ -77,7 +77,7 @@ abstract class Verb implements Callable<Integer> {
     /** For verbs that only read: the global --dry-run does not apply. */
     void rejectDryRun() {
         if (essay.dryRun) {
-            throw usage("--dry-run applies to release, deploy, switch, rollback and adopt, not to " + spec.name(), null);
+            throw usage("--dry-run applies to release, deploy, switch, rollback, adopt and repair, not to " + spec.name(), null);
         }
     }
 

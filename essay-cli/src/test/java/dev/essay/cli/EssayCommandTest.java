@@ -231,6 +231,31 @@ class EssayCommandTest {
         assertThat(r.err()).contains("'db'").contains("web");
     }
 
+    // ---------------------------------------------------------------- repair
+
+    @Test
+    void repairDryRunPrintsTheProbeAndRedeployOfEveryHostOfTheRole() {
+        Cli.Run r = essay("repair", "--dry-run");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("repair ").contains("dry run: the routers, the ledger and the hosts are not read")
+                .contains("deploy@127.0.2.11").contains("deploy@127.0.2.12").contains("pip")
+                .contains("==LIVE_VERSION").contains("dry run: nothing ran");
+    }
+
+    @Test
+    void repairWithABatchBelowOneIsAUsageErrorBeforeAnythingIsRead() {
+        Cli.Run r = essay("repair", "--batch", "0");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--batch must be at least 1, not 0");
+    }
+
+    @Test
+    void repairOfAnUnknownRoleIsAUsageError() {
+        Cli.Run r = essay("repair", "--role", "db", "--dry-run");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("'db'");
+    }
+
     @Test
     void anUnusableSshKeyIsAUsageErrorNotACrash() {
         // without --dry-run the CLI reads the key on the first connection; the fixture's key is not a key
@@ -264,7 +289,7 @@ class EssayCommandTest {
     void readOnlyVerbsRejectTheGlobalDryRun() {
         Cli.Run r = Cli.run("--dry-run", "--config", yaml.toString(), "status");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("--dry-run applies to release, deploy, switch, rollback and adopt");
+        assertThat(r.err()).contains("--dry-run applies to release, deploy, switch, rollback, adopt and repair");
     }
 
     @Test

@@ -153,4 +153,34 @@ class ViewsTest {
         String t = new TextTable("A", "B").row("x", null).row("longer", "y").toString();
         assertThat(t).isEqualTo("A       B\nx       -\nlonger  y\n");
     }
+
+    @Test
+    void aRepairThatStoppedCountsTheHostsItDidNotAttempt() {
+        LedgerEntry repair = new LedgerEntry("2025-01-02T04:00:00Z", "cron@ops", "essay command", "repair", "1.1.0", "web",
+                null, "b", "failed", List.of(new LedgerEntry.HostOutcome("deploy@127.0.2.11:22", "failed", 900,
+                "wait-healthy failed"), new LedgerEntry.HostOutcome("deploy@127.0.2.12:22", "skipped", 0,
+                "not attempted")), "repair of slot b (1.1.0) failed on 1 of 2 host(s)");
+        assertThat(HistoryView.text(List.of(repair)).lines().toList().get(1)).containsSubsequence("repair", "1.1.0",
+                "- -> b", "0 ok, 1 failed, 1 not attempted", "failed: repair of slot b");
+    }
+
+    @Test
+    void repairJsonNamesEveryHostsResultAndDrift() throws Exception {
+        dev.essay.core.run.FleetResult fleet = new dev.essay.core.run.FleetResult("repair", List.of(
+                new dev.essay.core.run.HostResult(WEB1, dev.essay.core.run.HostResult.Status.UNCHANGED,
+                        java.time.Duration.ZERO, "in sync: 1.1.0", null),
+                new dev.essay.core.run.HostResult(WEB2, dev.essay.core.run.HostResult.Status.OK,
+                        java.time.Duration.ZERO, "repaired (stopped): runs 1.1.0", null)));
+        String json = RepairView.json(new dev.essay.core.api.RepairResult("web", "b", "1.1.0", List.of(
+                new dev.essay.core.api.RepairResult.Drifted(WEB2, List.of("slot b is stopped"))), fleet), false);
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertThat(doc.get("ok").asBoolean()).isTrue();
+        assertThat(doc.get("nothing_drifted").asBoolean()).isFalse();
+        assertThat(doc.get("slot").asText()).isEqualTo("b");
+        assertThat(doc.get("version").asText()).isEqualTo("1.1.0");
+        assertThat(doc.get("hosts").get(0).get("result").asText()).isEqualTo("unchanged");
+        assertThat(doc.get("hosts").get(0).get("drift")).isEmpty();
+        assertThat(doc.get("hosts").get(1).get("result").asText()).isEqualTo("ok");
+        assertThat(doc.get("hosts").get(1).get("drift").get(0).asText()).isEqualTo("slot b is stopped");
+    }
 }

@@ -1,5 +1,7 @@
 package dev.essay.core;
 
+import dev.essay.core.api.RepairRequest;
+import dev.essay.core.api.RepairResult;
 import dev.essay.core.api.SwitchResult;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.api.StatusReport;
@@ -11,6 +13,7 @@ import dev.essay.core.event.EngineListener;
 import dev.essay.core.flow.DeployFlow;
 import dev.essay.core.flow.FlowContext;
 import dev.essay.core.flow.ReleaseFlow;
+import dev.essay.core.flow.RepairFlow;
 import dev.essay.core.flow.StatusFlow;
 import dev.essay.core.flow.SwitchFlow;
 import dev.essay.core.ledger.LedgerEntry;
@@ -25,7 +28,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * essay's API: release, deploy, switch, rollback, status, history, unlock. Front ends build one from a
+ * essay's API: release, deploy, switch, rollback, repair, status, history, unlock. Front ends build one from a
  * {@link Project}, a {@link Transport} (SSH, or printing for dry runs) and a listener for progress.
  * Every fleet-changing operation runs under the release lock on the router host and is recorded in
  * the ledger there.
@@ -37,6 +40,7 @@ public final class Engine {
     private final SwitchFlow switchFlow;
     private final ReleaseFlow release;
     private final StatusFlow status;
+    private final RepairFlow repair;
 
     private Engine(Builder b) {
         this.project = Objects.requireNonNull(b.project, "project");
@@ -47,6 +51,7 @@ public final class Engine {
         this.switchFlow = new SwitchFlow(context);
         this.release = new ReleaseFlow(context);
         this.status = new StatusFlow(context);
+        this.repair = new RepairFlow(context);
     }
 
     public static Builder builder(Project project) {
@@ -81,6 +86,16 @@ public final class Engine {
      */
     public ReleaseResult release(ReleaseRequest request, Packager packager) {
         return release.release(request, packager);
+    }
+
+    /**
+     * Heals drift: reinstalls the live version into the live slot on the hosts of a role where that slot is missing,
+     * stopped, unhealthy or on another version, a batch at a time, health-gated; hosts in sync and the routers are not
+     * touched (see {@link RepairFlow}). A result with hosts that failed or were not attempted carries its
+     * {@link RepairResult#failure()}.
+     */
+    public RepairResult repair(RepairRequest request) {
+        return repair.repair(request);
     }
 
     /** What the routers and the hosts of a role (null: the default role) show now. */

@@ -1,5 +1,6 @@
 package dev.essay.core;
 
+import dev.essay.core.api.RepairRequest;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.api.DeployRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +31,13 @@ class RequestSerializationTest {
                 SwitchRequest.adopt("a", true), new SwitchRequest(null, false, true)}) {
             assertEquals(r, roundTrip(r));
         }
+    }
+
+    @Test
+    void repairRequest() throws Exception {
+        RepairRequest r = new RepairRequest("worker", 3);
+        assertEquals(r, roundTrip(r));
+        assertEquals(RepairRequest.defaults(), roundTrip(RepairRequest.defaults()));
     }
 
     @Test

@@ -39,6 +39,14 @@ public final class SlotScripts {
 
     /** Read-only: what is installed in the slot, whether it runs, whether it answers. */
     public Step probe(HostAddress host, String slot) {
+        return probe(host, slot, false);
+    }
+
+    /**
+     * The probe; with {@code installed}, also the version of the project the slot's virtualenv has installed now
+     * ({@code installed=X} under {@code read-installed}; nothing when it has none), whoever installed it.
+     */
+    public Step probe(HostAddress host, String slot, boolean installed) {
         List<Operation> ops = new ArrayList<>();
         ops.add(Operation.of("read-slot", String.join("\n",
                 "printf 'home=%s\\n' \"$HOME\"",
@@ -50,6 +58,10 @@ public final class SlotScripts {
         ops.add(Operation.of("check-health", "if [ -x \"$D/bin/python\" ]; then\n"
                 + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(host, slot), null, null, 1, 1, " || true")
                 + "\nfi"));
+        if (installed) {
+            ops.add(Operation.of("read-installed", "if [ -x \"$D/bin/python\" ] && v=$(" + readInstalled()
+                    + " 2>/dev/null); then printf 'installed=%s\\n' \"$v\"; fi"));
+        }
         return new Step("probe", prelude(slot), ops);
     }
 
@@ -75,8 +87,7 @@ public final class SlotScripts {
         ops.add(pipInstall(version, indexPassword));
         // pip installs the release PEP 440 calls equal (6.1.2.2 for 6.1.2.2.0): the stamp records what it installed
         ops.add(Operation.of("installed-version", String.join("\n",
-                "v=$(\"$D/bin/python\" -c 'import importlib.metadata,sys; print(importlib.metadata.version(sys.argv[1]))' "
-                        + Shell.quote(project.name()) + ")",
+                "v=$(" + readInstalled() + ")",
                 "printf '%s\\n' \"$v\" > \"$D/.essay-installed\"",
                 "printf 'installed=%s\\n' \"$v\"")));
         ops.add(Operation.of("stop-slot", String.join("\n",
@@ -134,6 +145,12 @@ public final class SlotScripts {
                 "rm -f \"$D/.essay-deploying\"",
                 "echo \"deployed $v\"")));
         return new Step("deploy", prelude(slot), ops);
+    }
+
+    /** Prints the version of the project installed in the slot's virtualenv (importlib.metadata, Python 3.8+). */
+    private String readInstalled() {
+        return "\"$D/bin/python\" -c 'import importlib.metadata,sys; print(importlib.metadata.version(sys.argv[1]))' "
+                + Shell.quote(project.name());
     }
 
     /** Read-only health of a slot (for switch and status): one attempt per process port. */

@@ -50,6 +50,29 @@ public sealed interface EssayEvent {
     record SwitchProven(HostAddress router, String slot, int requests) implements EssayEvent {
     }
 
+    /** A repair found that the live {@code slot} of a host drifted from the live {@code version}, and why. */
+    record DriftFound(HostAddress host, String slot, String version, java.util.List<String> reasons)
+            implements EssayEvent {
+        public DriftFound {
+            reasons = java.util.List.copyOf(reasons);
+        }
+    }
+
+    /** A repair found the live {@code slot} of a host in sync with the live {@code version}: it is not touched. */
+    record InSync(HostAddress host, String slot, String version) implements EssayEvent {
+    }
+
+    /** A repair reinstalled the live {@code version} into {@code slot} on a host and it came back healthy. */
+    record HostRepaired(HostAddress host, String slot, String version) implements EssayEvent {
+    }
+
+    /** A repair stopped after batch {@code batch} (1-based) did not come back healthy; later hosts were not attempted. */
+    record RepairStopped(int batch, java.util.List<HostAddress> notAttempted) implements EssayEvent {
+        public RepairStopped {
+            notAttempted = java.util.List.copyOf(notAttempted);
+        }
+    }
+
     /** The release lock was taken on the primary router by {@code holder}. */
     record LockAcquired(HostAddress router, String holder) implements EssayEvent {
     }

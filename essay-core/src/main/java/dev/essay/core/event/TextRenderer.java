@@ -1,6 +1,7 @@
 package dev.essay.core.event;
 
 import dev.essay.core.error.EssayException;
+import dev.essay.core.error.ExitCode;
 import dev.essay.core.error.PartialFailureException;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.run.FleetResult;
@@ -51,6 +52,16 @@ public final class TextRenderer {
         } else if (event instanceof EssayEvent.SwitchProven e) {
             return new Text(e.router(), false, "proven: " + e.requests() + " requests in a row through nginx reached"
                     + " slot " + e.slot());
+        } else if (event instanceof EssayEvent.DriftFound e) {
+            return new Text(e.host(), false, "drifted from " + e.version() + ": " + String.join("; ", e.reasons()));
+        } else if (event instanceof EssayEvent.InSync e) {
+            return new Text(e.host(), false, "slot " + e.slot() + " runs " + e.version() + " and is healthy; not touched");
+        } else if (event instanceof EssayEvent.HostRepaired e) {
+            return new Text(e.host(), false, "repaired: slot " + e.slot() + " runs " + e.version() + " and is healthy");
+        } else if (event instanceof EssayEvent.RepairStopped e) {
+            return new Text(null, true, "repair stopped: batch " + e.batch() + " did not come back healthy; not attempted: "
+                    + (e.notAttempted().isEmpty() ? "none" : String.join(", ",
+                    e.notAttempted().stream().map(HostAddress::toString).toList())));
         }
         return null; // StepStarted, LockAcquired, LockReleased: not shown as text
     }
@@ -116,6 +127,33 @@ public final class TextRenderer {
         long changed = fleet.hosts().stream().filter(h -> h.status() == HostResult.Status.OK).count();
         return "deployed " + version + " into slot " + slot + " on " + fleet.hosts().size() + " host(s) (" + changed
                 + " changed); put it live with: essay switch --to " + slot;
+    }
+
+    /**
+     * What a repair that did not bring every host back says, or null when every host is in sync now: the hosts that
+     * failed, and those not attempted after the batch that failed.
+     */
+    public static PartialFailureException repairFailure(String slot, String version, FleetResult fleet) {
+        if (fleet.ok()) {
+            return null;
+        }
+        List<String> skipped = fleet.skipped().stream().map(h -> h.host().toString()).toList();
+        List<String> hosts = new java.util.ArrayList<>(hostNames(fleet));
+        hosts.addAll(skipped);
+        return new PartialFailureException(fleet.exitCode(), "repair of slot " + slot + " (" + version + ") failed on "
+                + fleet.failed().size() + " of " + fleet.hosts().size() + " host(s): " + names(fleet)
+                + (skipped.isEmpty() ? "" : "; not attempted: " + String.join(", ", skipped)),
+                "fix those hosts (their output is above) and run essay repair again; hosts in sync are not touched",
+                hosts);
+    }
+
+    /** The line that ends a repair that left every host in sync. */
+    public static String repaired(String slot, String version, FleetResult fleet) {
+        long repaired = fleet.hosts().stream().filter(h -> h.status() == HostResult.Status.OK).count();
+        return repaired == 0 ? "nothing drifted: slot " + slot + " runs " + version + " and is healthy on " + fleet.hosts().size()
+                + " host(s); nothing was changed"
+                : "repaired slot " + slot + " (" + version + ") on " + repaired + " of " + fleet.hosts().size()
+                + " host(s); the others were in sync and not touched";
     }
 
     /** The line that ends a successful release. */

@@ -104,9 +104,7 @@ public final class DeployFlow extends Flow {
             }
             Map<String, String> state = probe.values("read-slot");
             // the remote shell fills in the home (~/): a dry run shows the script a real run sends
-            SupervisorConfig.Rendered config = SupervisorConfig.render(project, host, slot, project.venv().slotDir(slot),
-                    version, profile,
-                    Secret.of(randomPassword()));
+            SupervisorConfig.Rendered config = config(host, slot, version, profile);
             List<HealthCheck.Probe> health = HealthCheck.parse(probe.output("check-health"));
             boolean healthy = !health.isEmpty() && health.stream().allMatch(p -> p.ok()
                     && (project.health().versionHeader().isEmpty() || Pep440.equal(version, p.version())));
@@ -119,14 +117,10 @@ public final class DeployFlow extends Flow {
                 return new HostResult(host, HostResult.Status.UNCHANGED, ctx.since(start), "already " + spelled(stamped, version),
                         null);
             }
-            StepReport deploy = ctx.runStep(session, slots.deploy(host, slot, version, config, profile, password));
-            if (!deploy.ok()) {
-                throw RemoteStepException.of(host, deploy, suggestionFor(deploy));
-            }
+            String installed = install(session, host, slot, version, config, profile, password, false);
             if (transport.dryRun()) {
                 return new HostResult(host, HostResult.Status.OK, ctx.since(start), "would install " + version, null);
             }
-            String installed = deploy.values("installed-version").getOrDefault("installed", version);
             return new HostResult(host, HostResult.Status.OK, ctx.since(start), "installed " + spelled(installed, version),
                     null);
         } catch (RuntimeException e) {
@@ -140,12 +134,32 @@ public final class DeployFlow extends Flow {
         }
     }
 
+    /** The slot's supervisord config (with a new password for its control socket); the remote shell fills in the home. */
+    SupervisorConfig.Rendered config(HostAddress host, String slot, String version, String profile) {
+        return SupervisorConfig.render(project, host, slot, project.venv().slotDir(slot), version, profile,
+                Secret.of(randomPassword()));
+    }
+
+    /**
+     * Runs the deploy step: installs {@code version} from the index into the slot, writes its config, restarts it and
+     * waits until every process is healthy. Returns the version pip installed; throws the step's failure with a hint
+     * ({@code liveSlot}: the slot serves traffic, as in a repair, so the hint does not say the live slot was untouched).
+     */
+    String install(Session session, HostAddress host, String slot, String version, SupervisorConfig.Rendered config,
+                   String profile, Secret password, boolean liveSlot) {
+        StepReport deploy = ctx.runStep(session, slots.deploy(host, slot, version, config, profile, password));
+        if (!deploy.ok()) {
+            throw RemoteStepException.of(host, deploy, suggestionFor(deploy, liveSlot));
+        }
+        return deploy.values("installed-version").getOrDefault("installed", version);
+    }
+
     /** The version a slot runs, and the version asked for when pip resolved it to a PEP 440-equal spelling. */
-    private static String spelled(String runs, String asked) {
+    static String spelled(String runs, String asked) {
         return runs.equals(asked) ? runs : runs + " (asked for " + asked + ")";
     }
 
-    private String suggestionFor(StepReport report) {
+    private String suggestionFor(StepReport report, boolean liveSlot) {
         String operation = report.failedOperation().orElse("");
         return switch (operation) {
             case "installed-version" -> "check that the slot's Python has importlib.metadata (Python 3.8 or later) and"
@@ -155,14 +169,14 @@ public final class DeployFlow extends Flow {
             case "ensure-venv" -> "check that " + project.venv().python() + " with the venv module exists on the host"
                     + " (Debian: apt-get install python3-venv)";
             case "start-slot" -> "check the supervisord template " + project.supervisor().template();
-            case "wait-healthy" -> healthHint(HealthCheck.parse(report.output(operation)));
+            case "wait-healthy" -> healthHint(HealthCheck.parse(report.output(operation)), liveSlot);
             default -> operation.startsWith("pre-deploy") || operation.startsWith("post-deploy")
                     ? "fix the hook in essay.yaml (hooks)" : null;
         };
     }
 
     /** What the failed health probes of a deploy say happened, from the problem each printed. */
-    private String healthHint(List<HealthCheck.Probe> probes) {
+    private String healthHint(List<HealthCheck.Probe> probes, boolean liveSlot) {
         List<String> hints = new ArrayList<>();
         for (HealthCheck.Probe p : probes) {
             String problem = p.problem() == null ? "" : p.problem();
@@ -194,7 +208,7 @@ public final class DeployFlow extends Flow {
         if (hints.isEmpty()) {
             hints.add("the slot did not pass its health check; read the process log above");
         }
-        return String.join("; ", hints) + " (the live slot was not touched)";
+        return String.join("; ", hints) + (liveSlot ? "" : " (the live slot was not touched)");
     }
 
     private static String port(String url) {

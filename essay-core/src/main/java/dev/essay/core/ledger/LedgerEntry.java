@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 
 /**
- * One line of the ledger (JSON Lines on the router host): a package, deploy, switch or rollback.
+ * One line of the ledger (JSON Lines on the router host): a package, deploy, switch, rollback or repair.
  *
  * @param time    ISO-8601 UTC
- * @param action  package | deploy | switch | rollback
+ * @param action  package | deploy | switch | rollback | adopt | repair
  * @param from    the slot live before (switch, rollback), or null
- * @param to      the slot deployed into or put live
+ * @param to      the slot deployed into or put live, or repaired
  * @param result  ok | failed | refused | cancelled | undone (a switch that failed or was interrupted, then put back) |
  *                interrupted (the process was killed; its lock was broken)
  * @param profile the profile deployed (deploy), or the one the slot put live was deployed with (switch)
@@ -44,8 +44,15 @@ public record LedgerEntry(String time, String user, String cause, String action,
         return new LedgerEntry(time, user, cause, action, version, role, from, to, result, hosts, detail, profile, newId);
     }
 
-    /** A host's part in it: {@code ok}, {@code unchanged} or {@code failed}, and how long it took. */
-    public record HostOutcome(String host, String result, long millis) {
+    /**
+     * A host's part in it: {@code ok}, {@code unchanged}, {@code failed} or {@code skipped} (a repair did not attempt
+     * it), how long it took, and for a repair what it found and did ({@code detail}, null otherwise).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HostOutcome(String host, String result, long millis, String detail) {
+        public HostOutcome(String host, String result, long millis) {
+            this(host, result, millis, null);
+        }
     }
 
     public String toJson() {

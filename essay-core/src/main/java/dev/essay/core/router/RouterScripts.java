@@ -197,4 +197,14 @@ public final class RouterScripts {
         return step("history", Operation.of("read-ledger",
                 "if [ -f \"$S/ledger.jsonl\" ]; then tail -n " + Math.max(1, limit) + " \"$S/ledger.jsonl\"; fi"));
     }
+
+    /**
+     * The newest {@code limit} switch, rollback and adopt entries of the ledger, oldest first (one JSON object per
+     * line): the newest successful one put the live slot live, with the version {@code essay repair} restores.
+     */
+    public Step switches(int limit) {
+        return step("ledger-switches", Operation.of("read-switches",
+                "if [ -f \"$S/ledger.jsonl\" ]; then grep -E '\"action\":\"(switch|rollback|adopt)\"' \"$S/ledger.jsonl\""
+                        + " | tail -n " + Math.max(1, limit) + "; fi"));
+    }
 }

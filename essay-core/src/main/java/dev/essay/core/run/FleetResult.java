@@ -15,19 +15,26 @@ public record FleetResult(String action, List<HostResult> hosts) {
     }
 
     public List<HostResult> failed() {
-        return hosts.stream().filter(h -> !h.ok()).toList();
+        return hosts.stream().filter(h -> h.status() == HostResult.Status.FAILED).toList();
+    }
+
+    /** The hosts not attempted (a repair stopped at a batch that failed). */
+    public List<HostResult> skipped() {
+        return hosts.stream().filter(h -> h.status() == HostResult.Status.SKIPPED).toList();
     }
 
     /**
      * The exit code of this result: OK when every host is ok; CONNECTION when every failed host failed before any
-     * work started because it could not be reached or trusted; otherwise PARTIAL_FAILURE.
+     * work started because it could not be reached or trusted (and none was left unattempted); otherwise
+     * PARTIAL_FAILURE.
      */
     public ExitCode exitCode() {
-        List<HostResult> failed = failed();
-        if (failed.isEmpty()) {
+        if (ok()) {
             return ExitCode.OK;
         }
-        return failed.stream().allMatch(HostResult::unreachable) ? ExitCode.CONNECTION : ExitCode.PARTIAL_FAILURE;
+        List<HostResult> failed = failed();
+        return !failed.isEmpty() && skipped().isEmpty() && failed.stream().allMatch(HostResult::unreachable)
+                ? ExitCode.CONNECTION : ExitCode.PARTIAL_FAILURE;
     }
 
     /** The summary table that ends every fleet operation. */
@@ -42,8 +49,9 @@ public record FleetResult(String action, List<HostResult> hosts) {
                     h.status().name().toLowerCase(Locale.ROOT), h.duration().toMillis() / 1000.0, note));
         }
         long failed = failed().size();
-        out.append(String.format(Locale.ROOT, "%s: %d host(s), %d ok, %d failed%n", action, hosts.size(),
-                hosts.size() - failed, failed));
+        long skipped = skipped().size();
+        out.append(String.format(Locale.ROOT, "%s: %d host(s), %d ok, %d failed%s%n", action, hosts.size(),
+                hosts.size() - failed - skipped, failed, skipped == 0 ? "" : ", " + skipped + " not attempted"));
         return out.toString();
     }
 

@@ -31,12 +31,12 @@ class ScriptSyntaxTest {
         SlotScripts slots = new SlotScripts(p);
         RouterScripts router = new RouterScripts(p);
         SupervisorConfig.Rendered config = SupervisorConfig.render(p, HostAddress.parse("u@127.0.0.1"), "b", "~/essay-sample/b", "2.0.0", "prod", Secret.of("pw"));
-        List<Step> steps = List.of(slots.probe(H, "a"), slots.deploy(H, "b", "2.0.0", config, "prod", Secret.of("x")),
+        List<Step> steps = List.of(slots.probe(H, "a"), slots.probe(H, "a", true), slots.deploy(H, "b", "2.0.0", config, "prod", Secret.of("x")),
                 slots.health(H, "b", "2.0.0", 3), slots.status(H, "a"), router.state(),
                 router.lock(new LockHolder("id", "u", "c", "deploy", "t")), router.unlock("id"), router.breakLock(null), router.breakLock("id"),
                 router.stage("# essay: slot=b\nupstream x { server 127.0.0.1:8110; }\n", "switch"), router.reload(),
                 router.prove("b", 3), router.commit(), router.restore(), router.appendLedger("{}", "id-1"),
-                router.readLedger(5));
+                router.readLedger(5), router.switches(50));
         return steps.stream().map(s -> Arguments.of(s.name(), s));
     }
 

@@ -124,4 +124,36 @@ class TextRendererTest {
                 .isEqualTo("released svc 9.9.9: slot b is live; slot a keeps the previous release (essay rollback)");
         assertThat(TextRenderer.released("svc", "9.9.9", "a", null)).isEqualTo("released svc 9.9.9: slot a is live");
     }
+
+    @Test
+    void theRepairEventsHaveTheirText() {
+        assertThat(text(new EssayEvent.DriftFound(WEB1, "a", "2.0.0", List.of("slot a is stopped (supervisord is not"
+                + " running)", "slot a has 1.0.0 installed; the live version is 2.0.0"))))
+                .isEqualTo(new TextRenderer.Text(WEB1, false, "drifted from 2.0.0: slot a is stopped (supervisord is not"
+                        + " running); slot a has 1.0.0 installed; the live version is 2.0.0"));
+        assertThat(text(new EssayEvent.InSync(WEB1, "a", "2.0.0"))).isEqualTo(new TextRenderer.Text(WEB1, false,
+                "slot a runs 2.0.0 and is healthy; not touched"));
+        assertThat(text(new EssayEvent.HostRepaired(WEB2, "a", "2.0.0"))).isEqualTo(new TextRenderer.Text(WEB2, false,
+                "repaired: slot a runs 2.0.0 and is healthy"));
+        assertThat(text(new EssayEvent.RepairStopped(1, List.of(WEB2)))).isEqualTo(new TextRenderer.Text(null, true,
+                "repair stopped: batch 1 did not come back healthy; not attempted: " + WEB2));
+    }
+
+    @Test
+    void aRepairSaysWhatItChangedOrThatNothingDrifted() {
+        HostResult inSync = new HostResult(WEB1, HostResult.Status.UNCHANGED, Duration.ZERO, "in sync: 2.0.0", null);
+        assertThat(TextRenderer.repaired("a", "2.0.0", new FleetResult("repair", List.of(inSync))))
+                .isEqualTo("nothing drifted: slot a runs 2.0.0 and is healthy on 1 host(s); nothing was changed");
+        assertThat(TextRenderer.repaired("a", "2.0.0", new FleetResult("repair", List.of(inSync, ok(WEB2)))))
+                .isEqualTo("repaired slot a (2.0.0) on 1 of 2 host(s); the others were in sync and not touched");
+        assertThat(TextRenderer.repairFailure("a", "2.0.0", new FleetResult("repair", List.of(inSync)))).isNull();
+    }
+
+    @Test
+    void aStoppedRepairCountsItsHostsNotAttemptedApartFromTheFailed() {
+        FleetResult fleet = new FleetResult("repair", List.of(failed(WEB1, "boom"),
+                new HostResult(WEB2, HostResult.Status.SKIPPED, Duration.ZERO, "not attempted", null)));
+        assertThat(fleet.table()).endsWith("repair: 2 host(s), 0 ok, 1 failed, 1 not attempted\n");
+        assertThat(fleet.exitCode()).isEqualTo(ExitCode.PARTIAL_FAILURE);
+    }
 }

@@ -11,6 +11,7 @@ import dev.essay.core.plan.StepReport;
 import dev.essay.core.transport.LocalTransport;
 import dev.essay.core.transport.Session;
 import java.nio.file.Files;
+import java.util.List;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeEach;
@@ -182,5 +183,29 @@ class RouterScriptsTest {
         assertThat(run(scripts.appendLedger("{\"id\":\"e1\"}", "e1")).ok()).isTrue();
         assertThat(run(scripts.appendLedger("{\"id\":\"e1\"}", "e1")).output("append-ledger")).contains("already recorded");
         assertThat(Files.readString(dir.resolve("state/ledger.jsonl"))).isEqualTo("{\"id\":\"e0\"}\n{\"torn\n{\"id\":\"e1\"}\n");
+    }
+
+    @Test
+    void theSwitchesOfTheLedgerAreItsSwitchRollbackAndAdoptEntriesNewestLast() {
+        String deploy = new dev.essay.core.ledger.LedgerEntry("t1", "u", "c", "deploy", "2.0.0", "web", null, "b", "ok",
+                List.of(), "detail says \"action\":\"switch\"").withId("e1").toJson();
+        String switched = new dev.essay.core.ledger.LedgerEntry("t2", "u", "c", "switch", "2.0.0", "web", "a", "b", "ok",
+                List.of(), null).withId("e2").toJson();
+        String repair = new dev.essay.core.ledger.LedgerEntry("t3", "u", "c", "repair", "2.0.0", "web", null, "b", "ok",
+                List.of(), null).withId("e3").toJson();
+        String rollback = new dev.essay.core.ledger.LedgerEntry("t4", "u", "c", "rollback", "1.0.0", "web", "b", "a",
+                "undone", List.of(), null).withId("e4").toJson();
+        for (String e : List.of(deploy, switched, repair, rollback)) {
+            assertThat(run(scripts.appendLedger(e, e.replaceAll(".*\"id\":\"(e[0-9])\".*", "$1"))).ok()).isTrue();
+        }
+        assertThat(run(scripts.switches(10)).output("read-switches")).isEqualTo(switched + "\n" + rollback + "\n");
+        assertThat(run(scripts.switches(1)).output("read-switches")).isEqualTo(rollback + "\n");
+    }
+
+    @Test
+    void aLedgerNotWrittenYetHasNoSwitches() {
+        StepReport r = run(scripts.switches(10));
+        assertThat(r.ok()).isTrue();
+        assertThat(r.output("read-switches")).isEmpty();
     }
 }
