@@ -91,7 +91,7 @@ public final class TextRenderer {
         }
         return new PartialFailureException(fleet.exitCode(), "deploy of " + version + " into slot " + slot
                 + " failed on " + fleet.failed().size() + " of " + fleet.hosts().size() + " host(s): "
-                + names(fleet), deployHint(version, fleet, indexUrl), hostNames(fleet));
+                + namesAndReasons(fleet), deployHint(version, fleet, indexUrl), hostNames(fleet));
     }
 
     /**
@@ -117,7 +117,7 @@ public final class TextRenderer {
             return null;
         }
         return new PartialFailureException(deploy.exitCode(), "release of " + version + " stopped: the deploy into slot "
-                + slot + " failed on " + names(deploy) + "; nothing was switched",
+                + slot + " failed on " + namesAndReasons(deploy) + "; nothing was switched",
                 "fix those hosts (their output is above), then finish with: essay deploy " + version + " --slot " + slot
                         + " && essay switch --to " + slot, hostNames(deploy));
     }
@@ -141,7 +141,7 @@ public final class TextRenderer {
         List<String> hosts = new java.util.ArrayList<>(hostNames(fleet));
         hosts.addAll(skipped);
         return new PartialFailureException(fleet.exitCode(), "repair of slot " + slot + " (" + version + ") failed on "
-                + fleet.failed().size() + " of " + fleet.hosts().size() + " host(s): " + names(fleet)
+                + fleet.failed().size() + " of " + fleet.hosts().size() + " host(s): " + namesAndReasons(fleet)
                 + (skipped.isEmpty() ? "" : "; not attempted: " + String.join(", ", skipped)),
                 "fix those hosts (their output is above) and run essay repair again; hosts in sync are not touched",
                 hosts);
@@ -166,7 +166,41 @@ public final class TextRenderer {
         return fleet.failed().stream().map(h -> h.host().toString()).toList();
     }
 
-    private static String names(FleetResult fleet) {
-        return String.join(", ", hostNames(fleet));
+    /** Hosts shown with their reason in a failure's one line (the final {@code ERROR:} line in Jenkins). */
+    static final int HOSTS_IN_ONE_LINE = 3;
+
+    /**
+     * The failed hosts, each with the first line of its error: {@code web2 (pip-install failed), web3 (...) and 4 more}.
+     * The one line that ends a failed run says why, not only where; every host's full output was shown above it.
+     */
+    private static String namesAndReasons(FleetResult fleet) {
+        List<HostResult> failed = fleet.failed();
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < Math.min(failed.size(), HOSTS_IN_ONE_LINE); i++) {
+            HostResult h = failed.get(i);
+            out.append(i == 0 ? "" : ", ").append(h.host()).append(reason(h));
+        }
+        if (failed.size() > HOSTS_IN_ONE_LINE) {
+            out.append(" and ").append(failed.size() - HOSTS_IN_ONE_LINE).append(" more");
+        }
+        return out.toString();
+    }
+
+    /** {@code " (first line of the error)"} without the host it starts with, or nothing when there is no error. */
+    private static String reason(HostResult h) {
+        String error = h.error();
+        if (error == null || error.isBlank()) {
+            return "";
+        }
+        String line = error.strip().lines().findFirst().orElse("");
+        String prefix = h.host() + ": ";
+        if (line.startsWith(prefix)) {
+            line = line.substring(prefix.length());
+        }
+        line = line.strip();
+        if (line.length() > 160) {
+            line = line.substring(0, 157) + "...";
+        }
+        return line.isEmpty() ? "" : " (" + line + ")";
     }
 }

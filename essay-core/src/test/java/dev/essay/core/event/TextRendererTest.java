@@ -73,9 +73,23 @@ class TextRendererTest {
         PartialFailureException e = TextRenderer.deployFailure("9.9.9", "b",
                 fleet(ok(WEB1), failed(WEB2, WEB2 + ": wait-healthy failed")), INDEX);
         assertThat(e.exitCode()).isEqualTo(ExitCode.PARTIAL_FAILURE);
-        assertThat(e.getMessage()).isEqualTo("deploy of 9.9.9 into slot b failed on 1 of 2 host(s): " + WEB2);
+        assertThat(e.getMessage()).isEqualTo("deploy of 9.9.9 into slot b failed on 1 of 2 host(s): " + WEB2
+                + " (wait-healthy failed)");
         assertThat(e.hosts()).containsExactly(WEB2.toString());
         assertThat(TextRenderer.deployFailure("9.9.9", "b", fleet(ok(WEB1)), INDEX)).isNull();
+    }
+
+    @Test
+    void theOneLineSaysWhyEachHostFailedAndCountsTheRestBeyondThree() {
+        List<HostResult> hosts = new java.util.ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            HostAddress h = new HostAddress("deploy", "127.0.2." + i, 22);
+            hosts.add(failed(h, h + ": pip-install failed\nERROR: no space left on device"));
+        }
+        String message = TextRenderer.deployFailure("9.9.9", "b", new FleetResult("deploy", hosts), INDEX).getMessage();
+        assertThat(message).isEqualTo("deploy of 9.9.9 into slot b failed on 5 of 5 host(s): "
+                + "deploy@127.0.2.1:22 (pip-install failed), deploy@127.0.2.2:22 (pip-install failed), "
+                + "deploy@127.0.2.3:22 (pip-install failed) and 2 more");
     }
 
     @Test
@@ -109,7 +123,7 @@ class TextRendererTest {
         PartialFailureException e = TextRenderer.releaseFailure("9.9.9", "b", fleet(ok(WEB1), failed(WEB2, "x")));
         assertThat(e.exitCode()).isEqualTo(ExitCode.PARTIAL_FAILURE);
         assertThat(e.getMessage()).isEqualTo("release of 9.9.9 stopped: the deploy into slot b failed on " + WEB2
-                + "; nothing was switched");
+                + " (x); nothing was switched");
         assertThat(e.suggestion()).isEqualTo("fix those hosts (their output is above), then finish with: essay deploy"
                 + " 9.9.9 --slot b && essay switch --to b");
         assertThat(TextRenderer.releaseFailure("9.9.9", "b", fleet(ok(WEB1)))).isNull();

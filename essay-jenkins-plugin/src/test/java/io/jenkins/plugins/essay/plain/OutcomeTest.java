@@ -74,7 +74,7 @@ class OutcomeTest {
         assertEquals("PARTIAL_FAILURE", o.failure().exitCode());
         assertEquals(List.of("[essay] deploy@10.0.0.12:2222: failed after 4.1s: pip-install failed",
                 "[essay] deploy FAILED"), o.report());
-        assertEquals("deploy of 1.5.0 into slot a failed on 1 of 2 host(s): deploy@10.0.0.12:2222\n"
+        assertEquals("deploy of 1.5.0 into slot a failed on 1 of 2 host(s): deploy@10.0.0.12:2222 (pip-install failed)\n"
                 + "hint: read each host's FAILED lines above; slot a is not live, so no traffic reached the failed hosts",
                 o.failureText());
         assertEquals(o, roundTrip(o));
