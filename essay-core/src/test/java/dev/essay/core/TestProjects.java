@@ -4,6 +4,7 @@ import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
 import dev.essay.core.pkg.Trees;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,7 +102,7 @@ public final class TestProjects {
      *
      * @return the essay.yaml
      */
-    public static Path packagingProject(Path dir, String indexUrl, Path passwordFile, String python, String... buildKeys)
+    public static Path packagingProject(Path dir, URI indexUrl, Path passwordFile, String python, String... buildKeys)
             throws IOException {
         Trees.copy(sampleDir(), dir, Trees::isLeftover);
         String index = "  url: " + indexUrl + "\n"
