@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.essay.core.TestProjects;
 import dev.essay.index.PackageIndexServer;
 import dev.essay.core.model.Secret;
 import dev.essay.core.pkg.DateVersion;
-import dev.essay.core.pkg.Trees;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,34 +37,11 @@ class PackageCommandTest {
     @BeforeEach
     void setUp() throws Exception {
         repo = tmp.resolve("repo");
-        Trees.copy(Path.of("..", "sample"), repo, Trees::isLeftover);
         indexDir = Files.createDirectories(tmp.resolve("index"));
         index = PackageIndexServer.start(indexDir, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new PackageIndexServer.Credentials("deploy", Secret.of(PASSWORD)));
         Path passwordFile = Files.writeString(tmp.resolve("index-password"), PASSWORD + "\n");
-        Files.writeString(repo.resolve("essay.yaml"), """
-                project: essay-sample
-                index:
-                  url: %s
-                  username: deploy
-                  password_file: %s
-                roles:
-                  web: [deploy@127.0.0.1]
-                slots:
-                  a: { port_prefix: "880" }
-                  b: { port_prefix: "881" }
-                venv:
-                  prefix: ~/essay-sample
-                supervisor:
-                  template: conf/supervisord.conf
-                router:
-                  hosts: [deploy@127.0.0.1]
-                  config: /etc/nginx/nginx.conf
-                  upstream_file: /etc/nginx/conf.d/essay-sample.upstream.conf
-                  url: http://127.0.0.1/health
-                build:
-                  python: /usr/bin/python3
-                """.formatted(index.simpleUrl(), passwordFile));
+        TestProjects.packagingProject(repo, index.simpleUrl(), passwordFile, "/usr/bin/python3");
         git("init", "-q", "-b", "main");
         git("add", "-A");
         git("commit", "-q", "-m", "sample");

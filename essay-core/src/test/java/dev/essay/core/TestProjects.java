@@ -2,7 +2,9 @@ package dev.essay.core;
 
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
+import dev.essay.core.pkg.Trees;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Projects built in code for unit tests of pure logic. */
+/**
+ * Projects for tests: built in code for unit tests of pure logic ({@link #sample}), and the essay.yaml and copy of
+ * the sample service that the loader and packaging tests of every module write ({@link #minimalYaml},
+ * {@link #packagingProject}). Other modules use it through essay-core's test-jar; it needs nothing but essay-core
+ * and the JDK.
+ */
 public final class TestProjects {
     private TestProjects() {
     }
@@ -48,5 +55,63 @@ public final class TestProjects {
                 new Project.Health("/health", 200, Duration.ofSeconds(2), 5, Duration.ofMillis(200), "X-Essay-Slot",
                         "X-Essay-Version", 100),
                 30, Project.Hooks.none());
+    }
+
+    /**
+     * The essay.yaml of the sample with only the required keys: its index at {@code indexUrl}, the one role
+     * {@code web} on {@code host} (a block list) and the router on {@code routerHost}. ProjectLoaderTest asserts line
+     * numbers in it: keep its layout.
+     */
+    public static String minimalYaml(String indexUrl, String host, String routerHost) {
+        return yaml("  url: " + indexUrl + "\n", host, routerHost);
+    }
+
+    private static String yaml(String indexKeys, String host, String routerHost) {
+        return """
+                project: essay-sample
+                index:
+                %sroles:
+                  web:
+                    - %s
+                slots:
+                  a: { port_prefix: "880" }
+                  b: { port_prefix: "881" }
+                venv:
+                  prefix: ~/essay-sample
+                supervisor:
+                  template: conf/supervisord.conf
+                router:
+                  hosts: [%s]
+                  config: /etc/nginx/nginx.conf
+                  upstream_file: /etc/nginx/conf.d/essay-sample.upstream.conf
+                  url: http://127.0.0.1/health
+                """.formatted(indexKeys, host, routerHost);
+    }
+
+    /** The sample service, {@code sample/} at the repository root (beside the module under test). */
+    public static Path sampleDir() {
+        return Path.of(System.getProperty("basedir", "."), "..", "sample").normalize();
+    }
+
+    /**
+     * The sample service ready for {@code essay package}: a copy of {@code sample/} (without build leftovers) in
+     * {@code dir}, and its essay.yaml with the required keys, the index at {@code indexUrl} (logging in as
+     * {@code deploy} with {@code passwordFile}; no login when it is null), {@code build.python} and
+     * {@code buildKeys} (such as {@code "stamp_files: [src/x.py]"}) as further keys of {@code build}. Its hosts and
+     * router are on loopback; packaging contacts neither. No git repository is made.
+     *
+     * @return the essay.yaml
+     */
+    public static Path packagingProject(Path dir, URI indexUrl, Path passwordFile, String python, String... buildKeys)
+            throws IOException {
+        Trees.copy(sampleDir(), dir, Trees::isLeftover);
+        String index = "  url: " + indexUrl + "\n"
+                + (passwordFile == null ? "" : "  username: deploy\n  password_file: " + passwordFile + "\n");
+        StringBuilder build = new StringBuilder("build:\n  python: " + python + "\n");
+        for (String key : buildKeys) {
+            build.append("  ").append(key).append('\n');
+        }
+        String host = "deploy@127.0.0.1";
+        return Files.writeString(dir.resolve("essay.yaml"), yaml(index, host, host) + build);
     }
 }

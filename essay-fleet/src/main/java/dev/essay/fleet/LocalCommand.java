@@ -1,11 +1,9 @@
 package dev.essay.fleet;
 
-import java.io.ByteArrayOutputStream;
+import dev.essay.core.pkg.Processes;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a local program to completion (bounded), capturing stdout and stderr together. No shell is involved:
@@ -108,45 +105,18 @@ public final class LocalCommand {
     }
 
     private static Result collect(List<String> command, Process process, Duration timeout) {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        Thread reader = new Thread(() -> copy(process.getInputStream(), output), "essay-local-command-output");
-        reader.setDaemon(true);
-        reader.start();
+        Processes.Ended ended;
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-                throw new IllegalStateException("command did not finish within " + timeout.toSeconds() + "s: "
-                        + String.join(" ", command) + "\n" + tail(text(output), 30));
-            }
-            reader.join(TimeUnit.SECONDS.toMillis(10));
+            ended = Processes.await(process, timeout);
         } catch (InterruptedException e) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
         }
-        return new Result(List.copyOf(command), process.exitValue(), text(output));
-    }
-
-    private static String text(ByteArrayOutputStream output) {
-        synchronized (output) {
-            return output.toString(StandardCharsets.UTF_8);
+        if (ended.timedOut()) {
+            throw new IllegalStateException("command did not finish within " + timeout.toSeconds() + "s: "
+                    + String.join(" ", command) + "\n" + tail(ended.output(), 30));
         }
-    }
-
-    private static void copy(InputStream in, ByteArrayOutputStream out) {
-        byte[] buffer = new byte[8192];
-        try (in) {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                synchronized (out) {
-                    out.write(buffer, 0, n);
-                }
-            }
-        } catch (IOException e) {
-            // the process went away; keep what was read
-        }
+        return new Result(List.copyOf(command), ended.exit(), ended.output());
     }
 
     /** The last {@code lines} lines of {@code text}. */

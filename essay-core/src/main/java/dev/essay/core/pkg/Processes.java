@@ -2,6 +2,7 @@ package dev.essay.core.pkg;
 
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs local programs as argv lists (never through a shell), output (stdout and stderr merged) captured. */
-final class Processes {
+/**
+ * Runs local programs as argv lists (never through a shell), output (stdout and stderr merged) captured, for at
+ * most a given time. {@link #await} is the one wait for a local program's end and output (the fleet's
+ * {@code LocalCommand} uses it too).
+ */
+public final class Processes {
     static final int TAIL_LINES = 40;
 
     record Result(int exit, String output) {
@@ -40,40 +45,73 @@ final class Processes {
             throw new PackageException(ExitCode.USAGE, "cannot run " + argv.get(0) + ": " + e.getMessage(), null,
                     "install " + argv.get(0) + " or fix its name (build.python in essay.yaml for the interpreter)");
         }
-        StringBuilder output = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (InputStream in = process.getInputStream()) {
-                byte[] buf = new byte[8192];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    synchronized (output) {
-                        output.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                    }
-                }
-            } catch (IOException e) {
-                // the process went away; what was read is kept
-            }
-        }, "essay-package-output");
+        Ended ended;
+        try {
+            ended = await(process, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EssayException(ExitCode.CANCELLED, "interrupted while running " + argv.get(0), null, null, e);
+        }
+        if (ended.timedOut()) {
+            throw new PackageException(ExitCode.ERROR, String.join(" ", argv) + " did not finish within "
+                    + timeout.toSeconds() + "s", tail(ended.output(), TAIL_LINES), null);
+        }
+        return new Result(ended.exit(), ended.output());
+    }
+
+    /**
+     * What a program left: its exit status and its merged output, or, when it ran out of time ({@code timedOut}, the
+     * exit status then meaningless), the output read until it was stopped.
+     */
+    public record Ended(int exit, String output, boolean timedOut) {
+    }
+
+    /**
+     * Reads the merged output of {@code process} (started with {@code redirectErrorStream}) until it exits, for at
+     * most {@code timeout}. A program still running then is stopped with its descendants, by PID, and the result is
+     * {@code timedOut}; an interrupted wait stops them too and throws (the caller restores the interrupt).
+     */
+    public static Ended await(Process process, Duration timeout) throws InterruptedException {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> copy(process.getInputStream(), output), "essay-process-output");
         reader.setDaemon(true);
         reader.start();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+                stop(process);
                 process.waitFor(10, TimeUnit.SECONDS);
                 reader.join(2000);
-                throw new PackageException(ExitCode.ERROR, String.join(" ", argv) + " did not finish within "
-                        + timeout.toSeconds() + "s", tail(output.toString(), TAIL_LINES), null);
+                return new Ended(-1, text(output), true);
             }
             reader.join(10_000);
         } catch (InterruptedException e) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new EssayException(ExitCode.CANCELLED, "interrupted while running " + argv.get(0), null, null, e);
+            stop(process);
+            throw e;
         }
+        return new Ended(process.exitValue(), text(output), false);
+    }
+
+    private static void stop(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        byte[] buffer = new byte[8192];
+        try (in) {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                synchronized (out) {
+                    out.write(buffer, 0, n);
+                }
+            }
+        } catch (IOException e) {
+            // the process went away; what was read is kept
+        }
+    }
+
+    private static String text(ByteArrayOutputStream output) {
         synchronized (output) {
-            return new Result(process.exitValue(), output.toString());
+            return output.toString(StandardCharsets.UTF_8);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.essay.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.essay.core.TestProjects;
 import dev.essay.core.error.ConfigException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.model.HostAddress;
@@ -79,26 +80,8 @@ class ProjectLoaderTest {
             """;
 
     /** Only the required fields (line numbers matter: tests edit this text and assert lines). */
-    static final String MINIMAL = """
-            project: essay-sample
-            index:
-              url: http://pypi.internal:8700/simple/
-            roles:
-              web:
-                - deploy@10.0.0.11
-            slots:
-              a: { port_prefix: "880" }
-              b: { port_prefix: "881" }
-            venv:
-              prefix: ~/essay-sample
-            supervisor:
-              template: conf/supervisord.conf
-            router:
-              hosts: [deploy@10.0.0.5]
-              config: /etc/nginx/nginx.conf
-              upstream_file: /etc/nginx/conf.d/essay-sample.upstream.conf
-              url: http://127.0.0.1/health
-            """;
+    static final String MINIMAL = TestProjects.minimalYaml("http://pypi.internal:8700/simple/", "deploy@10.0.0.11",
+            "deploy@10.0.0.5");
 
     @TempDir
     Path dir;

@@ -3,6 +3,7 @@ package dev.essay.core.pkg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.essay.core.TestProjects;
 import dev.essay.core.config.ProjectLoader;
 import dev.essay.core.event.EngineListener;
 import dev.essay.core.event.TextRenderer;
@@ -62,36 +63,13 @@ class PackagerIT {
     @BeforeEach
     void setUp() throws IOException {
         repo = tmp.resolve("repo");
-        Trees.copy(Path.of("..", "sample"), repo, Trees::isLeftover);
-        Files.writeString(repo.resolve("src/essay_sample/_build.py"), BUILD_PY.formatted("main"));
         Path passwordFile = Files.writeString(tmp.resolve("index-password"), PASSWORD + "\n");
         indexDir = Files.createDirectories(tmp.resolve("index"));
         index = PackageIndexServer.start(indexDir, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new PackageIndexServer.Credentials("deploy", Secret.of(PASSWORD)));
-        Files.writeString(repo.resolve("essay.yaml"), """
-                project: essay-sample
-                index:
-                  url: %s
-                  username: deploy
-                  password_file: %s
-                roles:
-                  web: [deploy@127.0.0.1]
-                slots:
-                  a: { port_prefix: "880" }
-                  b: { port_prefix: "881" }
-                venv:
-                  prefix: ~/essay-sample
-                supervisor:
-                  template: conf/supervisord.conf
-                router:
-                  hosts: [deploy@127.0.0.1]
-                  config: /etc/nginx/nginx.conf
-                  upstream_file: /etc/nginx/conf.d/essay-sample.upstream.conf
-                  url: http://127.0.0.1/health
-                build:
-                  python: %s
-                  stamp_files: [src/essay_sample/_build.py]
-                """.formatted(index.simpleUrl(), passwordFile, PYTHON));
+        TestProjects.packagingProject(repo, index.simpleUrl(), passwordFile, PYTHON,
+                "stamp_files: [src/essay_sample/_build.py]");
+        Files.writeString(repo.resolve("src/essay_sample/_build.py"), BUILD_PY.formatted("main"));
         git("init", "-q", "-b", "main");
         git("add", "-A");
         git("commit", "-q", "-m", "sample");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import dev.essay.core.TestProjects;
 import dev.essay.index.PackageIndexServer;
 import dev.essay.core.model.Secret;
 import dev.essay.core.pkg.DateVersion;
@@ -17,7 +18,6 @@ import hudson.model.ParametersDefinitionProperty;
 import hudson.model.Result;
 import hudson.model.StringParameterDefinition;
 import hudson.tasks.Shell;
-import dev.essay.core.pkg.Trees;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -63,31 +63,10 @@ class EssayPackageTest {
                 "python3 with the build and setuptools modules is needed to package; SKIPPED, not passed");
         Assumptions.assumeTrue(runs(tmp, "git", "--version"), "git is needed to package; SKIPPED, not passed");
         project = tmp.resolve("project");
-        Trees.copy(Path.of(System.getProperty("basedir", "."), "..", "sample"), project, Trees::isLeftover);
         Path indexDir = Files.createDirectories(tmp.resolve("index"));
         index = PackageIndexServer.start(indexDir, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new PackageIndexServer.Credentials("deploy", Secret.of(PASSWORD)));
-        Files.writeString(project.resolve("essay.yaml"), """
-                project: essay-sample
-                index:
-                  url: %s
-                roles:
-                  web: [deploy@127.0.0.1]
-                slots:
-                  a: { port_prefix: "880" }
-                  b: { port_prefix: "881" }
-                venv:
-                  prefix: ~/essay-sample
-                supervisor:
-                  template: conf/supervisord.conf
-                router:
-                  hosts: [deploy@127.0.0.1]
-                  config: /etc/nginx/nginx.conf
-                  upstream_file: /etc/nginx/conf.d/essay-sample.upstream.conf
-                  url: http://127.0.0.1/health
-                build:
-                  python: python3
-                """.formatted(index.simpleUrl()), StandardCharsets.UTF_8);
+        TestProjects.packagingProject(project, index.simpleUrl(), null, "python3");
         login("index-upload", PASSWORD);
     }
 
