@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.essay.fleet.LocalCommand;
 import dev.essay.fleet.SampleBuild;
 import dev.essay.fleet.TestFleet;
+import dev.essay.fleet.junit.FleetBackend;
+import dev.essay.fleet.junit.WithFleet;
 import dev.essay.fleet.TrafficLoop;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whose new version cannot start stops before the switch, with the live release serving throughout.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WithFleet(hosts = 2, needs = FleetBackend.OPENSSH, because = "uses TestFleet")
 class ReleaseIT {
     private static final String NAME = "essay-svc";
     private static final Pattern RELEASED = Pattern.compile("released " + NAME + " (\\S+): slot (\\w+) is live");
@@ -41,7 +43,6 @@ class ReleaseIT {
 
     @BeforeAll
     static void boot() throws Exception {
-        fleet = TestFleet.builder().hosts(2).build();
         project = tmp.resolve(NAME);
         Cli.Run created = Cli.run("new", NAME, "--dir", project.toString());
         assertThat(created.exit()).as(created.all()).isZero();
@@ -50,13 +51,6 @@ class ReleaseIT {
                 + "build:\n  python: " + SampleBuild.PYTHON + "\n";
         Files.writeString(project.resolve("essay.yaml"), yaml, StandardCharsets.UTF_8);
         config = project.resolve("essay.yaml").toString();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     @Test

@@ -14,6 +14,8 @@ import dev.essay.core.lock.LockHeldException;
 import dev.essay.core.lock.LockHolder;
 import dev.essay.fleet.LocalCommand;
 import dev.essay.fleet.TestFleet;
+import dev.essay.fleet.junit.FleetBackend;
+import dev.essay.fleet.junit.WithFleet;
 import dev.essay.fleet.TrafficLoop;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -22,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * zero failed requests in every test.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WithFleet(hosts = 2, published = {"1.0.0", "2.0.0"}, needs = FleetBackend.OPENSSH, because = "uses TestFleet")
 class LiveTruthIT {
     static TestFleet fleet;
     static Path config;
@@ -48,20 +50,12 @@ class LiveTruthIT {
 
     @BeforeAll
     static void boot() {
-        fleet = TestFleet.builder().hosts(2).published("1.0.0", "2.0.0").build();
         config = fleet.writeConfig();
         engine = Fleets.engine(config, out, "carol@ci");
         assertThat(engine.deploy(DeployRequest.of("1.0.0", "a")).ok()).isTrue();
         assertThat(engine.deploy(DeployRequest.of("2.0.0", "b")).ok()).isTrue();
         engine.switchSlot(SwitchRequest.to("a"));
         engine.switchSlot(SwitchRequest.to("b"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     @BeforeEach
