@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.essay.fleet.DrillLog;
+import dev.essay.fleet.FleetBackend;
 import dev.essay.fleet.FleetHost;
 import dev.essay.fleet.LocalCommand;
 import dev.essay.fleet.TestFleet;
-import dev.essay.fleet.junit.FleetBackend;
-import dev.essay.fleet.junit.WithFleet;
 import dev.essay.fleet.TrafficLoop;
+import dev.essay.fleet.junit.WithFleet;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -345,21 +345,7 @@ public final class TestFleet implements Fleet {
      * {@link SampleBuild}); returns the files in the index directory. Idempotent.
      */
     public List<Path> publish(String version) {
-        List<Path> published = new ArrayList<>();
-        try {
-            for (Path file : SampleBuild.build(version)) {
-                Path target = indexDir().resolve(file.getFileName().toString());
-                if (!Files.exists(target)) {
-                    Path partial = indexDir().resolve("." + file.getFileName() + ".partial");
-                    Files.copy(file, partial, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-                }
-                published.add(target);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot publish essay-sample " + version, e);
-        }
-        return published;
+        return SampleBuild.publish(version, indexDir());
     }
 
     /**
@@ -441,10 +427,6 @@ public final class TestFleet implements Fleet {
         }
     }
 
-    /** A traffic loop through the router ({@link #routerUrl()}), started; close it when done. */
-    public TrafficLoop traffic() {
-        return TrafficLoop.start(routerUrl());
-    }
 
     // ---------------------------------------------------------------------------------------------- boot
 

@@ -1,6 +1,8 @@
 package dev.essay.fleet.junit;
 
+import dev.essay.fleet.EmbeddedFleet;
 import dev.essay.fleet.Fleet;
+import dev.essay.fleet.FleetBackend;
 import dev.essay.fleet.TestFleet;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -79,8 +81,7 @@ public final class FleetExtension implements ExecutionCondition, BeforeAllCallba
         FleetBackend backend = FleetBackend.current();
         return switch (backend) {
             case OPENSSH -> TestFleet.builder().hosts(spec.hosts()).published(spec.published()).build();
-            case EMBEDDED -> throw new ExtensionConfigurationException("the embedded fleet backend is not available to "
-                    + "the integration tests yet; run them as root with " + FleetBackend.VARIABLE + "=openssh");
+            case EMBEDDED -> EmbeddedFleet.builder().hosts(spec.hosts()).published(spec.published()).build();
         };
     }
 

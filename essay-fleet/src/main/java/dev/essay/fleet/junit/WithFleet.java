@@ -1,5 +1,6 @@
 package dev.essay.fleet.junit;
 
+import dev.essay.fleet.FleetBackend;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;

@@ -1,4 +1,4 @@
-package dev.essay.fleet.junit;
+package dev.essay.fleet;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ public enum FleetBackend {
     }
 
     /** Why this backend cannot run here, or null when it can. */
-    String unavailableBecause() {
+    public String unavailableBecause() {
         if (this == OPENSSH && !isRoot()) {
             return "the OpenSSH backend needs root (it creates the Unix users essay-h<i> and essay-router and runs "
                     + "sshd as them); run as root, as CI does (scripts/test)";
