@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** The essay command, end to end, against the real test fleet: what a user types and sees. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@WithFleet(hosts = 3, published = {"1.0.0", "2.0.0"}, needs = FleetBackend.OPENSSH, because = "uses TestFleet")
+@WithFleet(hosts = 3, published = {"1.0.0", "2.0.0"}, needs = FleetBackend.OPENSSH,
+        because = "stops and starts a host's sshd (TestFleet.stopHost)")
 class CliFleetIT {
     static TestFleet fleet;
     static String config;

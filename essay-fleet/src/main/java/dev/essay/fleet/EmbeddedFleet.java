@@ -98,12 +98,13 @@ public class EmbeddedFleet implements Fleet {
          * Starts a fleet in a new directory under {@code /tmp}, its hosts on {@code 127.<10+n>.1.<i>} and its router on
          * {@code 127.<10+n>.1.100} for namespace n ({@code ESSAY_TESTFLEET_NS}): clear of {@link TestFleet}'s
          * {@code 127.<n>.1.x} and of the demo's {@code 127.0.<block>.x}. Waits for the namespace's lock file
-         * ({@code /tmp/essay-embeddedfleet-<n>.lock}) while another fleet of the namespace runs. When anything fails,
+         * ({@code /tmp/essay-embeddedfleet.lock}, {@code -<n>.lock} for n > 0) while another fleet of the namespace runs. When anything fails,
          * what was started is stopped again and the error thrown.
          */
         public EmbeddedFleet build() {
             String prefix = "127." + (10 + TestFleet.NAMESPACE) + ".1.";
-            FileChannel lock = lock(Path.of("/tmp/essay-embeddedfleet-" + TestFleet.NAMESPACE + ".lock"));
+            FileChannel lock = lock(Path.of(TestFleet.NAMESPACE == 0 ? "/tmp/essay-embeddedfleet.lock"
+                    : "/tmp/essay-embeddedfleet-" + TestFleet.NAMESPACE + ".lock"));
             EmbeddedFleet fleet;
             try {
                 Path dir = Files.createTempDirectory(Path.of("/tmp"), "essay-ef" + TestFleet.NAMESPACE + "-");

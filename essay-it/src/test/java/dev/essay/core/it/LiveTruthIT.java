@@ -40,7 +40,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * zero failed requests in every test.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@WithFleet(hosts = 2, published = {"1.0.0", "2.0.0"}, needs = FleetBackend.OPENSSH, because = "uses TestFleet")
+@WithFleet(hosts = 2, published = {"1.0.0", "2.0.0"}, needs = FleetBackend.OPENSSH,
+        because = "reloads nginx as the router's Unix user (TestFleet.reloadNginx, ROUTER_USER)")
 class LiveTruthIT {
     static TestFleet fleet;
     static Path config;
