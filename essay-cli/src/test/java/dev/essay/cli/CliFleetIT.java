@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.essay.fleet.FleetBackend;
+import dev.essay.fleet.Fleet;
 import dev.essay.fleet.FleetHost;
-import dev.essay.fleet.TestFleet;
 import dev.essay.fleet.TrafficLoop;
 import dev.essay.fleet.junit.WithFleet;
 import java.nio.file.Path;
@@ -19,10 +18,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** The essay command, end to end, against the real test fleet: what a user types and sees. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@WithFleet(hosts = 3, published = {"1.0.0", "2.0.0"}, needs = FleetBackend.OPENSSH,
-        because = "stops and starts a host's sshd (TestFleet.stopHost)")
+@WithFleet(hosts = 3, published = {"1.0.0", "2.0.0"})
 class CliFleetIT {
-    static TestFleet fleet;
+    static Fleet fleet;
     static String config;
 
     @BeforeAll

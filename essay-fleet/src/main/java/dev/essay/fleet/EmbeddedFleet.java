@@ -300,6 +300,16 @@ public class EmbeddedFleet implements Fleet {
      * first start) and adds it as a host of role web, or as the router when it is named {@link #ROUTER}.
      */
     protected FleetHost startHost(FleetHost host) throws IOException {
+        SshHost server = serve(host);
+        if (host.name().equals(ROUTER)) {
+            router = server.host();
+        } else {
+            hosts.add(server.host());
+        }
+        return server.host();
+    }
+
+    private SshHost serve(FleetHost host) throws IOException {
         Path home = layout.home(host.name());
         Files.createDirectories(home.resolve("tmp"));
         Path key = layout.hostKey(host.name());
@@ -321,12 +331,28 @@ public class EmbeddedFleet implements Fleet {
                     + " for host " + host.name() + ": " + e.getMessage(), e);
         }
         servers.put(host.name(), server);
-        if (host.name().equals(ROUTER)) {
-            router = server.host();
-        } else {
-            hosts.add(server.host());
+        return server;
+    }
+
+    @Override
+    public synchronized void stopHost(int i) {
+        SshHost server = servers.remove(host(i).name());
+        if (server != null) {
+            seenPids.addAll(server.runningCommandPids());
+            server.close();
         }
-        return server.host();
+    }
+
+    @Override
+    public synchronized void startHost(int i) {
+        FleetHost host = host(i);
+        if (!servers.containsKey(host.name())) {
+            try {
+                serve(host);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start host " + host.name() + " again", e);
+            }
+        }
     }
 
     /** Writes {@code client/known_hosts}: every host's key under {@code [address]:port}. */

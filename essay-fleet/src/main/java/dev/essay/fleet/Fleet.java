@@ -22,6 +22,21 @@ public interface Fleet extends AutoCloseable {
     /** The hosts of role {@code web}, in order. */
     List<FleetHost> hosts();
 
+    /** Host {@code i} of role {@code web}, 1-based. */
+    default FleetHost host(int i) {
+        List<FleetHost> hosts = hosts();
+        if (i < 1 || i > hosts.size()) {
+            throw new IllegalArgumentException("host " + i + " is not in this fleet of " + hosts.size() + " hosts (1-based)");
+        }
+        return hosts.get(i - 1);
+    }
+
+    /** Stops host {@code i}'s SSH server (1-based): the host becomes unreachable; its slots keep running. */
+    void stopHost(int i);
+
+    /** Starts host {@code i}'s SSH server again, on the same address and port, and waits until it answers. */
+    void startHost(int i);
+
     /** The router host (nginx, the release lock and ledger). */
     FleetHost routerHost();
 

@@ -229,14 +229,6 @@ public final class TestFleet implements Fleet {
         return List.copyOf(hosts);
     }
 
-    /** Host {@code i}, 1-based ({@code essay-h<i>}). */
-    public FleetHost host(int i) {
-        if (i < 1 || i > hosts.size()) {
-            throw new IllegalArgumentException("host " + i + " is not in this fleet of " + hosts.size() + " hosts (1-based)");
-        }
-        return hosts.get(i - 1);
-    }
-
     /** The nginx host, reached over SSH as {@code essay-router}. */
     public FleetHost routerHost() {
         return router;
