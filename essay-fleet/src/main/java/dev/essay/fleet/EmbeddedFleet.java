@@ -49,6 +49,8 @@ public class EmbeddedFleet implements Fleet {
     public static final String ROUTER = "router";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(20);
+    /** The test fleets' directories: {@code /tmp/essay-ef<namespace>-<random>}. */
+    private static final String DIR_PREFIX = "essay-ef";
 
     protected final EmbeddedLayout layout;
     private final String user;
@@ -60,6 +62,7 @@ public class EmbeddedFleet implements Fleet {
     private int nginxPort;
     private final Set<Long> seenPids = Collections.synchronizedSet(new LinkedHashSet<>());
     private FileChannel lockChannel;
+    private Thread shutdownHook;
     private boolean closed;
 
     protected EmbeddedFleet(EmbeddedLayout layout) {
@@ -107,7 +110,8 @@ public class EmbeddedFleet implements Fleet {
                     : "/tmp/essay-embeddedfleet-" + TestFleet.NAMESPACE + ".lock"));
             EmbeddedFleet fleet;
             try {
-                Path dir = Files.createTempDirectory(Path.of("/tmp"), "essay-ef" + TestFleet.NAMESPACE + "-");
+                sweepLeftovers();
+                Path dir = Files.createTempDirectory(Path.of("/tmp"), DIR_PREFIX + TestFleet.NAMESPACE + "-");
                 fleet = new EmbeddedFleet(new EmbeddedLayout(dir));
             } catch (IOException | RuntimeException e) {
                 closeQuietly(lock);
@@ -127,11 +131,33 @@ public class EmbeddedFleet implements Fleet {
                 fleet.writeKnownHosts();
                 fleet.startNginx(List.of("# nginx of an embedded test fleet's router: runs as the test's user, in the foreground."));
                 fleet.writeConfig();
+                Thread hook = new Thread(fleet::closeQuietly, "essay-embeddedfleet-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                fleet.shutdownHook = hook;
                 return fleet;
             } catch (IOException e) {
                 throw closing(fleet, new UncheckedIOException("cannot start the embedded fleet", e));
             } catch (RuntimeException e) {
                 throw closing(fleet, e);
+            }
+        }
+
+        /**
+         * A fleet of this namespace whose JVM was killed left its directory, and maybe nginx and supervisords on the
+         * namespace's addresses: holding the namespace's lock, every such directory is a dead fleet's; stop what it
+         * left running, by PID, and remove it.
+         */
+        private static void sweepLeftovers() throws IOException {
+            try (Stream<Path> dirs = Files.list(Path.of("/tmp"))) {
+                for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(DIR_PREFIX + TestFleet.NAMESPACE + "-")).toList()) {
+                    EmbeddedLayout left = new EmbeddedLayout(dir);
+                    StopResult stopped = stopProcesses(left);
+                    if (!stopped.problems().isEmpty()) {
+                        throw new IllegalStateException("cannot clean up " + dir + ", left by an embedded fleet whose JVM "
+                                + "died: " + String.join("; ", stopped.problems()) + "; stop those processes and remove it");
+                    }
+                    Trees.delete(dir);
+                }
             }
         }
 
@@ -460,6 +486,21 @@ public class EmbeddedFleet implements Fleet {
             stopAndRemove();
         } finally {
             closeQuietly(lockChannel);
+            if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down: the hook runs, and finds the fleet closed
+                }
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            System.err.println("[embeddedfleet] " + e.getMessage());
         }
     }
 
