@@ -291,11 +291,11 @@ public class EmbeddedFleet implements Fleet {
                 routerUrl().resolve("/health"), layout.routerState()), comments);
     }
 
-    /** Writes {@link #configYaml()} to {@code project/essay.yaml}. */
+    /** Writes {@code yaml} to {@code project/essay.yaml}. */
     @Override
-    public Path writeConfig() {
+    public Path writeConfig(String yaml) {
         try {
-            Files.writeString(layout.config(), configYaml(), StandardCharsets.UTF_8);
+            Files.writeString(layout.config(), yaml, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + layout.config(), e);
         }

@@ -61,7 +61,12 @@ public interface Fleet extends AutoCloseable {
     String configYaml();
 
     /** Writes {@link #configYaml()} to the fleet's project directory (beside {@code conf/supervisord.conf}); returns the file. */
-    Path writeConfig();
+    default Path writeConfig() {
+        return writeConfig(configYaml());
+    }
+
+    /** Writes {@code yaml} (e.g. an edited {@link #configYaml()}) where {@link #writeConfig()} writes; returns the file. */
+    Path writeConfig(String yaml);
 
     /** A traffic loop through the router ({@link #routerUrl()}), started; close it when done. */
     default TrafficLoop traffic() {

@@ -351,11 +351,6 @@ public final class TestFleet implements Fleet {
                 URI.create("http://127.0.0.1:" + routerPort + "/health"), routerStateDir()), Map.of());
     }
 
-    /** Writes {@link #configYaml()} to {@code <sandbox>/project/essay.yaml} and returns that path. */
-    public Path writeConfig() {
-        return writeConfig(configYaml());
-    }
-
     /** Writes {@code yaml} (e.g. an edited {@link #configYaml()}) to {@code <sandbox>/project/essay.yaml}. */
     public Path writeConfig(String yaml) {
         Path file = projectDir().resolve("essay.yaml");
