@@ -342,8 +342,13 @@ public final class Sandbox extends EmbeddedFleet {
             closeServers();
             return null;
         }
-        LocalCommand.stopAll();
         return stopAndRemove();
+    }
+
+    /** The demo's local commands (the sample builds, git) stop with its hosts. */
+    @Override
+    protected void afterServersClosed() {
+        LocalCommand.stopAll();
     }
 
     /**

@@ -509,6 +509,7 @@ public class EmbeddedFleet implements Fleet {
         long started = System.nanoTime();
         int sshHosts = servers.size();
         closeServers();
+        afterServersClosed();
         StopResult result = stopProcesses(layout);
         seenPids.addAll(result.stopped());
         List<String> problems = new ArrayList<>(result.problems());
@@ -523,6 +524,10 @@ public class EmbeddedFleet implements Fleet {
             throw new IllegalStateException(report + "; but: " + String.join("; ", problems));
         }
         return report;
+    }
+
+    /** In {@link #stopAndRemove()}: after the SSH hosts and the index closed, before nginx and the supervisords stop. */
+    protected void afterServersClosed() {
     }
 
     /** Closes the SSH hosts (stopping the commands they run) and the index; nginx and the supervisords keep running. */
