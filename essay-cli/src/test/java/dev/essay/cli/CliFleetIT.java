@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.essay.fleet.Fleet;
 import dev.essay.fleet.FleetHost;
-import dev.essay.fleet.TestFleet;
 import dev.essay.fleet.TrafficLoop;
+import dev.essay.fleet.junit.WithFleet;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -18,22 +18,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** The essay command, end to end, against the real test fleet: what a user types and sees. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WithFleet(hosts = 3, published = {"1.0.0", "2.0.0"})
 class CliFleetIT {
-    static TestFleet fleet;
+    static Fleet fleet;
     static String config;
 
     @BeforeAll
     static void boot() {
-        fleet = TestFleet.builder().hosts(3).published("1.0.0", "2.0.0").build();
         Path yaml = fleet.writeConfig();
         config = yaml.toString();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     @Test

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.essay.fleet.DrillLog;
+import dev.essay.fleet.FleetBackend;
 import dev.essay.fleet.FleetHost;
 import dev.essay.fleet.LocalCommand;
 import dev.essay.fleet.TestFleet;
 import dev.essay.fleet.TrafficLoop;
+import dev.essay.fleet.junit.WithFleet;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -17,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a half-written include and a half-deployed slot.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WithFleet(hosts = 2, published = {"1.0.0", "2.0.0"}, needs = FleetBackend.OPENSSH,
+        because = "finds the hosts' processes by Unix user (pgrep -u)")
 class CliInterruptIT {
     private static final String GATE_HOOK = "hooks:\n  pre_deploy:\n"
             + "    - touch \"$HOME/drill-started\"; while [ ! -e \"$HOME/drill-go\" ]; do sleep 0.1; done\n";
@@ -46,17 +49,9 @@ class CliInterruptIT {
 
     @BeforeAll
     static void boot() {
-        fleet = TestFleet.builder().hosts(2).published("1.0.0", "2.0.0").build();
         config = fleet.writeConfig().toString();
         assertThat(Cli.run("--config", config, "deploy", "1.0.0", "--slot", "a").exit()).isZero();
         assertThat(Cli.run("--config", config, "switch", "--to", "a").exit()).isZero();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     @BeforeEach

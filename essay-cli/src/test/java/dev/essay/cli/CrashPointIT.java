@@ -6,25 +6,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.essay.core.api.DeployRequest;
 import dev.essay.core.Engine;
+import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.ReleaseRequest;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.config.ProjectLoader;
 import dev.essay.core.model.Actor;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
-import dev.essay.fleet.DrillLog;
-import dev.essay.fleet.LocalCommand;
-import dev.essay.fleet.SampleBuild;
-import dev.essay.fleet.TestFleet;
-import dev.essay.fleet.TrafficLoop;
 import dev.essay.core.transport.HoldingTransport;
 import dev.essay.core.transport.RewritingSession;
 import dev.essay.core.transport.Session;
 import dev.essay.core.transport.SshSettings;
 import dev.essay.core.transport.SshTransport;
 import dev.essay.core.transport.Transport;
+import dev.essay.fleet.DrillLog;
+import dev.essay.fleet.FleetBackend;
+import dev.essay.fleet.LocalCommand;
+import dev.essay.fleet.SampleBuild;
+import dev.essay.fleet.TestFleet;
+import dev.essay.fleet.TrafficLoop;
+import dev.essay.fleet.junit.WithFleet;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -73,6 +75,8 @@ import org.junit.jupiter.api.io.TempDir;
  * all four on every boundary of every flow; {@code -Dessay.crashpoints.only=TEXT} runs only the cases whose name
  * contains TEXT.
  */
+@WithFleet(hosts = 2, published = {"1.0.0", "2.0.0", "3.0.0"}, needs = FleetBackend.OPENSSH,
+        because = "holds steps in a directory the Unix users of the hosts share")
 class CrashPointIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> OUTCOMES = Set.of("cancelled", "undone", "refused", "failed", "interrupted", "ok");
@@ -158,10 +162,6 @@ class CrashPointIT {
 
     @BeforeAll
     static void boot() throws Exception {
-        fleet = TestFleet.builder().hosts(2).build();
-        for (String version : List.of("1.0.0", "2.0.0", "3.0.0")) {
-            fleet.publish(version);
-        }
         config = fleet.writeConfig();
         // The release project is made by `essay new` (as in ReleaseIT), named like the sample so it shares the slots.
         Path project = tmp.resolve("release-project");
@@ -187,9 +187,6 @@ class CrashPointIT {
         if (casesRun > 0) {
             DrillLog.record("CrashPointIT (" + boundaryCount + " boundaries x " + Interrupt.values().length + " interrupts: "
                     + casesRun + " of " + combinations + " cases run, " + failures.size() + " failed)", requests.get(), failedRequests.get());
-        }
-        if (fleet != null) {
-            fleet.close();
         }
     }
 

@@ -2,10 +2,12 @@ package dev.essay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.essay.fleet.Fleet;
+import dev.essay.fleet.FleetConfig;
 import dev.essay.fleet.LocalCommand;
 import dev.essay.fleet.SampleBuild;
-import dev.essay.fleet.TestFleet;
 import dev.essay.fleet.TrafficLoop;
+import dev.essay.fleet.junit.WithFleet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,35 +29,28 @@ import org.junit.jupiter.api.io.TempDir;
  * whose new version cannot start stops before the switch, with the live release serving throughout.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WithFleet(hosts = 2)
 class ReleaseIT {
     private static final String NAME = "essay-svc";
     private static final Pattern RELEASED = Pattern.compile("released " + NAME + " (\\S+): slot (\\w+) is live");
 
     @TempDir
     static Path tmp;
-    static TestFleet fleet;
+    static Fleet fleet;
     static Path project;
     static String config;
     static String firstVersion;
 
     @BeforeAll
     static void boot() throws Exception {
-        fleet = TestFleet.builder().hosts(2).build();
         project = tmp.resolve(NAME);
         Cli.Run created = Cli.run("new", NAME, "--dir", project.toString());
         assertThat(created.exit()).as(created.all()).isZero();
         // Point the scaffolded essay.yaml at the test fleet: its hosts, router, index and ssh settings.
-        String yaml = fleet.configYaml().replace("project: " + TestFleet.PROJECT, "project: " + NAME)
+        String yaml = fleet.configYaml().replace("project: " + FleetConfig.PROJECT, "project: " + NAME)
                 + "build:\n  python: " + SampleBuild.PYTHON + "\n";
         Files.writeString(project.resolve("essay.yaml"), yaml, StandardCharsets.UTF_8);
         config = project.resolve("essay.yaml").toString();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.essay.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.essay.fleet.EmbeddedLayout;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ class DemoTest {
         // a process that looks like a running demo JVM (its command line names the demo's main class)
         Process running = new ProcessBuilder("/bin/sh", "-c", "sleep 60; true", Sandbox.MAIN_CLASS).start();
         try {
-            Files.writeString(dir.resolve(Layout.MARKER), "sandbox\n");
+            Files.writeString(dir.resolve(EmbeddedLayout.MARKER), "sandbox\n");
             Files.createDirectories(dir.resolve("pids"));
             Files.writeString(dir.resolve("pids/demo.pid"), running.pid() + "\n");
             assertThat(demo.run("--dir", dir.toString())).isEqualTo(1);

@@ -86,6 +86,28 @@ public final class SampleBuild {
     }
 
     /**
+     * Puts the wheel and sdist of {@code version} ({@link #build(String)}) into the index directory {@code indexDir}
+     * (each file appears whole, by a rename); returns the files there. Idempotent.
+     */
+    public static List<Path> publish(String version, Path indexDir) {
+        List<Path> published = new ArrayList<>();
+        try {
+            for (Path file : build(version)) {
+                Path target = indexDir.resolve(file.getFileName().toString());
+                if (!Files.exists(target)) {
+                    Path partial = indexDir.resolve("." + file.getFileName() + ".partial");
+                    Files.copy(file, partial, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+                }
+                published.add(target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot publish essay-sample " + version, e);
+        }
+        return published;
+    }
+
+    /**
      * Builds {@code version} of {@code sample} in {@code work} (with a clean environment) and moves the wheel
      * and sdist into {@code outDir}; returns them.
      */

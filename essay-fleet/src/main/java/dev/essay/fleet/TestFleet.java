@@ -229,14 +229,6 @@ public final class TestFleet implements Fleet {
         return List.copyOf(hosts);
     }
 
-    /** Host {@code i}, 1-based ({@code essay-h<i>}). */
-    public FleetHost host(int i) {
-        if (i < 1 || i > hosts.size()) {
-            throw new IllegalArgumentException("host " + i + " is not in this fleet of " + hosts.size() + " hosts (1-based)");
-        }
-        return hosts.get(i - 1);
-    }
-
     /** The nginx host, reached over SSH as {@code essay-router}. */
     public FleetHost routerHost() {
         return router;
@@ -345,21 +337,7 @@ public final class TestFleet implements Fleet {
      * {@link SampleBuild}); returns the files in the index directory. Idempotent.
      */
     public List<Path> publish(String version) {
-        List<Path> published = new ArrayList<>();
-        try {
-            for (Path file : SampleBuild.build(version)) {
-                Path target = indexDir().resolve(file.getFileName().toString());
-                if (!Files.exists(target)) {
-                    Path partial = indexDir().resolve("." + file.getFileName() + ".partial");
-                    Files.copy(file, partial, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-                }
-                published.add(target);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot publish essay-sample " + version, e);
-        }
-        return published;
+        return SampleBuild.publish(version, indexDir());
     }
 
     /**
@@ -371,11 +349,6 @@ public final class TestFleet implements Fleet {
         return FleetConfig.yaml(new FleetConfig.Values(List.of("essay.yaml of the test fleet in " + sandbox), indexUrl(),
                 hosts, identity, knownHosts, true, VENV_PREFIX, null, router, nginxConfig(), upstreamFile(),
                 URI.create("http://127.0.0.1:" + routerPort + "/health"), routerStateDir()), Map.of());
-    }
-
-    /** Writes {@link #configYaml()} to {@code <sandbox>/project/essay.yaml} and returns that path. */
-    public Path writeConfig() {
-        return writeConfig(configYaml());
     }
 
     /** Writes {@code yaml} (e.g. an edited {@link #configYaml()}) to {@code <sandbox>/project/essay.yaml}. */
@@ -441,10 +414,6 @@ public final class TestFleet implements Fleet {
         }
     }
 
-    /** A traffic loop through the router ({@link #routerUrl()}), started; close it when done. */
-    public TrafficLoop traffic() {
-        return TrafficLoop.start(routerUrl());
-    }
 
     // ---------------------------------------------------------------------------------------------- boot
 

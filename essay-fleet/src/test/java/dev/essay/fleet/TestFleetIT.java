@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.essay.core.config.ProjectLoader;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
+import dev.essay.fleet.junit.WithFleet;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -25,8 +26,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -39,23 +38,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WithFleet(hosts = 3, published = TestFleetIT.VERSION, needs = FleetBackend.OPENSSH, because = "tests TestFleet itself")
 class TestFleetIT {
-    private static final String VERSION = "1.0.0";
+    static final String VERSION = "1.0.0";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private TestFleet fleet;
-
-    @BeforeAll
-    void startFleet() {
-        fleet = TestFleet.builder().hosts(3).build();
-        fleet.publish(VERSION);
-    }
-
-    @AfterAll
-    void closeFleet() {
-        if (fleet != null) {
-            fleet.close();
-        }
-    }
+    private static TestFleet fleet;
 
     @Test
     @Order(0)

@@ -4,9 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.essay.core.Engine;
 import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.DeployResult;
-import dev.essay.core.Engine;
 import dev.essay.core.api.StatusReport;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.error.EssayException;
@@ -15,16 +15,17 @@ import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.lock.LockHeldException;
 import dev.essay.core.run.HostResult;
 import dev.essay.fleet.DrillLog;
+import dev.essay.fleet.FleetBackend;
 import dev.essay.fleet.FleetHost;
 import dev.essay.fleet.TestFleet;
 import dev.essay.fleet.TrafficLoop;
+import dev.essay.fleet.junit.WithFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * breaks something, and a request loop through nginx must count zero failed requests throughout.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WithFleet(hosts = 3, published = {"1.0.0", "2.0.0", "2.1.0", "2.2.0"}, needs = FleetBackend.OPENSSH,
+        because = "breaks hosts through TestFleet: stops sshd, reads its log")
 class FaultsIT {
     static TestFleet fleet;
     static Path config;
@@ -48,18 +51,10 @@ class FaultsIT {
 
     @BeforeAll
     static void boot() {
-        fleet = TestFleet.builder().hosts(3).published("1.0.0", "2.0.0", "2.1.0", "2.2.0").build();
         config = fleet.writeConfig();
         engine = Fleets.engine(config, out, "alice@ci");
         assertThat(engine.deploy(DeployRequest.of("1.0.0", "a")).ok()).isTrue();
         engine.switchSlot(SwitchRequest.to("a"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     @BeforeEach

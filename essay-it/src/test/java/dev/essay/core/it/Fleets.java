@@ -7,9 +7,9 @@ import dev.essay.core.event.EssayEvent;
 import dev.essay.core.event.TextRenderer;
 import dev.essay.core.model.Actor;
 import dev.essay.core.model.Project;
-import dev.essay.fleet.TestFleet;
 import dev.essay.core.transport.SshSettings;
 import dev.essay.core.transport.SshTransport;
+import dev.essay.fleet.Fleet;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Engines on a {@link TestFleet}, with their output recorded for assertions. */
+/** Engines on a {@link Fleet}, with their output recorded for assertions. */
 final class Fleets {
     private Fleets() {
     }
@@ -68,7 +68,7 @@ final class Fleets {
                 r.headers().firstValue("X-Essay-Version").orElse(null));
     }
 
-    static String slotOf(TestFleet fleet) throws IOException, InterruptedException {
+    static String slotOf(Fleet fleet) throws IOException, InterruptedException {
         return ask(fleet.routerUrl()).slot();
     }
 }

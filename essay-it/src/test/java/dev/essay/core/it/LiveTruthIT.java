@@ -3,8 +3,8 @@ package dev.essay.core.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.essay.core.api.DeployRequest;
 import dev.essay.core.Engine;
+import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.StatusReport;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.error.EssayException;
@@ -12,9 +12,11 @@ import dev.essay.core.error.ExitCode;
 import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.lock.LockHeldException;
 import dev.essay.core.lock.LockHolder;
+import dev.essay.fleet.FleetBackend;
 import dev.essay.fleet.LocalCommand;
 import dev.essay.fleet.TestFleet;
 import dev.essay.fleet.TrafficLoop;
+import dev.essay.fleet.junit.WithFleet;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -22,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * zero failed requests in every test.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WithFleet(hosts = 2, published = {"1.0.0", "2.0.0"}, needs = FleetBackend.OPENSSH,
+        because = "reloads nginx as the router's Unix user (TestFleet.reloadNginx, ROUTER_USER)")
 class LiveTruthIT {
     static TestFleet fleet;
     static Path config;
@@ -48,20 +51,12 @@ class LiveTruthIT {
 
     @BeforeAll
     static void boot() {
-        fleet = TestFleet.builder().hosts(2).published("1.0.0", "2.0.0").build();
         config = fleet.writeConfig();
         engine = Fleets.engine(config, out, "carol@ci");
         assertThat(engine.deploy(DeployRequest.of("1.0.0", "a")).ok()).isTrue();
         assertThat(engine.deploy(DeployRequest.of("2.0.0", "b")).ok()).isTrue();
         engine.switchSlot(SwitchRequest.to("a"));
         engine.switchSlot(SwitchRequest.to("b"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     @BeforeEach

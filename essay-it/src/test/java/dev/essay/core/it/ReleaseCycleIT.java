@@ -3,9 +3,9 @@ package dev.essay.core.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.essay.core.Engine;
 import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.DeployResult;
-import dev.essay.core.Engine;
 import dev.essay.core.api.StatusReport;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.api.SwitchResult;
@@ -13,13 +13,14 @@ import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.run.HostResult;
+import dev.essay.fleet.FleetBackend;
 import dev.essay.fleet.FleetHost;
 import dev.essay.fleet.TestFleet;
 import dev.essay.fleet.TrafficLoop;
+import dev.essay.fleet.junit.WithFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * each other, so they run in order on one fleet.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WithFleet(hosts = 3, published = {"1.0.0", "2.0.0"}, needs = FleetBackend.OPENSSH,
+        because = "counts SSH connections and sessions in sshd's log")
 class ReleaseCycleIT {
     static TestFleet fleet;
     static Path config;
@@ -41,16 +44,8 @@ class ReleaseCycleIT {
 
     @BeforeAll
     static void boot() {
-        fleet = TestFleet.builder().hosts(3).published("1.0.0", "2.0.0").build();
         config = fleet.writeConfig();
         engine = Fleets.engine(config, out, "alice@ci");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     @Test

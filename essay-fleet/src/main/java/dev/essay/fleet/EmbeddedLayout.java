@@ -1,120 +1,120 @@
-package dev.essay.demo;
+package dev.essay.fleet;
 
 import java.nio.file.Path;
 
 /**
- * Where everything of a sandbox lives, all under one directory:
+ * Where everything of an {@link EmbeddedFleet} lives, all under one directory (the demo's sandbox is one):
  *
  * <pre>
  * &lt;dir&gt;/
- *   .essay-demo-sandbox       marker: --stop and a new demo touch only directories that have it
- *   sandbox.properties        user, hosts (address, SSH port, home), index and nginx ports
- *   client/                   the demo's SSH client key (id_ed25519) and known_hosts
+ *   .essay-demo-sandbox       the demo's marker: --stop and a new demo touch only directories that have it
+ *   sandbox.properties        the demo's state: user, hosts (address, SSH port, home), index and nginx ports
+ *   client/                   the SSH client key (id_ed25519) and known_hosts
  *   ssh/&lt;host&gt;/               each host's SSH host key
  *   hosts/&lt;host&gt;/             each host's home directory (HOME of its commands); the slots are in
  *                             hosts/&lt;host&gt;/essay-sample/&lt;slot&gt;/ (venv.prefix ~/essay-sample)
  *   router/                   nginx.conf, upstream.conf (essay's include), nginx.pid, logs/, tmp/, state/
- *   index/                    the package index: essay-sample's wheels and sdists, 1.0.0 and 2.0.0
+ *   index/                    the package index: essay-sample's wheels and sdists
  *   build/                    the sample's sources stamped with each version, and their builds
  *   project/                  essay.yaml and conf/supervisord.conf: the "repository" essay reads
- *   pids/                     demo.pid (the demo's JVM), nginx.pid, keeper.pid (a --keep sandbox's JVM),
+ *   pids/                     nginx.pid; the demo's demo.pid (its JVM), keeper.pid (a --keep sandbox's JVM);
  *                             commands/&lt;host&gt;-&lt;pid&gt;.pid (each command a host runs, while it runs)
- *   logs/                     nginx.out, keeper.log
+ *   logs/                     nginx.out; the demo's keeper.log
  * </pre>
  */
-record Layout(Path dir) {
-    static final String MARKER = ".essay-demo-sandbox";
-    static final String VENV_DIR = "essay-sample";
+public record EmbeddedLayout(Path dir) {
+    public static final String MARKER = ".essay-demo-sandbox";
+    public static final String VENV_DIR = "essay-sample";
 
-    Path marker() {
+    public Path marker() {
         return dir.resolve(MARKER);
     }
 
-    Path state() {
+    public Path state() {
         return dir.resolve("sandbox.properties");
     }
 
-    Path client() {
+    public Path client() {
         return dir.resolve("client");
     }
 
-    Path identity() {
+    public Path identity() {
         return client().resolve("id_ed25519");
     }
 
-    Path identityPub() {
+    public Path identityPub() {
         return client().resolve("id_ed25519.pub");
     }
 
-    Path knownHosts() {
+    public Path knownHosts() {
         return client().resolve("known_hosts");
     }
 
-    Path hostKey(String host) {
+    public Path hostKey(String host) {
         return dir.resolve("ssh").resolve(host).resolve("ssh_host_ed25519_key");
     }
 
-    Path hosts() {
+    public Path hosts() {
         return dir.resolve("hosts");
     }
 
-    Path home(String host) {
+    public Path home(String host) {
         return hosts().resolve(host);
     }
 
-    Path router() {
+    public Path router() {
         return dir.resolve("router");
     }
 
-    Path nginxConfig() {
+    public Path nginxConfig() {
         return router().resolve("nginx.conf");
     }
 
-    Path upstreamFile() {
+    public Path upstreamFile() {
         return router().resolve("upstream.conf");
     }
 
-    Path nginxPidFile() {
+    public Path nginxPidFile() {
         return router().resolve("nginx.pid");
     }
 
-    Path nginxErrorLog() {
+    public Path nginxErrorLog() {
         return router().resolve("logs/error.log");
     }
 
-    Path routerState() {
+    public Path routerState() {
         return router().resolve("state");
     }
 
-    Path index() {
+    public Path index() {
         return dir.resolve("index");
     }
 
-    Path build() {
+    public Path build() {
         return dir.resolve("build");
     }
 
-    Path project() {
+    public Path project() {
         return dir.resolve("project");
     }
 
-    Path config() {
+    public Path config() {
         return project().resolve("essay.yaml");
     }
 
-    Path pids() {
+    public Path pids() {
         return dir.resolve("pids");
     }
 
-    Path pidFile(String name) {
+    public Path pidFile(String name) {
         return pids().resolve(name + ".pid");
     }
 
-    Path commandPids() {
+    public Path commandPids() {
         return pids().resolve("commands");
     }
 
-    Path logs() {
+    public Path logs() {
         return dir.resolve("logs");
     }
 }
