@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.essay.fleet.FleetBackend;
 import dev.essay.fleet.FleetHost;
 import dev.essay.fleet.Pids;
 import dev.essay.fleet.TestFleet;
 import dev.essay.fleet.TrafficLoop;
+import dev.essay.fleet.junit.WithFleet;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,21 +20,15 @@ import org.junit.jupiter.api.Test;
  * supervisorctl, another gets another version pip-installed by hand, the third is left alone. The repair reinstalls the
  * live version on the two drifted hosts only, while traffic through nginx never fails; a second repair changes nothing.
  */
+@WithFleet(hosts = 3, published = {"1.0.0", "2.0.0"}, needs = FleetBackend.OPENSSH,
+        because = "drifts hosts through TestFleet: runs supervisorctl and pip as the host's user, reads slot PIDs")
 class RepairIT {
     static TestFleet fleet;
     static String config;
 
     @BeforeAll
     static void boot() {
-        fleet = TestFleet.builder().hosts(3).published("1.0.0", "2.0.0").build();
         config = fleet.writeConfig().toString();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     /** The PIDs of slot a's supervisord on {@code host} and of every process under it. */
