@@ -117,11 +117,11 @@ class ViewsTest {
     static List<LedgerEntry> entries() {
         return List.of(
                 new LedgerEntry("2025-01-02T03:00:00Z", "alice@laptop", "essay command", "deploy", "1.1.0", "web", null, "b",
-                        "failed", List.of(new LedgerEntry.HostOutcome("deploy@127.0.2.11:22", "ok", 1200),
-                        new LedgerEntry.HostOutcome("deploy@127.0.2.12:22", "failed", 3000)), "1 host(s) failed"),
+                        "failed", List.of(new LedgerEntry.HostResult("deploy@127.0.2.11:22", "ok", 1200),
+                        new LedgerEntry.HostResult("deploy@127.0.2.12:22", "failed", 3000)), "1 host(s) failed"),
                 new LedgerEntry("2025-01-02T03:10:00Z", "bob@ci", "Started by timer", "switch", "1.1.0", "web", "a", "b",
-                        "ok", List.of(new LedgerEntry.HostOutcome("deploy@127.0.2.11:22", "ok", 100),
-                        new LedgerEntry.HostOutcome("deploy@127.0.2.12:22", "unchanged", 100)), null));
+                        "ok", List.of(new LedgerEntry.HostResult("deploy@127.0.2.11:22", "ok", 100),
+                        new LedgerEntry.HostResult("deploy@127.0.2.12:22", "unchanged", 100)), null));
     }
 
     @Test
@@ -157,8 +157,8 @@ class ViewsTest {
     @Test
     void aRepairThatStoppedCountsTheHostsItDidNotAttempt() {
         LedgerEntry repair = new LedgerEntry("2025-01-02T04:00:00Z", "cron@ops", "essay command", "repair", "1.1.0", "web",
-                null, "b", "failed", List.of(new LedgerEntry.HostOutcome("deploy@127.0.2.11:22", "failed", 900,
-                "wait-healthy failed"), new LedgerEntry.HostOutcome("deploy@127.0.2.12:22", "skipped", 0,
+                null, "b", "failed", List.of(new LedgerEntry.HostResult("deploy@127.0.2.11:22", "failed", 900,
+                "wait-healthy failed"), new LedgerEntry.HostResult("deploy@127.0.2.12:22", "skipped", 0,
                 "not attempted")), "repair of slot b (1.1.0) failed on 1 of 2 host(s)");
         assertThat(HistoryView.text(List.of(repair)).lines().toList().get(1)).containsSubsequence("repair", "1.1.0",
                 "- -> b", "0 ok, 1 failed, 1 not attempted", "failed: repair of slot b");

@@ -291,8 +291,8 @@ public final class FlowContext {
                 fleet == null ? List.of() : outcomes(fleet), detail, profile);
     }
 
-    static List<LedgerEntry.HostOutcome> outcomes(FleetResult fleet) {
-        return fleet.hosts().stream().map(h -> new LedgerEntry.HostOutcome(h.host().toString(),
+    static List<LedgerEntry.HostResult> outcomes(FleetResult fleet) {
+        return fleet.hosts().stream().map(h -> new LedgerEntry.HostResult(h.host().toString(),
                 h.status().name().toLowerCase(java.util.Locale.ROOT), h.duration().toMillis())).toList();
     }
 

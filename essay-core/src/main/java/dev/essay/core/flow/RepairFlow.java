@@ -201,8 +201,8 @@ public final class RepairFlow extends Flow {
 
     /** The ledger entry of a repair: every host's result, with what was found and done there. */
     private LedgerEntry entry(String role, RepairPolicy.Target target, String result, FleetResult fleet, String detail) {
-        List<LedgerEntry.HostOutcome> outcomes = fleet == null ? List.of() : fleet.hosts().stream()
-                .map(h -> new LedgerEntry.HostOutcome(h.host().toString(), h.status().name().toLowerCase(Locale.ROOT),
+        List<LedgerEntry.HostResult> outcomes = fleet == null ? List.of() : fleet.hosts().stream()
+                .map(h -> new LedgerEntry.HostResult(h.host().toString(), h.status().name().toLowerCase(Locale.ROOT),
                         h.duration().toMillis(), h.error() != null ? h.error().lines().findFirst().orElse(h.error())
                         : h.detail()))
                 .toList();

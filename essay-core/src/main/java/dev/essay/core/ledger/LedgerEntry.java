@@ -21,7 +21,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record LedgerEntry(String time, String user, String cause, String action, String version, String role,
-                          String from, String to, String result, List<HostOutcome> hosts, String detail, String profile,
+                          String from, String to, String result, List<HostResult> hosts, String detail, String profile,
                           String id) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,12 +30,12 @@ public record LedgerEntry(String time, String user, String cause, String action,
     }
 
     public LedgerEntry(String time, String user, String cause, String action, String version, String role, String from,
-                       String to, String result, List<HostOutcome> hosts, String detail) {
+                       String to, String result, List<HostResult> hosts, String detail) {
         this(time, user, cause, action, version, role, from, to, result, hosts, detail, null, null);
     }
 
     public LedgerEntry(String time, String user, String cause, String action, String version, String role, String from,
-                       String to, String result, List<HostOutcome> hosts, String detail, String profile) {
+                       String to, String result, List<HostResult> hosts, String detail, String profile) {
         this(time, user, cause, action, version, role, from, to, result, hosts, detail, profile, null);
     }
 
@@ -49,8 +49,8 @@ public record LedgerEntry(String time, String user, String cause, String action,
      * it), how long it took, and for a repair what it found and did ({@code detail}, null otherwise).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record HostOutcome(String host, String result, long millis, String detail) {
-        public HostOutcome(String host, String result, long millis) {
+    public record HostResult(String host, String result, long millis, String detail) {
+        public HostResult(String host, String result, long millis) {
             this(host, result, millis, null);
         }
     }
