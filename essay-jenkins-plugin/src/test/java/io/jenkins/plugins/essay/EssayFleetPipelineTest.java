@@ -23,7 +23,7 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 /**
  * A Pipeline releases to a real fleet, essay-fleet's {@link TestFleet} (one OpenSSH server per host with supervisord,
  * nginx as the router, a package index with the sample service in 1.0.0 and 2.0.0): {@code essayDeploy} and
- * {@code essaySwitch} twice, then {@code essaySwitch(rollback: true)}. It checks the build, the step values, the
+ * {@code essaySwitch} twice, then {@code essaySwitch(rollback: true)}, then {@code essayStatus}. It checks the build, the step values, the
  * recorded releases and, through the router, what serves.
  *
  * <p>Like the integration tests it needs root (the fleet creates Unix users and runs sshd) and fails, never skips,
@@ -53,6 +53,9 @@ class EssayFleetPipelineTest {
                     + "  essayDeploy version: '2.0.0', slot: 'b', " + login + "\n"
                     + "  echo \"live: ${essaySwitch to: 'b', " + login + "}\"\n"
                     + "  echo \"rolled back to: ${essaySwitch rollback: true, " + login + "}\"\n"
+                    + "  def status = essayStatus failIfDegraded: true, " + login + "\n"
+                    + "  echo \"status live: ${status.live.slot}, degraded: ${status.degraded}, hosts: ${status.hosts.size()}\"\n"
+                    + "  status.hosts.each { h -> echo \"status ${h.host}: \" + h.slots.collect { \"${it.slot} ${it.version} ${it.healthy}\" }.join(', ') }\n"
                     + "}\n", true));
             WorkflowRun b = j.buildAndAssertSuccess(p);
             j.assertLogContains("live: a", b);
@@ -60,10 +63,13 @@ class EssayFleetPipelineTest {
             j.assertLogContains("rolled back to: a", b);
             j.assertLogContains("[essay] deploy ok", b);
             j.assertLogNotContains("FAILED", b);
+            j.assertLogContains("status live: a, degraded: false, hosts: 2", b);
+            j.assertLogContains(": a 1.0.0 true", b);
+            j.assertLogContains("[essay] status: slot a is live (proven through nginx)", b);
 
             List<ReleaseRecord> releases = b.getActions(ReleaseRecord.class);
             assertEquals(List.of("deploy", "switch", "deploy", "switch", "rollback"),
-                    releases.stream().map(ReleaseRecord::getAction).toList());
+                    releases.stream().map(ReleaseRecord::getAction).toList(), "essayStatus records nothing");
             for (ReleaseRecord r : releases) {
                 assertEquals("ok", r.getResult(), r.getSummary());
             }
