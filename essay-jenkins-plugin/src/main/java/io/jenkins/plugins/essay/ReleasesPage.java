@@ -17,8 +17,8 @@ import java.util.Set;
 import jenkins.model.TransientActionFactory;
 
 /**
- * The job's Releases page: every package, deploy, switch and rollback its builds ran, newest first, with links to
- * the builds, the slot and version the job last put live, and a filter by outcome
+ * The job's Releases page: every release, package, deploy, switch and rollback its builds ran, newest first, with
+ * links to the builds, the slot and version the job last put live, and a filter by outcome
  * ({@code ?outcome=failed}). Rendered by {@code index.jelly}.
  */
 public final class ReleasesPage implements Action {
