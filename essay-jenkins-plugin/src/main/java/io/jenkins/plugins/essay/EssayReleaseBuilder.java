@@ -2,6 +2,8 @@ package io.jenkins.plugins.essay;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.essay.plain.Outcome;
 import io.jenkins.plugins.essay.plain.ReleaseConfig;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -37,6 +39,11 @@ public class EssayReleaseBuilder extends EssayBuilder implements ConfigFields.Re
     @Override
     public @NonNull ReleaseConfig configuration() {
         return release;
+    }
+
+    @Override
+    void performed(Outcome outcome, TaskListener listener) {
+        EssayPackageBuilder.announceVersion(outcome, listener);
     }
 
     @Extension

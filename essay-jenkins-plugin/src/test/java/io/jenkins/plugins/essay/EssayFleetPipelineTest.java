@@ -11,8 +11,11 @@ import dev.essay.core.pkg.DateVersion;
 import dev.essay.core.pkg.Trees;
 import dev.essay.fleet.SampleBuild;
 import dev.essay.fleet.TestFleet;
+import hudson.model.FreeStyleBuild;
+import hudson.model.FreeStyleProject;
 import hudson.model.Result;
 import hudson.model.TaskListener;
+import hudson.tasks.Shell;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -95,8 +98,9 @@ class EssayFleetPipelineTest {
     /**
      * {@code essayRelease} packages the sample project (a git repository, branch main; real {@code python -m build})
      * onto the fleet's index, deploys it into the slot that is not live and switches, returning the version and
-     * recording one release; {@code essayStatus} then sees that version live. A release into an unknown slot fails the
-     * build before anything runs.
+     * recording one release; {@code essayStatus} then sees that version live. The freestyle build step then releases
+     * the next version into the other slot, as {@code ${ESSAY_VERSION}} for the build steps after it. A release into an
+     * unknown slot fails the build before anything runs.
      */
     @Test
     void releaseThenStatus(JenkinsRule j, @TempDir Path tmp) throws Exception {
@@ -142,6 +146,20 @@ class EssayFleetPipelineTest {
                     HttpRequest.newBuilder(fleet.routerUrl()).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals("200 a " + version, served.statusCode() + " " + served.headers().firstValue("X-Essay-Slot")
                     .orElse("-") + " " + served.headers().firstValue("X-Essay-Version").orElse("-"));
+
+            // The freestyle build step releases the next version into the other slot; the steps after it see it.
+            FreeStyleProject freestyle = j.createFreeStyleProject("release-freestyle");
+            EssayReleaseBuilder builder = new EssayReleaseBuilder();
+            builder.setBranch("main");
+            builder.setCredentialsId("fleet");
+            builder.setConfig(project.resolve("essay.yaml").toAbsolutePath().toString());
+            freestyle.getBuildersList().add(builder);
+            freestyle.getBuildersList().add(new Shell("echo \"next: $ESSAY_VERSION\""));
+            FreeStyleBuild second = j.buildAndAssertSuccess(freestyle);
+            ReleaseRecord next = second.getAction(ReleaseRecord.class);
+            assertEquals("b", next.getToSlot(), "slot a is live: the next release goes into slot b");
+            assertEquals("a", next.getFromSlot());
+            j.assertLogContains("next: " + next.getVersion(), second);
 
             WorkflowJob wrongSlot = j.createProject(WorkflowJob.class, "release-unknown-slot");
             wrongSlot.setDefinition(new CpsFlowDefinition("node {\n"

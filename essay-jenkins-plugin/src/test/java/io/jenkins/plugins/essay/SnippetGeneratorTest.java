@@ -112,5 +112,7 @@ class SnippetGeneratorTest {
         SnippetizerTester.assertDocGeneration(EssayDeployStep.class);
         SnippetizerTester.assertDocGeneration(EssaySwitchStep.class);
         SnippetizerTester.assertDocGeneration(EssayPackageStep.class);
+        SnippetizerTester.assertDocGeneration(EssayReleaseStep.class);
+        SnippetizerTester.assertDocGeneration(EssayStatusStep.class);
     }
 }
