@@ -3,6 +3,8 @@ package dev.essay.core;
 import dev.essay.core.api.RepairRequest;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.api.DeployRequest;
+import dev.essay.core.api.ReleaseRequest;
+import dev.essay.core.api.StatusRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.essay.core.pkg.PackageRequest;
@@ -45,6 +47,22 @@ class RequestSerializationTest {
         PackageRequest r = new PackageRequest("release", "1a2b3c4", true, "1.4.0", "fixbug", false);
         assertEquals(r, roundTrip(r));
         assertEquals(PackageRequest.defaults(), roundTrip(PackageRequest.defaults()));
+    }
+
+    @Test
+    void releaseRequest() throws Exception {
+        ReleaseRequest full = new ReleaseRequest(new PackageRequest(null, "1a2b3c4", false, "1.4.0", "fixbug", false),
+                "b", "prod");
+        assertEquals(full, roundTrip(full));
+        ReleaseRequest defaults = ReleaseRequest.of(PackageRequest.defaults());
+        assertEquals(defaults, roundTrip(defaults));
+    }
+
+    @Test
+    void statusRequest() throws Exception {
+        for (StatusRequest r : new StatusRequest[] {new StatusRequest("web"), new StatusRequest(null)}) {
+            assertEquals(r, roundTrip(r));
+        }
     }
 
     private static Object roundTrip(Serializable value) throws IOException, ClassNotFoundException {

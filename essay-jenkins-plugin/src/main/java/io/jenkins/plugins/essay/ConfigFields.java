@@ -6,6 +6,8 @@ import io.jenkins.plugins.essay.plain.DeployConfig;
 import io.jenkins.plugins.essay.plain.EssayConfig;
 import io.jenkins.plugins.essay.plain.FleetConfig;
 import io.jenkins.plugins.essay.plain.PackageConfig;
+import io.jenkins.plugins.essay.plain.ReleaseConfig;
+import io.jenkins.plugins.essay.plain.StatusConfig;
 import io.jenkins.plugins.essay.plain.SwitchConfig;
 
 /**
@@ -39,14 +41,40 @@ public final class ConfigFields {
         default boolean isForce() { return configuration().isForce(); }
     }
 
+    /** The packaging fields, of {@code essayPackage} and {@code essayRelease}. */
+    public interface PackagingFields {
+        /** The packaging part of the configuration. */
+        @NonNull PackageConfig packaging();
+
+        default @CheckForNull String getBranch() { return packaging().getBranch(); }
+        default @CheckForNull String getCommit() { return packaging().getCommit(); }
+        default boolean isHere() { return packaging().isHere(); }
+        default @CheckForNull String getVersion() { return packaging().getVersion(); }
+        default @CheckForNull String getSuffix() { return packaging().getSuffix(); }
+        default @CheckForNull String getIndexCredentialsId() { return packaging().getIndexCredentialsId(); }
+    }
+
     /** {@code essayPackage} and "essay: package". */
-    public interface Packaging extends Config<PackageConfig> {
-        default @CheckForNull String getBranch() { return configuration().getBranch(); }
-        default @CheckForNull String getCommit() { return configuration().getCommit(); }
-        default boolean isHere() { return configuration().isHere(); }
-        default @CheckForNull String getVersion() { return configuration().getVersion(); }
-        default @CheckForNull String getSuffix() { return configuration().getSuffix(); }
-        default @CheckForNull String getIndexCredentialsId() { return configuration().getIndexCredentialsId(); }
+    public interface Packaging extends Config<PackageConfig>, PackagingFields {
+        @Override
+        default @NonNull PackageConfig packaging() { return configuration(); }
+    }
+
+    /** {@code essayRelease} and "essay: release": the packaging fields, the SSH key, the slot and the profile. */
+    public interface Release extends Config<ReleaseConfig>, PackagingFields {
+        @Override
+        default @NonNull PackageConfig packaging() { return configuration().packaging(); }
+
+        default @CheckForNull String getCredentialsId() { return configuration().getCredentialsId(); }
+        default @CheckForNull String getSlot() { return configuration().getSlot(); }
+        default @CheckForNull String getProfile() { return configuration().getProfile(); }
+    }
+
+    /** {@code essayStatus}. */
+    public interface Status extends Config<StatusConfig> {
+        default @CheckForNull String getCredentialsId() { return configuration().getCredentialsId(); }
+        default @CheckForNull String getRole() { return configuration().getRole(); }
+        default boolean isFailIfDegraded() { return configuration().isFailIfDegraded(); }
     }
 
     /** {@code essayDeploy} and "essay: deploy". */

@@ -63,6 +63,11 @@ public class EssayPackageBuilder extends EssayBuilder implements ConfigFields.Pa
 
     @Override
     void performed(Outcome outcome, TaskListener listener) {
+        announceVersion(outcome, listener);
+    }
+
+    /** Says in the log that the version packaged (or released) is {@code ${ESSAY_VERSION}} from now on. */
+    static void announceVersion(Outcome outcome, TaskListener listener) {
         listener.getLogger().println("[essay] " + ReleaseRecord.VERSION_VARIABLE + "=" + outcome.subject().version()
                 + " for the build steps that follow");
     }

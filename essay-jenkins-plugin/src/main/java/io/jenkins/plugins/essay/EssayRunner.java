@@ -2,6 +2,7 @@ package io.jenkins.plugins.essay;
 
 import com.cloudbees.jenkins.plugins.sshcredentials.SSHUserPrivateKey;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import dev.essay.core.api.ReleaseRequest;
 import dev.essay.core.model.Actor;
 import dev.essay.core.pkg.PackageRequest;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
@@ -17,6 +18,7 @@ import hudson.util.Secret;
 import io.jenkins.plugins.essay.plain.Connection;
 import io.jenkins.plugins.essay.plain.EssayConfig;
 import io.jenkins.plugins.essay.plain.Outcome;
+import io.jenkins.plugins.essay.plain.ReleaseConfig;
 import io.jenkins.plugins.essay.plain.Requests;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -62,22 +64,73 @@ final class EssayRunner {
             if (request instanceof PackageRequest p) {
                 return pack(run, workspace, env, listener, p, config.credentialsId(), config.getConfig());
             }
+            if (request instanceof ReleaseRequest r) {
+                return release(run, workspace, env, listener, r, config.credentialsId(),
+                        ((ReleaseConfig) config).packaging().getIndexCredentialsId(), config.getConfig());
+            }
             return onFleet(run, workspace, env, listener, request, config.credentialsId(), config.getConfig());
         } catch (AbortException e) {
             if (run.getActions(ReleaseRecord.class).size() == recorded) {
                 // it failed before essay started (no known hosts, a missing or wrong-type credential, no essay.yaml):
                 // the build's record and the Releases page still say what was attempted and why it did not run
-                record(run, Outcome.invalid(request, e.getMessage(), null), actor(run), started);
+                // (a status, read-only, leaves none)
+                record(run, request, Outcome.invalid(request, e.getMessage(), null), actor(run), started);
             }
             throw e;
         }
     }
 
-    /** A deploy or switch: on the agent, over SSH with the key of credential {@code credentialsId}. */
+    /** A deploy, switch or status: on the agent, over SSH with the key of credential {@code credentialsId}. */
     private static Outcome onFleet(Run<?, ?> run, FilePath workspace, EnvVars env, TaskListener listener,
                                    Serializable request, @CheckForNull String credentialsId, String configPath)
             throws IOException, InterruptedException {
         PrintStream log = listener.getLogger();
+        FilePath essayYaml = essayYaml(workspace, configPath);
+        Actor actor = actor(run);
+        String id = UUID.randomUUID().toString();
+        RemoteEssay callable = new RemoteEssay(id, request,
+                Connection.fleet(sshLogin(run, log, credentialsId), actor, env), listener);
+        log.println("[essay] " + Requests.describe(request) + " with " + configPath + " as " + actor.user()
+                + (workspace.getChannel() == null ? "" : " (on the agent running this build)"));
+        warnIfAcceptingNewHostKeys(log);
+        return act(run, log, request, essayYaml, id, callable, actor);
+    }
+
+    /**
+     * A release: on the agent, packaging as {@link #pack} does (with the index login of {@code indexCredentialsId},
+     * under the workspace's {@code @tmp} directory) and deploying and switching over SSH with the key of
+     * {@code credentialsId}, under one release lock.
+     */
+    private static Outcome release(Run<?, ?> run, FilePath workspace, EnvVars env, TaskListener listener,
+                                   ReleaseRequest given, @CheckForNull String credentialsId,
+                                   @CheckForNull String indexCredentialsId, String configPath)
+            throws IOException, InterruptedException {
+        PrintStream log = listener.getLogger();
+        ReleaseRequest request = Requests.releasingCheckedOut(given, env.get("GIT_COMMIT"));
+        if (request != given) {
+            log.println("[essay] no branch or commit given: releasing GIT_COMMIT " + request.pkg().commit()
+                    + ", the commit this build checked out");
+        }
+        Connection.SshLogin ssh = sshLogin(run, log, credentialsId);
+        Connection.IndexLogin index = indexLogin(run, indexCredentialsId);
+        FilePath essayYaml = essayYaml(workspace, configPath);
+        Actor actor = actor(run);
+        String id = UUID.randomUUID().toString();
+        FilePath workRoot = workRoot(workspace, id);
+        RemoteEssay callable = new RemoteEssay(id, request, new Connection(ssh, index,
+                workRoot == null ? null : workRoot.getRemote(), actor.user(), actor.cause(), env), listener);
+        log.println("[essay] " + Requests.describe(request) + " with " + configPath + " as " + actor.user()
+                + (index == null ? "" : ", uploading as Jenkins credential '" + indexCredentialsId + "'")
+                + (workspace.getChannel() == null ? "" : " (on the agent running this build)"));
+        warnIfAcceptingNewHostKeys(log);
+        Outcome outcome = act(run, log, request, essayYaml, id, callable, actor);
+        removeBuildCopy(workRoot, log);
+        return outcome;
+    }
+
+    /** The SSH login of credential {@code credentialsId}, with the known hosts of the global configuration. */
+    private static Connection.SshLogin sshLogin(Run<?, ?> run, PrintStream log, @CheckForNull String credentialsId)
+            throws IOException {
         EssayGlobalConfiguration global = EssayGlobalConfiguration.get();
         if (global.trustsNothing()) {
             throw new AbortException("essay: no known hosts are configured, so no host of the fleet can be trusted; "
@@ -85,25 +138,47 @@ final class EssayRunner {
                     + "→ Known hosts (or set unclassified.essay.knownHosts with Configuration as Code)");
         }
         SSHUserPrivateKey key = EssayCredentials.sshKey(run, credentialsId);
-        FilePath essayYaml = essayYaml(workspace, configPath);
         if (key.getPrivateKeys().size() > 1) {
             log.println("[essay] WARNING: credential '" + credentialsId + "' holds " + key.getPrivateKeys().size()
                     + " keys; essay uses the first");
         }
         Secret passphrase = key.getPassphrase();
-        Actor actor = actor(run);
-        String id = UUID.randomUUID().toString();
-        Connection.SshLogin login = new Connection.SshLogin("Jenkins credential '" + credentialsId + "'",
-                key.getPrivateKeys().get(0),
+        return new Connection.SshLogin("Jenkins credential '" + credentialsId + "'", key.getPrivateKeys().get(0),
                 passphrase == null || passphrase.getPlainText().isEmpty() ? null : passphrase.getPlainText(),
                 global.getKnownHosts(), global.isAcceptNewHostKeys());
-        RemoteEssay callable = new RemoteEssay(id, request, Connection.fleet(login, actor, env), listener);
-        log.println("[essay] " + Requests.describe(request) + " with " + configPath + " as " + actor.user()
-                + (workspace.getChannel() == null ? "" : " (on the agent running this build)"));
-        if (global.isAcceptNewHostKeys()) {
+    }
+
+    private static void warnIfAcceptingNewHostKeys(PrintStream log) {
+        if (EssayGlobalConfiguration.get().isAcceptNewHostKeys()) {
             log.println("[essay] WARNING: new host keys are accepted without verification (Manage Jenkins → System → essay)");
         }
-        return act(run, log, request, essayYaml, id, callable, actor);
+    }
+
+    /** The index login of credential {@code indexCredentialsId}; null for none (the login essay.yaml describes). */
+    private static @CheckForNull Connection.IndexLogin indexLogin(Run<?, ?> run, @CheckForNull String indexCredentialsId)
+            throws IOException {
+        if (indexCredentialsId == null) {
+            return null;
+        }
+        StandardUsernamePasswordCredentials login = EssayCredentials.indexLogin(run, indexCredentialsId);
+        return new Connection.IndexLogin(login.getUsername(), login.getPassword().getPlainText());
+    }
+
+    /** Where a package is built: a directory of the workspace's {@code @tmp}; null when there is none. */
+    private static @CheckForNull FilePath workRoot(FilePath workspace, String id) {
+        FilePath tmp = WorkspaceList.tempDir(workspace);
+        return tmp == null ? null : tmp.child("essay-package-" + id);
+    }
+
+    /** Removes the build copy of a package that was uploaded (a failed build's copy stays, for a look). */
+    private static void removeBuildCopy(@CheckForNull FilePath workRoot, PrintStream log) throws InterruptedException {
+        if (workRoot != null) {
+            try {
+                workRoot.deleteRecursive();
+            } catch (IOException e) {
+                log.println("[essay] WARNING: could not remove the build copy " + workRoot.getRemote() + ": " + e);
+            }
+        }
     }
 
     /**
@@ -120,28 +195,18 @@ final class EssayRunner {
             log.println("[essay] no branch or commit given: packaging GIT_COMMIT " + request.commit()
                     + ", the commit this build checked out");
         }
-        StandardUsernamePasswordCredentials login = indexCredentialsId == null ? null
-                : EssayCredentials.indexLogin(run, indexCredentialsId);
+        Connection.IndexLogin login = indexLogin(run, indexCredentialsId);
         FilePath essayYaml = essayYaml(workspace, configPath);
         Actor actor = actor(run);
         String id = UUID.randomUUID().toString();
-        FilePath tmp = WorkspaceList.tempDir(workspace);
-        FilePath workRoot = tmp == null ? null : tmp.child("essay-package-" + id);
-        Connection connection = Connection.index(login == null ? null
-                        : new Connection.IndexLogin(login.getUsername(), login.getPassword().getPlainText()),
-                workRoot == null ? null : workRoot.getRemote(), actor, env);
+        FilePath workRoot = workRoot(workspace, id);
+        Connection connection = Connection.index(login, workRoot == null ? null : workRoot.getRemote(), actor, env);
         RemoteEssay callable = new RemoteEssay(id, request, connection, listener);
         log.println("[essay] " + Requests.describe(request) + " with " + configPath + " as " + actor.user()
                 + (login == null ? "" : ", uploading as Jenkins credential '" + indexCredentialsId + "'")
                 + (workspace.getChannel() == null ? "" : " (on the agent running this build)"));
         Outcome outcome = act(run, log, request, essayYaml, id, callable, actor);
-        if (workRoot != null) {
-            try {
-                workRoot.deleteRecursive();
-            } catch (IOException e) {
-                log.println("[essay] WARNING: could not remove the build copy " + workRoot.getRemote() + ": " + e);
-            }
-        }
+        removeBuildCopy(workRoot, log);
         return outcome;
     }
 
@@ -165,16 +230,16 @@ final class EssayRunner {
             log.println("[essay] build aborted: stopping remote work and releasing the release lock...");
             Outcome stopped = cancel(essayYaml, id, request, log);
             report(log, stopped);
-            record(run, stopped, actor, started);
+            record(run, request, stopped, actor, started);
             throw e;
         }
         if (Thread.interrupted()) {
             // The engine ran in this JVM (the built-in node) and stopped because the build was aborted.
             report(log, outcome);
-            record(run, outcome, actor, started);
+            record(run, request, outcome, actor, started);
             throw new InterruptedException("essay " + outcome.action() + " was aborted");
         }
-        record(run, outcome, actor, started);
+        record(run, request, outcome, actor, started);
         report(log, outcome);
         if (!outcome.ok()) {
             throw new AbortException(outcome.failureText());
@@ -202,7 +267,11 @@ final class EssayRunner {
         outcome.report().forEach(log::println);
     }
 
-    private static void record(Run<?, ?> run, Outcome outcome, Actor actor, long started) {
+    /** Keeps the build's record of it; a status (read-only) leaves none. */
+    private static void record(Run<?, ?> run, Serializable request, Outcome outcome, Actor actor, long started) {
+        if (!Requests.recorded(request)) {
+            return;
+        }
         run.addAction(new ReleaseRecord(outcome, actor.user(), causeOf(run), started, System.currentTimeMillis()));
         try {
             run.save();

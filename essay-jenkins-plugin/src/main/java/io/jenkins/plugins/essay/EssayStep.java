@@ -1,5 +1,6 @@
 package io.jenkins.plugins.essay;
 
+import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.model.Run;
@@ -23,8 +24,8 @@ public abstract class EssayStep extends Step {
     /** What the step is configured with; a Pipeline script has expanded its {@code ${...}} already. */
     abstract EssayConfig<?> configuration();
 
-    /** The step's value in the Pipeline script, from the outcome of a call that succeeded. */
-    abstract Object value(Outcome outcome);
+    /** The step's value in the Pipeline script, from the outcome of a call that succeeded (or why the step fails). */
+    abstract Object value(Outcome outcome) throws AbortException;
 
     @Override
     public StepExecution start(StepContext context) {

@@ -70,6 +70,27 @@ public final class FormChecks {
         }
     }
 
+    /** {@code essayStatus}. */
+    public interface Status extends Fleet {
+        @POST
+        default FormValidation doCheckRole(@AncestorInPath Item item, @QueryParameter String value) {
+            return EssayForms.checkName(item, value, "role");
+        }
+    }
+
+    /** {@code essayRelease} and "essay: release": the packaging checks and the fleet's. */
+    public interface Release extends Fleet, Packaging {
+        @POST
+        default FormValidation doCheckSlot(@AncestorInPath Item item, @QueryParameter String value) {
+            return EssayForms.checkSlot(item, value, false);
+        }
+
+        @POST
+        default FormValidation doCheckProfile(@AncestorInPath Item item, @QueryParameter String value) {
+            return EssayForms.checkName(item, value, "profile");
+        }
+    }
+
     /** {@code essayPackage} and "essay: package". */
     public interface Packaging extends Config {
         @POST

@@ -17,12 +17,13 @@ import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
 /**
- * The build's record of one package, deploy, switch or rollback it ran: who and why, what moved where (or what was packaged),
+ * The build's record of one package, deploy, switch, rollback or release it ran: who and why, what moved where (or
+ * what was packaged),
  * and each host's result. Kept in the build's {@code build.xml}; shown on the build page (summary.jelly) and,
  * across builds, on the job's Releases page ({@link ReleasesPage}). A build that deploys and then switches
  * has two.
  *
- * <p>A package that succeeded sets {@value #VERSION_VARIABLE} for the rest of the build, so that a later
+ * <p>A package or release that succeeded sets {@value #VERSION_VARIABLE} for the rest of the build, so that a later
  * "essay: deploy" build step can take {@code ${ESSAY_VERSION}}; with several, the last one's version.
  *
  * <p>Exported in the build's REST API ({@code api/json}, under {@code actions}) and in the Releases page's, at
@@ -33,6 +34,7 @@ public final class ReleaseRecord implements RunAction2, EnvironmentContributingA
     /** The environment variable with the version the build last packaged. */
     public static final String VERSION_VARIABLE = "ESSAY_VERSION";
     static final String PACKAGE = "package";
+    static final String RELEASE = "release";
 
     private final String action;
     private final String result;
@@ -97,7 +99,7 @@ public final class ReleaseRecord implements RunAction2, EnvironmentContributingA
         return run;
     }
 
-    /** {@code package}, {@code deploy}, {@code switch} or {@code rollback}. */
+    /** {@code package}, {@code deploy}, {@code switch}, {@code rollback} or {@code release}. */
     @Exported
     public @NonNull String getAction() {
         return action;
@@ -217,10 +219,10 @@ public final class ReleaseRecord implements RunAction2, EnvironmentContributingA
         return Outcome.seconds(getDurationMillis());
     }
 
-    /** A package that succeeded: {@value #VERSION_VARIABLE} for the build steps after it. */
+    /** A package or release that succeeded: {@value #VERSION_VARIABLE} for the build steps after it. */
     @Override
     public void buildEnvironment(@NonNull Run<?, ?> r, @NonNull EnvVars env) {
-        if (PACKAGE.equals(action) && isOk() && version != null) {
+        if ((PACKAGE.equals(action) || RELEASE.equals(action)) && isOk() && version != null) {
             env.put(VERSION_VARIABLE, version);
         }
     }

@@ -20,8 +20,8 @@ import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
 /**
- * The job's Releases page: every package, deploy, switch and rollback its builds ran, newest first, with links to
- * the builds, the slot and version the job last put live, and a filter by outcome
+ * The job's Releases page: every release, package, deploy, switch and rollback its builds ran, newest first, with
+ * links to the builds, the slot and version the job last put live, and a filter by outcome
  * ({@code ?outcome=failed}). Rendered by {@code index.jelly}.
  *
  * <p>REST API: the job's {@code api/json} shows the release that last put a slot live ({@code live}); the page's own

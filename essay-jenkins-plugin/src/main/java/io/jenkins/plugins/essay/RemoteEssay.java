@@ -1,6 +1,8 @@
 package io.jenkins.plugins.essay;
 
 import dev.essay.core.api.DeployRequest;
+import dev.essay.core.api.ReleaseRequest;
+import dev.essay.core.api.StatusRequest;
 import dev.essay.core.Engine;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.config.ProjectLoader;
@@ -66,7 +68,10 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
     private static final long KEEP_FINISHED_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
     private final String id;
-    /** The engine's own request: a {@link DeployRequest}, {@link SwitchRequest} or {@link PackageRequest}. */
+    /**
+     * The engine's own request: a {@link DeployRequest}, {@link SwitchRequest}, {@link PackageRequest},
+     * {@link ReleaseRequest} or {@link StatusRequest}.
+     */
     private final Serializable request;
     private final Connection connection;
     private final TaskListener listener;
@@ -130,8 +135,16 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
                 if (request instanceof DeployRequest d) {
                     return Outcome.deployed(engine.deploy(d));
                 }
+                if (request instanceof StatusRequest st) {
+                    return Outcome.status(st, engine.status(st.role()));
+                }
+                if (request instanceof ReleaseRequest r) {
+                    return Outcome.released(engine.release(r, packager(project, events)));
+                }
                 return Outcome.switched(engine.switchSlot((SwitchRequest) request));
             }
+        } catch (InvalidIndexLogin e) {
+            return Outcome.invalid(request, e.getMessage(), e.suggestion);
         } catch (EssayException e) {
             return Outcome.failed(request, e);
         } catch (IllegalArgumentException e) {
@@ -146,18 +159,7 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
 
     /** Builds and uploads on this thread; a cancel interrupts it, which stops git, the build and the upload. */
     private Outcome pack(Project project, EngineListener events, Running running, PackageRequest packageRequest) {
-        IndexClient index;
-        try {
-            index = indexClient(project);
-        } catch (EssayException e) {
-            if (project.index().passwordEnv() == null) {
-                throw e;
-            }
-            return Outcome.invalid(request, String.valueOf(e.getMessage()), "give indexCredentialsId (a 'Username with"
-                    + " password' credential), or bind " + project.index().passwordEnv() + " with withCredentials");
-        }
-        Packager packager = new Packager(project, index, Clock.systemUTC(), ZoneId.systemDefault(), events,
-                connection.workRoot() == null ? null : Path.of(connection.workRoot()));
+        Packager packager = packager(project, events);
         Thread worker = Thread.currentThread();
         if (!running.start(worker::interrupt)) {
             return Outcome.cancelledWithoutAnswer(request, "aborted before essay started; nothing was changed");
@@ -170,6 +172,33 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
                 return Outcome.cancelledWithoutAnswer(request, "stopped while packaging (" + e.getMessage() + ")");
             }
             throw e;
+        }
+    }
+
+    /** The packager of a package or release: builds under the directory the controller chose, uploads to the index. */
+    private Packager packager(Project project, EngineListener events) {
+        IndexClient index;
+        try {
+            index = indexClient(project);
+        } catch (EssayException e) {
+            if (project.index().passwordEnv() == null) {
+                throw e;
+            }
+            throw new InvalidIndexLogin(String.valueOf(e.getMessage()), "give indexCredentialsId (a 'Username with"
+                    + " password' credential), or bind " + project.index().passwordEnv() + " with withCredentials");
+        }
+        return new Packager(project, index, Clock.systemUTC(), ZoneId.systemDefault(), events,
+                connection.workRoot() == null ? null : Path.of(connection.workRoot()));
+    }
+
+    /** No index login: essay.yaml names a password variable the build does not bind, and no credential was given. */
+    private static final class InvalidIndexLogin extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String suggestion;
+
+        InvalidIndexLogin(String message, String suggestion) {
+            super(message);
+            this.suggestion = suggestion;
         }
     }
 

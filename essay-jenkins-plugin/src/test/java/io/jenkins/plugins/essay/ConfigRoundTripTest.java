@@ -83,6 +83,37 @@ class ConfigRoundTripTest {
     }
 
     @Test
+    void statusStep(JenkinsRule j) throws Exception {
+        EssayStatusStep step = new EssayStatusStep();
+        step.setCredentialsId("deploy-key");
+        step.setRole("web");
+        step.setFailIfDegraded(true);
+        step.setConfig("deploy/essay.yaml");
+        j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+    }
+
+    @Test
+    void releaseStepAndBuilder(JenkinsRule j) throws Exception {
+        EssayReleaseStep step = new EssayReleaseStep();
+        step.setCommit("1a2b3c4");
+        step.setVersion("1.4.0");
+        step.setSuffix("fixbug");
+        step.setIndexCredentialsId("index-upload");
+        step.setCredentialsId("deploy-key");
+        step.setSlot("b");
+        step.setProfile("prod");
+        step.setConfig("deploy/essay.yaml");
+        j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+
+        EssayReleaseBuilder builder = new EssayReleaseBuilder();
+        builder.setBranch("${BRANCH}");
+        builder.setHere(true);
+        builder.setCredentialsId("deploy-key");
+        builder.setSlot("${SLOT}");
+        j.assertEqualDataBoundBeans(builder, j.configRoundtrip(builder));
+    }
+
+    @Test
     void deployBuilder(JenkinsRule j) throws Exception {
         EssayDeployBuilder builder = new EssayDeployBuilder("${VERSION}", "${SLOT}");
         builder.setRole("web");

@@ -2,29 +2,41 @@ package io.jenkins.plugins.essay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cloudbees.jenkins.plugins.sshcredentials.impl.BasicSSHUserPrivateKey;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import dev.essay.core.pkg.DateVersion;
+import dev.essay.core.pkg.Trees;
+import dev.essay.fleet.SampleBuild;
 import dev.essay.fleet.TestFleet;
+import hudson.model.FreeStyleBuild;
+import hudson.model.FreeStyleProject;
+import hudson.model.Result;
+import hudson.model.TaskListener;
+import hudson.tasks.Shell;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /**
  * A Pipeline releases to a real fleet, essay-fleet's {@link TestFleet} (one OpenSSH server per host with supervisord,
  * nginx as the router, a package index with the sample service in 1.0.0 and 2.0.0): {@code essayDeploy} and
- * {@code essaySwitch} twice, then {@code essaySwitch(rollback: true)}. It checks the build, the step values, the
- * recorded releases and, through the router, what serves.
+ * {@code essaySwitch} twice, then {@code essaySwitch(rollback: true)}, then {@code essayStatus}; and, on a fleet of
+ * its own, {@code essayRelease} of the sample project from git. It checks the build, the step values, the recorded
+ * releases and, through the router, what serves.
  *
  * <p>Like the integration tests it needs root (the fleet creates Unix users and runs sshd) and fails, never skips,
  * without it: run the plugin's tests as root, as {@code scripts/test} runs the integration tests, or leave this one out
@@ -36,12 +48,8 @@ class EssayFleetPipelineTest {
     @Test
     void deploySwitchAndRollBack(JenkinsRule j) throws Exception {
         try (TestFleet fleet = TestFleet.builder().hosts(2).published("1.0.0", "2.0.0").build()) {
-            String config = fleet.writeConfig().toAbsolutePath().toString().replace("\\", "/").replace("'", "\\'");
-            EssayGlobalConfiguration.get().setKnownHosts(Files.readString(fleet.knownHosts(), StandardCharsets.UTF_8));
-            SystemCredentialsProvider.getInstance().getCredentials().add(new BasicSSHUserPrivateKey(
-                    CredentialsScope.GLOBAL, "fleet", "deploy", new BasicSSHUserPrivateKey.DirectEntryPrivateKeySource(
-                            Files.readString(fleet.identity(), StandardCharsets.UTF_8)), null, "test fleet"));
-            SystemCredentialsProvider.getInstance().save();
+            String config = EssayPackageTest.groovy(fleet.writeConfig().toAbsolutePath());
+            trust(fleet);
 
             WorkflowJob p = j.createProject(WorkflowJob.class, "fleet");
             String login = "credentialsId: 'fleet', config: '" + config + "'";
@@ -53,6 +61,9 @@ class EssayFleetPipelineTest {
                     + "  essayDeploy version: '2.0.0', slot: 'b', " + login + "\n"
                     + "  echo \"live: ${essaySwitch to: 'b', " + login + "}\"\n"
                     + "  echo \"rolled back to: ${essaySwitch rollback: true, " + login + "}\"\n"
+                    + "  def status = essayStatus failIfDegraded: true, " + login + "\n"
+                    + "  echo \"status live: ${status.live.slot}, degraded: ${status.degraded}, hosts: ${status.hosts.size()}\"\n"
+                    + "  status.hosts.each { h -> echo \"status ${h.host}: \" + h.slots.collect { \"${it.slot} ${it.version} ${it.healthy}\" }.join(', ') }\n"
                     + "}\n", true));
             WorkflowRun b = j.buildAndAssertSuccess(p);
             j.assertLogContains("live: a", b);
@@ -60,10 +71,13 @@ class EssayFleetPipelineTest {
             j.assertLogContains("rolled back to: a", b);
             j.assertLogContains("[essay] deploy ok", b);
             j.assertLogNotContains("FAILED", b);
+            j.assertLogContains("status live: a, degraded: false, hosts: 2", b);
+            j.assertLogContains(": a 1.0.0 true", b);
+            j.assertLogContains("[essay] status: slot a is live (proven through nginx)", b);
 
             List<ReleaseRecord> releases = b.getActions(ReleaseRecord.class);
             assertEquals(List.of("deploy", "switch", "deploy", "switch", "rollback"),
-                    releases.stream().map(ReleaseRecord::getAction).toList());
+                    releases.stream().map(ReleaseRecord::getAction).toList(), "essayStatus records nothing");
             for (ReleaseRecord r : releases) {
                 assertEquals("ok", r.getResult(), r.getSummary());
             }
@@ -79,5 +93,93 @@ class EssayFleetPipelineTest {
                     .orElse("-") + " " + served.headers().firstValue("X-Essay-Version").orElse("-"),
                     "after the rollback the router serves slot a with 1.0.0");
         }
+    }
+
+    /**
+     * {@code essayRelease} packages the sample project (a git repository, branch main; real {@code python -m build})
+     * onto the fleet's index, deploys it into the slot that is not live and switches, returning the version and
+     * recording one release; {@code essayStatus} then sees that version live. The freestyle build step then releases
+     * the next version into the other slot, as {@code ${ESSAY_VERSION}} for the build steps after it. A release into an
+     * unknown slot fails the build before anything runs.
+     */
+    @Test
+    void releaseThenStatus(JenkinsRule j, @TempDir Path tmp) throws Exception {
+        try (TestFleet fleet = TestFleet.builder().hosts(2).build()) {
+            Path project = tmp.resolve("project");
+            Trees.copy(Path.of(System.getProperty("basedir", "."), "..", "sample"), project, Trees::isLeftover);
+            Files.writeString(project.resolve("essay.yaml"), fleet.configYaml() + "build:\n  python: "
+                    + SampleBuild.PYTHON + "\n", StandardCharsets.UTF_8);
+            for (String[] git : new String[][] {{"git", "init", "-q", "-b", "main"}, {"git", "add", "-A"},
+                    {"git", "-c", "user.name=essay test", "-c", "user.email=test@essay.invalid", "commit", "-q", "-m",
+                            "sample"}}) {
+                assertTrue(EssayPackageTest.runs(project, git), String.join(" ", git));
+            }
+            trust(fleet);
+
+            WorkflowJob p = j.createProject(WorkflowJob.class, "release");
+            p.setDefinition(new CpsFlowDefinition(
+                    "node {\n"
+                    + "  dir('" + EssayPackageTest.groovy(project) + "') {\n"
+                    + "    def version = essayRelease branch: 'main', credentialsId: 'fleet'\n"
+                    + "    echo \"released ${version}\"\n"
+                    + "    def status = essayStatus credentialsId: 'fleet', failIfDegraded: true\n"
+                    + "    echo \"status live: ${status.live.slot}, version: ${status.routers[0].version}\"\n"
+                    + "  }\n"
+                    + "}\n", true));
+            WorkflowRun b = j.buildAndAssertSuccess(p);
+            List<ReleaseRecord> releases = b.getActions(ReleaseRecord.class);
+            assertEquals(1, releases.size(), "one release recorded, none for the status");
+            ReleaseRecord release = releases.get(0);
+            assertEquals("release", release.getAction());
+            assertEquals("ok", release.getResult(), release.getSummary());
+            assertEquals("a", release.getToSlot(), "no slot was live: the first release goes into slot a");
+            assertEquals(2, release.getHosts().size(), "each host's deploy");
+            String version = release.getVersion();
+            assertTrue(DateVersion.isDateVersion(version), version);
+            assertEquals("branch main", release.getSource().split(" \\(")[0]);
+            j.assertLogContains("released " + version, b);
+            j.assertLogContains("[essay] release ok: slot a runs " + version + " and is live", b);
+            j.assertLogContains("status live: a, version: " + version, b);
+            assertEquals(version, b.getEnvironment(TaskListener.NULL).get(ReleaseRecord.VERSION_VARIABLE));
+
+            HttpResponse<String> served = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(fleet.routerUrl()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("200 a " + version, served.statusCode() + " " + served.headers().firstValue("X-Essay-Slot")
+                    .orElse("-") + " " + served.headers().firstValue("X-Essay-Version").orElse("-"));
+
+            // The freestyle build step releases the next version into the other slot; the steps after it see it.
+            FreeStyleProject freestyle = j.createFreeStyleProject("release-freestyle");
+            EssayReleaseBuilder builder = new EssayReleaseBuilder();
+            builder.setBranch("main");
+            builder.setCredentialsId("fleet");
+            builder.setConfig(project.resolve("essay.yaml").toAbsolutePath().toString());
+            freestyle.getBuildersList().add(builder);
+            freestyle.getBuildersList().add(new Shell("echo \"next: $ESSAY_VERSION\""));
+            FreeStyleBuild second = j.buildAndAssertSuccess(freestyle);
+            ReleaseRecord next = second.getAction(ReleaseRecord.class);
+            assertEquals("b", next.getToSlot(), "slot a is live: the next release goes into slot b");
+            assertEquals("a", next.getFromSlot());
+            j.assertLogContains("next: " + next.getVersion(), second);
+
+            WorkflowJob wrongSlot = j.createProject(WorkflowJob.class, "release-unknown-slot");
+            wrongSlot.setDefinition(new CpsFlowDefinition("node {\n"
+                    + "  dir('" + EssayPackageTest.groovy(project) + "') {\n"
+                    + "    essayRelease branch: 'main', slot: 'c', credentialsId: 'fleet'\n"
+                    + "  }\n"
+                    + "}\n", true));
+            WorkflowRun failed = j.buildAndAssertStatus(Result.FAILURE, wrongSlot);
+            j.assertLogContains("no slot 'c' in ", failed);
+            j.assertLogContains("[essay] release FAILED", failed);
+            assertEquals("failed", failed.getAction(ReleaseRecord.class).getResult());
+        }
+    }
+
+    /** Trusts the fleet's host keys and adds its SSH key as credential {@code fleet}. */
+    private static void trust(TestFleet fleet) throws Exception {
+        EssayGlobalConfiguration.get().setKnownHosts(Files.readString(fleet.knownHosts(), StandardCharsets.UTF_8));
+        SystemCredentialsProvider.getInstance().getCredentials().add(new BasicSSHUserPrivateKey(
+                CredentialsScope.GLOBAL, "fleet", "deploy", new BasicSSHUserPrivateKey.DirectEntryPrivateKeySource(
+                        Files.readString(fleet.identity(), StandardCharsets.UTF_8)), null, "test fleet"));
+        SystemCredentialsProvider.getInstance().save();
     }
 }

@@ -169,7 +169,7 @@ class EssayPackageTest {
                 .versions("essay-sample"));
     }
 
-    private static String groovy(Path path) {
+    static String groovy(Path path) {
         return path.toString().replace("\\", "/").replace("'", "\\'");
     }
 
@@ -188,7 +188,7 @@ class EssayPackageTest {
         return out;
     }
 
-    private static boolean runs(Path dir, String... argv) throws InterruptedException {
+    static boolean runs(Path dir, String... argv) throws InterruptedException {
         try {
             Process process = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

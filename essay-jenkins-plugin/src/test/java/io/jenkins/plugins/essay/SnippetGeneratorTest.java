@@ -39,6 +39,39 @@ class SnippetGeneratorTest {
     }
 
     @Test
+    void status(JenkinsRule j) throws Exception {
+        SnippetizerTester st = new SnippetizerTester(j);
+        EssayStatusStep step = new EssayStatusStep();
+        step.setCredentialsId("deploy-key");
+        st.assertRoundTrip(step, "essayStatus credentialsId: 'deploy-key'");
+
+        step.setRole("web");
+        step.setFailIfDegraded(true);
+        step.setConfig("deploy/essay.yaml");
+        st.assertRoundTrip(step, "essayStatus config: 'deploy/essay.yaml', credentialsId: 'deploy-key', "
+                + "failIfDegraded: true, role: 'web'");
+    }
+
+    @Test
+    void release(JenkinsRule j) throws Exception {
+        SnippetizerTester st = new SnippetizerTester(j);
+        EssayReleaseStep step = new EssayReleaseStep();
+        step.setCredentialsId("deploy-key");
+        step.setIndexCredentialsId("index-upload");
+        st.assertRoundTrip(step, "essayRelease credentialsId: 'deploy-key', indexCredentialsId: 'index-upload'");
+
+        step.setCommit("1a2b3c4");
+        step.setVersion("1.4.0");
+        step.setSuffix("fixbug");
+        step.setSlot("b");
+        step.setProfile("prod");
+        step.setConfig("deploy/essay.yaml");
+        st.assertRoundTrip(step, "essayRelease commit: '1a2b3c4', config: 'deploy/essay.yaml', "
+                + "credentialsId: 'deploy-key', indexCredentialsId: 'index-upload', profile: 'prod', slot: 'b', "
+                + "suffix: 'fixbug', version: '1.4.0'");
+    }
+
+    @Test
     void packageStep(JenkinsRule j) throws Exception {
         SnippetizerTester st = new SnippetizerTester(j);
         st.assertRoundTrip(new EssayPackageStep(), "essayPackage()");
@@ -79,5 +112,7 @@ class SnippetGeneratorTest {
         SnippetizerTester.assertDocGeneration(EssayDeployStep.class);
         SnippetizerTester.assertDocGeneration(EssaySwitchStep.class);
         SnippetizerTester.assertDocGeneration(EssayPackageStep.class);
+        SnippetizerTester.assertDocGeneration(EssayReleaseStep.class);
+        SnippetizerTester.assertDocGeneration(EssayStatusStep.class);
     }
 }

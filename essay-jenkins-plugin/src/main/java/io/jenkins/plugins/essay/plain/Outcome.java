@@ -2,6 +2,10 @@ package io.jenkins.plugins.essay.plain;
 
 import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.DeployResult;
+import dev.essay.core.api.ReleaseRequest;
+import dev.essay.core.api.ReleaseResult;
+import dev.essay.core.api.StatusReport;
+import dev.essay.core.api.StatusRequest;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.api.SwitchResult;
 import dev.essay.core.error.EssayException;
@@ -29,8 +33,11 @@ import java.util.stream.Collectors;
  * @param subject what the operation was about
  * @param hosts   each host's part (a deploy's hosts, a switch's health check); empty for the others
  * @param failure null when ok; otherwise what went wrong
+ * @param status  a status's document ({@link StatusReport#toMap()}: JDK maps, lists, strings, booleans); null for the
+ *                other operations
  */
-public record Outcome(String result, Subject subject, List<HostResult> hosts, Failure failure) implements Serializable {
+public record Outcome(String result, Subject subject, List<HostResult> hosts, Failure failure, Map<String, Object> status)
+        implements Serializable {
     public static final String OK = "ok";
     public static final String FAILED = "failed";
     public static final String REFUSED = "refused";
@@ -40,6 +47,10 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
 
     public Outcome {
         hosts = new ArrayList<>(hosts); // a plain list: ReleaseRecord keeps it in build.xml
+    }
+
+    public Outcome(String result, Subject subject, List<HostResult> hosts, Failure failure) {
+        this(result, subject, hosts, failure, null);
     }
 
     /**
@@ -52,9 +63,9 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
             files = new ArrayList<>(files);
         }
 
-        /** A switch or rollback to a slot: when it ended ok, that slot is live. */
+        /** A switch, rollback or release to a slot: when it ended ok, that slot is live. */
         public boolean putsLive() {
-            return !"deploy".equals(action) && !"package".equals(action) && to != null;
+            return !"deploy".equals(action) && !"package".equals(action) && !"status".equals(action) && to != null;
         }
 
         /** {@code from → to} for switches, {@code into to} for deploys, nothing for packages. */
@@ -97,6 +108,12 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
             if (request instanceof SwitchRequest s) {
                 return new Subject(action, null, null, null, s.to(), null, List.of());
             }
+            if (request instanceof ReleaseRequest r) {
+                return new Subject(action, r.pkg().version(), null, null, r.slot(), null, List.of());
+            }
+            if (request instanceof StatusRequest s) {
+                return new Subject(action, null, s.role(), null, null, null, List.of());
+            }
             return new Subject(action, ((PackageRequest) request).version(), null, null, null, null, List.of());
         }
     }
@@ -132,9 +149,44 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
     }
 
     public static Outcome packaged(PackageResult r) {
-        String source = r.source() + (r.commit() == null ? "" : " (" + r.commit() + ")");
-        List<String> files = r.files().stream().map(f -> f.name() + " " + f.url()).collect(Collectors.toList());
-        return new Outcome(OK, new Subject("package", r.version(), null, null, null, source, files), List.of(), null);
+        return new Outcome(OK, new Subject("package", r.version(), null, null, null, source(r), files(r)), List.of(),
+                null);
+    }
+
+    /**
+     * A release: the version packaged, the slot it went into and the one that was live, each host's deploy; failed
+     * when the deploy failed on some host (then nothing was switched). A failed package or switch throws instead
+     * ({@link #failed}).
+     */
+    public static Outcome released(ReleaseResult r) {
+        List<HostResult> hosts = hostsOf(r.deploy().fleet().hosts());
+        String slot = r.deploy().slot();
+        String from = r.switched() == null ? null : r.switched().from();
+        Subject subject = new Subject("release", r.version(), r.deploy().role(), from, slot,
+                r.pkg() == null ? null : source(r.pkg()), r.pkg() == null ? List.of() : files(r.pkg()));
+        if (r.ok()) {
+            return new Outcome(OK, subject, hosts, null);
+        }
+        PartialFailureException failure = r.failure();
+        return new Outcome(FAILED, subject, hosts, new Failure(failure.getMessage(), null,
+                "read each host's FAILED lines above; slot " + slot + " is not live, so no traffic reached the failed"
+                        + " hosts. " + r.version() + " is on the index: once those hosts are fixed, finish with essayDeploy"
+                        + " version: '" + r.version() + "', slot: '" + slot + "' and essaySwitch to: '" + slot + "'",
+                failure.exitCode().name(), null));
+    }
+
+    /** A status: ok, whatever the fleet's health; the document is {@link #status()}. */
+    public static Outcome status(StatusRequest request, StatusReport report) {
+        return new Outcome(OK, new Subject("status", null, request.role(), null, report.liveSlot(), null, List.of()),
+                List.of(), null, report.toMap());
+    }
+
+    private static String source(PackageResult r) {
+        return r.source() + (r.commit() == null ? "" : " (" + r.commit() + ")");
+    }
+
+    private static List<String> files(PackageResult r) {
+        return r.files().stream().map(f -> f.name() + " " + f.url()).collect(Collectors.toList());
     }
 
     /** The engine refused or failed, with what a user needs to know. */
@@ -222,6 +274,9 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
      */
     public List<String> report() {
         List<String> lines = new ArrayList<>();
+        if (status != null) {
+            return StatusText.summary(status);
+        }
         if (ok() && "package".equals(action())) {
             lines.add("[essay] package ok: " + subject.version() + " from " + subject.source());
             subject.files().forEach(f -> lines.add("[essay] uploaded: " + f));
@@ -231,6 +286,7 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
             lines.add("[essay] " + action() + " ok" + (subject.to() == null ? "" : ": slot " + subject.to())
                     + (subject.version() == null ? "" : " runs " + subject.version())
                     + ("deploy".equals(action()) ? "" : " and is live"));
+            subject.files().forEach(f -> lines.add("[essay] uploaded: " + f));
             return lines;
         }
         if (failure != null && failure.stackTrace() != null) {

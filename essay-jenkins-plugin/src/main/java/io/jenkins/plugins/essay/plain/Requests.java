@@ -1,19 +1,25 @@
 package io.jenkins.plugins.essay.plain;
 
 import dev.essay.core.api.DeployRequest;
+import dev.essay.core.api.ReleaseRequest;
+import dev.essay.core.api.StatusRequest;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.pkg.PackageRequest;
 import java.io.Serializable;
 
 /**
- * What the plugin says of an engine request (a {@link DeployRequest}, {@link SwitchRequest} or {@link PackageRequest},
- * which travel to the agent as they are): the ledger's word for it and the line the build log starts with.
+ * What the plugin says of an engine request (a {@link DeployRequest}, {@link SwitchRequest}, {@link PackageRequest},
+ * {@link ReleaseRequest} or {@link StatusRequest}, which travel to the agent as they are): the ledger's word for it,
+ * the line the build log starts with, and whether the build records it.
  */
 public final class Requests {
     private Requests() {
     }
 
-    /** What the ledger calls it: {@code deploy}, {@code switch}, {@code rollback} or {@code package}. */
+    /**
+     * What the ledger calls it: {@code deploy}, {@code switch}, {@code rollback}, {@code package} or {@code release};
+     * {@code status} (read-only, never in the ledger).
+     */
     public static String action(Serializable request) {
         if (request instanceof DeployRequest) {
             return "deploy";
@@ -24,19 +30,31 @@ public final class Requests {
         if (request instanceof PackageRequest) {
             return "package";
         }
+        if (request instanceof ReleaseRequest) {
+            return "release";
+        }
+        if (request instanceof StatusRequest) {
+            return "status";
+        }
         throw new IllegalArgumentException("not an essay request: " + request);
     }
 
     /**
      * For the log: {@code deploy 1.4.0 into slot b}, {@code switch to slot b}, {@code rollback},
-     * {@code package commit 1a2b3c as the next date version}.
+     * {@code package commit 1a2b3c as the next date version},
+     * {@code release commit 1a2b3c as the next date version into the slot that is not live}, {@code status}.
      */
     public static String describe(Serializable request) {
         if (request instanceof PackageRequest p) {
-            String what = p.here() ? "the working tree" : p.commit() != null ? "commit " + p.commit()
-                    : "branch " + (p.branch() == null ? "(build.branch of essay.yaml)" : p.branch());
-            return "package " + what + " as " + (p.version() == null ? "the next date version" : p.version())
-                    + (p.suffix() == null ? "" : " +" + p.suffix());
+            return "package " + packaging(p);
+        }
+        if (request instanceof ReleaseRequest r) {
+            return "release " + packaging(r.pkg()) + " into "
+                    + (r.slot() == null ? "the slot that is not live" : "slot " + r.slot())
+                    + (r.profile() == null ? "" : " (profile " + r.profile() + ")");
+        }
+        if (request instanceof StatusRequest s) {
+            return "status" + (s.role() == null ? "" : " of role " + s.role());
         }
         if (request instanceof DeployRequest d) {
             return "deploy " + d.version() + " into slot " + d.slot() + (d.role() == null ? "" : " (role " + d.role() + ")")
@@ -44,6 +62,18 @@ public final class Requests {
         }
         SwitchRequest s = (SwitchRequest) request;
         return action(s) + (s.to() == null ? "" : " to slot " + s.to()) + (s.force() ? " --force" : "");
+    }
+
+    private static String packaging(PackageRequest p) {
+        String what = p.here() ? "the working tree" : p.commit() != null ? "commit " + p.commit()
+                : "branch " + (p.branch() == null ? "(build.branch of essay.yaml)" : p.branch());
+        return what + " as " + (p.version() == null ? "the next date version" : p.version())
+                + (p.suffix() == null ? "" : " +" + p.suffix());
+    }
+
+    /** Whether the build keeps a record of it (a ReleaseRecord): every operation but the read-only status. */
+    public static boolean recorded(Serializable request) {
+        return !(request instanceof StatusRequest);
     }
 
     /**
@@ -57,5 +87,11 @@ public final class Requests {
             return request;
         }
         return new PackageRequest(null, checkedOut.strip(), false, request.version(), request.suffix(), request.json());
+    }
+
+    /** {@link #packagingCheckedOut(PackageRequest, String)} for what a release packages. */
+    public static ReleaseRequest releasingCheckedOut(ReleaseRequest request, String checkedOut) {
+        PackageRequest pkg = packagingCheckedOut(request.pkg(), checkedOut);
+        return pkg == request.pkg() ? request : new ReleaseRequest(pkg, request.slot(), request.profile());
     }
 }

@@ -31,10 +31,10 @@ import org.junit.jupiter.api.Test;
  * Jenkins.
  */
 class OutcomeTest {
-    private static final HostAddress WEB1 = HostAddress.parse("deploy@10.0.0.11");
-    private static final HostAddress WEB2 = HostAddress.parse("deploy@10.0.0.12:2222");
+    static final HostAddress WEB1 = HostAddress.parse("deploy@10.0.0.11");
+    static final HostAddress WEB2 = HostAddress.parse("deploy@10.0.0.12:2222");
 
-    private static FleetResult fleet(HostResult.Status second) {
+    static FleetResult fleet(HostResult.Status second) {
         return new FleetResult("deploy", List.of(
                 new HostResult(WEB1, HostResult.Status.OK, Duration.ofMillis(3200), "installed 1.4.0", null),
                 new HostResult(WEB2, second, Duration.ofMillis(4100), null,
@@ -42,7 +42,7 @@ class OutcomeTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> T roundTrip(T value) throws Exception {
+    static <T> T roundTrip(T value) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);
