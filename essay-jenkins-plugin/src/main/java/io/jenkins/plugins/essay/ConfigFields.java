@@ -7,6 +7,8 @@ import io.jenkins.plugins.essay.plain.EssayConfig;
 import io.jenkins.plugins.essay.plain.FleetConfig;
 import io.jenkins.plugins.essay.plain.PackageConfig;
 import io.jenkins.plugins.essay.plain.ReleaseConfig;
+import io.jenkins.plugins.essay.plain.RepairConfig;
+import io.jenkins.plugins.essay.plain.RoleConfig;
 import io.jenkins.plugins.essay.plain.StatusConfig;
 import io.jenkins.plugins.essay.plain.SwitchConfig;
 
@@ -70,11 +72,20 @@ public final class ConfigFields {
         default @CheckForNull String getProfile() { return configuration().getProfile(); }
     }
 
-    /** {@code essayStatus}. */
-    public interface Status extends Config<StatusConfig> {
+    /** Status and repair log in to the fleet with an SSH key credential, on the hosts of a role. */
+    public interface Role<C extends RoleConfig<?>> extends Config<C> {
         default @CheckForNull String getCredentialsId() { return configuration().getCredentialsId(); }
         default @CheckForNull String getRole() { return configuration().getRole(); }
+    }
+
+    /** {@code essayStatus}. */
+    public interface Status extends Role<StatusConfig> {
         default boolean isFailIfDegraded() { return configuration().isFailIfDegraded(); }
+    }
+
+    /** {@code essayRepair} and "essay: repair drifted hosts". */
+    public interface Repair extends Role<RepairConfig> {
+        default int getBatch() { return configuration().getBatch(); }
     }
 
     /** {@code essayDeploy} and "essay: deploy". */

@@ -58,6 +58,10 @@ final class EssayForms {
         return check(item, () -> FormRules.name(value, what));
     }
 
+    static FormValidation checkBatch(@CheckForNull Item item, @CheckForNull String value) {
+        return check(item, () -> FormRules.batch(value));
+    }
+
     static FormValidation checkConfig(@CheckForNull Item item, @CheckForNull String value) {
         return check(item, () -> FormRules.config(value));
     }

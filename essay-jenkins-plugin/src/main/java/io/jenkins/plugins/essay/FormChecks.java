@@ -78,6 +78,14 @@ public final class FormChecks {
         }
     }
 
+    /** {@code essayRepair} and "essay: repair drifted hosts": the role check is status's. */
+    public interface Repair extends Status {
+        @POST
+        default FormValidation doCheckBatch(@AncestorInPath Item item, @QueryParameter String value) {
+            return EssayForms.checkBatch(item, value);
+        }
+    }
+
     /** {@code essayRelease} and "essay: release": the packaging checks and the fleet's. */
     public interface Release extends Fleet, Packaging {
         @POST

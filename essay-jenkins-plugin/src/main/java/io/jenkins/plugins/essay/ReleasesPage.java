@@ -150,8 +150,7 @@ public final class ReleasesPage implements Action {
             }
             if (job instanceof Project<?, ?> project) {
                 for (Builder b : project.getBuilders()) {
-                    if (b instanceof EssayPackageBuilder || b instanceof EssayDeployBuilder
-                            || b instanceof EssaySwitchBuilder) {
+                    if (b instanceof EssayBuilder) {
                         return true;
                     }
                 }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.essay;
 
 import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.ReleaseRequest;
+import dev.essay.core.api.RepairRequest;
 import dev.essay.core.api.StatusRequest;
 import dev.essay.core.Engine;
 import dev.essay.core.api.SwitchRequest;
@@ -70,7 +71,7 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
     private final String id;
     /**
      * The engine's own request: a {@link DeployRequest}, {@link SwitchRequest}, {@link PackageRequest},
-     * {@link ReleaseRequest} or {@link StatusRequest}.
+     * {@link ReleaseRequest}, {@link RepairRequest} or {@link StatusRequest}.
      */
     private final Serializable request;
     private final Connection connection;
@@ -140,6 +141,9 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
                 }
                 if (request instanceof ReleaseRequest r) {
                     return Outcome.released(engine.release(r, packager(project, events)));
+                }
+                if (request instanceof RepairRequest r) {
+                    return Outcome.repaired(engine.repair(r));
                 }
                 return Outcome.switched(engine.switchSlot((SwitchRequest) request));
             }

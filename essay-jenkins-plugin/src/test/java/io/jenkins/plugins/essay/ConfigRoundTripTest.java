@@ -93,6 +93,21 @@ class ConfigRoundTripTest {
     }
 
     @Test
+    void repairStepAndBuilder(JenkinsRule j) throws Exception {
+        EssayRepairStep step = new EssayRepairStep();
+        step.setCredentialsId("deploy-key");
+        step.setRole("web");
+        step.setBatch(3);
+        step.setConfig("deploy/essay.yaml");
+        j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+
+        EssayRepairBuilder builder = new EssayRepairBuilder();
+        builder.setCredentialsId("deploy-key");
+        builder.setBatch(2);
+        j.assertEqualDataBoundBeans(builder, j.configRoundtrip(builder));
+    }
+
+    @Test
     void releaseStepAndBuilder(JenkinsRule j) throws Exception {
         EssayReleaseStep step = new EssayReleaseStep();
         step.setCommit("1a2b3c4");

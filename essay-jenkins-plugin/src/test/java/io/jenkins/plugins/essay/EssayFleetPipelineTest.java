@@ -10,6 +10,7 @@ import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import dev.essay.core.pkg.DateVersion;
 import dev.essay.core.pkg.Trees;
 import dev.essay.fleet.SampleBuild;
+import dev.essay.fleet.FleetHost;
 import dev.essay.fleet.TestFleet;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
@@ -92,6 +93,24 @@ class EssayFleetPipelineTest {
             assertEquals("200 a 1.0.0", served.statusCode() + " " + served.headers().firstValue("X-Essay-Slot")
                     .orElse("-") + " " + served.headers().firstValue("X-Essay-Version").orElse("-"),
                     "after the rollback the router serves slot a with 1.0.0");
+
+            // drift: the live slot's programs stop on one host; a scheduled essayRepair brings them back there only
+            FleetHost drifted = fleet.host(1);
+            fleet.ssh(drifted, "supervisorctl -c ~/essay-sample/a/etc/supervisord.conf stop all").orThrow();
+            WorkflowJob repair = j.createProject(WorkflowJob.class, "repair");
+            repair.setDefinition(new CpsFlowDefinition("node {\n"
+                    + "  def hosts = essayRepair " + login + "\n"
+                    + "  hosts.each { host, r -> echo \"repair ${host}: ${r.result}\" }\n"
+                    + "}\n", true));
+            WorkflowRun repaired = j.buildAndAssertSuccess(repair);
+            j.assertLogContains("repair " + drifted.spec() + ": ok", repaired);
+            j.assertLogContains("repair " + fleet.host(2).spec() + ": unchanged", repaired);
+            ReleaseRecord record = repaired.getAction(ReleaseRecord.class);
+            assertNotNull(record, "the repair is recorded on its build");
+            assertEquals("repair", record.getAction());
+            assertEquals("ok", record.getResult());
+            assertEquals("1.0.0", record.getVersion());
+            assertEquals("a", record.getToSlot());
         }
     }
 

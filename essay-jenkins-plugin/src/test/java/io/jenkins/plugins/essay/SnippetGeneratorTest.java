@@ -53,6 +53,20 @@ class SnippetGeneratorTest {
     }
 
     @Test
+    void repair(JenkinsRule j) throws Exception {
+        SnippetizerTester st = new SnippetizerTester(j);
+        EssayRepairStep step = new EssayRepairStep();
+        step.setCredentialsId("deploy-key");
+        st.assertRoundTrip(step, "essayRepair credentialsId: 'deploy-key'");
+
+        step.setBatch(3);
+        step.setRole("web");
+        step.setConfig("deploy/essay.yaml");
+        st.assertRoundTrip(step, "essayRepair batch: 3, config: 'deploy/essay.yaml', credentialsId: 'deploy-key', "
+                + "role: 'web'");
+    }
+
+    @Test
     void release(JenkinsRule j) throws Exception {
         SnippetizerTester st = new SnippetizerTester(j);
         EssayReleaseStep step = new EssayReleaseStep();

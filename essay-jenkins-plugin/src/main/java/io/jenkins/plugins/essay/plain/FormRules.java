@@ -118,4 +118,20 @@ public final class FormRules {
         }
         return Verdict.OK;
     }
+
+    /** A repair's batch: a whole number of hosts, at least 1 (empty: 1). */
+    public static Verdict batch(String value) {
+        String v = EssayConfig.trim(value);
+        if (v == null) {
+            return Verdict.OK;
+        }
+        try {
+            if (Integer.parseInt(v) >= 1) {
+                return Verdict.OK;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        return Verdict.error("A whole number of hosts, at least 1: how many drifted hosts are reinstalled at once.");
+    }
 }

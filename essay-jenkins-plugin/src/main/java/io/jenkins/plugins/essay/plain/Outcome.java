@@ -4,6 +4,8 @@ import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.DeployResult;
 import dev.essay.core.api.ReleaseRequest;
 import dev.essay.core.api.ReleaseResult;
+import dev.essay.core.api.RepairRequest;
+import dev.essay.core.api.RepairResult;
 import dev.essay.core.api.StatusReport;
 import dev.essay.core.api.StatusRequest;
 import dev.essay.core.api.SwitchRequest;
@@ -65,7 +67,8 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
 
         /** A switch, rollback or release to a slot: when it ended ok, that slot is live. */
         public boolean putsLive() {
-            return !"deploy".equals(action) && !"package".equals(action) && !"status".equals(action) && to != null;
+            return !"deploy".equals(action) && !"package".equals(action) && !"status".equals(action)
+                    && !"repair".equals(action) && to != null;
         }
 
         /** {@code from → to} for switches, {@code into to} for deploys, nothing for packages. */
@@ -75,6 +78,9 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
             }
             if ("deploy".equals(action)) {
                 return to == null ? "" : "into " + to;
+            }
+            if ("repair".equals(action)) {
+                return to == null ? "" : "live " + to;
             }
             return (from == null ? "none" : from) + " → " + (to == null ? "?" : to);
         }
@@ -86,6 +92,8 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
                 out.append(version == null ? "" : " " + version).append(source == null ? "" : " from " + source);
             } else if ("deploy".equals(action)) {
                 out.append(version == null ? "" : " " + version).append(to == null ? "" : " into slot " + to);
+            } else if ("repair".equals(action)) {
+                out.append(to == null ? "" : " of live slot " + to).append(version == null ? "" : " (" + version + ")");
             } else {
                 out.append(to == null ? "" : " to slot " + to).append(version == null ? "" : " (" + version + ")")
                         .append(from == null ? "" : ", from slot " + from);
@@ -113,6 +121,9 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
             }
             if (request instanceof StatusRequest s) {
                 return new Subject(action, null, s.role(), null, null, null, List.of());
+            }
+            if (request instanceof RepairRequest r) {
+                return new Subject(action, null, r.role(), null, null, null, List.of());
             }
             return new Subject(action, ((PackageRequest) request).version(), null, null, null, null, List.of());
         }
@@ -158,6 +169,21 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
      * when the deploy failed on some host (then nothing was switched). A failed package or switch throws instead
      * ({@link #failed}).
      */
+    /**
+     * A repair: each host's result ({@code unchanged}: in sync, not touched; {@code ok}: repaired; {@code failed};
+     * {@code skipped}: not attempted after a batch that did not come back healthy).
+     */
+    public static Outcome repaired(RepairResult r) {
+        Subject subject = new Subject("repair", r.version(), r.role(), null, r.slot(), null, List.of());
+        List<HostResult> hosts = hostsOf(r.fleet().hosts());
+        if (r.ok()) {
+            return new Outcome(OK, subject, hosts, null);
+        }
+        PartialFailureException failure = r.failure();
+        return new Outcome(FAILED, subject, hosts, new Failure(failure.getMessage(), null, failure.suggestion(),
+                failure.exitCode().name(), null));
+    }
+
     public static Outcome released(ReleaseResult r) {
         List<HostResult> hosts = hostsOf(r.deploy().fleet().hosts());
         String slot = r.deploy().slot();

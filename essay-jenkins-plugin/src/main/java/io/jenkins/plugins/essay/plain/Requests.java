@@ -2,6 +2,7 @@ package io.jenkins.plugins.essay.plain;
 
 import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.ReleaseRequest;
+import dev.essay.core.api.RepairRequest;
 import dev.essay.core.api.StatusRequest;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.pkg.PackageRequest;
@@ -17,7 +18,7 @@ public final class Requests {
     }
 
     /**
-     * What the ledger calls it: {@code deploy}, {@code switch}, {@code rollback}, {@code package} or {@code release};
+     * What the ledger calls it: {@code deploy}, {@code switch}, {@code rollback}, {@code package}, {@code release} or {@code repair};
      * {@code status} (read-only, never in the ledger).
      */
     public static String action(Serializable request) {
@@ -35,6 +36,9 @@ public final class Requests {
         }
         if (request instanceof StatusRequest) {
             return "status";
+        }
+        if (request instanceof RepairRequest) {
+            return "repair";
         }
         throw new IllegalArgumentException("not an essay request: " + request);
     }
@@ -55,6 +59,10 @@ public final class Requests {
         }
         if (request instanceof StatusRequest s) {
             return "status" + (s.role() == null ? "" : " of role " + s.role());
+        }
+        if (request instanceof RepairRequest r) {
+            return "repair of the live slot" + (r.role() == null ? "" : " on role " + r.role()) + ", " + r.batch()
+                    + " host(s) at a time";
         }
         if (request instanceof DeployRequest d) {
             return "deploy " + d.version() + " into slot " + d.slot() + (d.role() == null ? "" : " (role " + d.role() + ")")

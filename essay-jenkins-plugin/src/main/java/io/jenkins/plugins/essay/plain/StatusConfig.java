@@ -10,30 +10,11 @@ import java.util.function.UnaryOperator;
  * health), as the map {@code essay status --json} prints. Read-only: no lock, no ledger entry, no record on the build.
  * It logs in to the fleet with the SSH key of a Jenkins credential, as deploy does.
  */
-public final class StatusConfig extends EssayConfig<StatusRequest> {
+public final class StatusConfig extends RoleConfig<StatusRequest> {
     /** What the step is called in the Snippet Generator. */
     public static final String TITLE = "essay: status of the fleet (live slot, versions, health)";
 
-    private String credentialsId;
-    private String role;
     private boolean failIfDegraded;
-
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = trim(credentialsId);
-    }
-
-    /** The role whose hosts to show; null for essay.yaml's default_role. */
-    public String getRole() {
-        return role;
-    }
-
-    public void setRole(String role) {
-        this.role = trim(role);
-    }
 
     /** Fail the step when the fleet is degraded (the CLI's exit 3); otherwise only return the map. */
     public boolean isFailIfDegraded() {
@@ -45,27 +26,20 @@ public final class StatusConfig extends EssayConfig<StatusRequest> {
     }
 
     @Override
-    public String credentialsId() {
-        return credentialsId;
-    }
-
-    @Override
     public String name() {
         return "essay status";
     }
 
     @Override
     public StatusRequest request() {
-        return new StatusRequest(role);
+        return new StatusRequest(getRole());
     }
 
     @Override
     public StatusConfig expand(UnaryOperator<String> env) {
         StatusConfig copy = new StatusConfig();
-        copy.setCredentialsId(expanded(env, credentialsId));
-        copy.setRole(expanded(env, role));
         copy.setFailIfDegraded(failIfDegraded);
-        return withConfig(copy, env);
+        return withRole(copy, env);
     }
 
     /**
