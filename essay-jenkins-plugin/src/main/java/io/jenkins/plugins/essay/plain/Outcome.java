@@ -71,7 +71,10 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
                     && !"repair".equals(action) && to != null;
         }
 
-        /** {@code from → to} for switches, {@code into to} for deploys, nothing for packages. */
+        /**
+         * {@code from → to} for switches, {@code into to} for deploys, nothing for packages and for a switch that
+         * ended before either slot was known.
+         */
         public String slots() {
             if ("package".equals(action)) {
                 return "";
@@ -81,6 +84,9 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
             }
             if ("repair".equals(action)) {
                 return to == null ? "" : "live " + to;
+            }
+            if (from == null && to == null) {
+                return ""; // stopped before it knew either (an abort before the engine answered): nothing to claim
             }
             return (from == null ? "none" : from) + " → " + (to == null ? "?" : to);
         }
