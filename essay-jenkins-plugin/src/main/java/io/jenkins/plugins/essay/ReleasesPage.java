@@ -194,7 +194,7 @@ public final class ReleasesPage implements Action {
     /**
      * Adds the Releases page to jobs that release with essay. It costs nothing when Jenkins asks for other action types
      * ({@link #actionType()}), and the check reads the job's property, its build steps and its last build's actions
-     * only: never a walk over builds.
+     * (while that build runs, the last completed one's too) only: never a walk over builds.
      */
     @Extension
     @SuppressWarnings("rawtypes")
@@ -227,9 +227,17 @@ public final class ReleasesPage implements Action {
                     }
                 }
             }
+            // the last build, and while it runs the last completed one (a running build has not recorded yet)
             Run<?, ?> last = job.getLastBuild();
-            return last != null
-                    && (last.getAction(ReleaseRecord.class) != null || last.getAction(LedgerSnapshot.class) != null);
+            if (ranEssay(last)) {
+                return true;
+            }
+            return last != null && last.isBuilding() && ranEssay(job.getLastCompletedBuild());
+        }
+
+        private static boolean ranEssay(@CheckForNull Run<?, ?> run) {
+            return run != null
+                    && (run.getAction(ReleaseRecord.class) != null || run.getAction(LedgerSnapshot.class) != null);
         }
     }
 }
