@@ -233,6 +233,7 @@ final class EssayRunner {
             record(run, request, stopped, actor, started);
             throw e;
         }
+        keepLedger(run, outcome);
         if (Thread.interrupted()) {
             // The engine ran in this JVM (the built-in node) and stopped because the build was aborted.
             report(log, outcome);
@@ -265,6 +266,19 @@ final class EssayRunner {
     /** How it ended, as the log shows it: remote stack traces only for errors essay does not classify. */
     private static void report(PrintStream log, Outcome outcome) {
         outcome.report().forEach(log::println);
+    }
+
+    /** Keeps the ledger the step read at its end on the build, for the job's Releases page (replacing an earlier one). */
+    private static void keepLedger(Run<?, ?> run, Outcome outcome) {
+        if (outcome.ledger() == null) {
+            return;
+        }
+        run.addOrReplaceAction(new LedgerSnapshot(outcome.ledger()));
+        try {
+            run.save();
+        } catch (IOException e) {
+            LOGGER.log(Level.WARNING, "could not save the essay ledger of " + run, e);
+        }
     }
 
     /** Keeps the build's record of it; a status (read-only) leaves none. */

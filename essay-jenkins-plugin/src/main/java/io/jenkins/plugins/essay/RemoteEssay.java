@@ -22,6 +22,7 @@ import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.essay.plain.Connection;
 import io.jenkins.plugins.essay.plain.JenkinsSshHints;
+import io.jenkins.plugins.essay.plain.LedgerView;
 import io.jenkins.plugins.essay.plain.Outcome;
 import io.jenkins.plugins.essay.plain.Requests;
 import java.io.File;
@@ -133,19 +134,13 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
                 if (!running.start(engine::cancel)) {
                     return Outcome.cancelledWithoutAnswer(request, "aborted before essay started; nothing was changed");
                 }
-                if (request instanceof DeployRequest d) {
-                    return Outcome.deployed(engine.deploy(d));
+                Outcome outcome;
+                try {
+                    outcome = onFleet(engine, project, events);
+                } catch (EssayException e) {
+                    outcome = Outcome.failed(request, e);
                 }
-                if (request instanceof StatusRequest st) {
-                    return Outcome.status(st, engine.status(st.role()));
-                }
-                if (request instanceof ReleaseRequest r) {
-                    return Outcome.released(engine.release(r, packager(project, events)));
-                }
-                if (request instanceof RepairRequest r) {
-                    return Outcome.repaired(engine.repair(r));
-                }
-                return Outcome.switched(engine.switchSlot((SwitchRequest) request));
+                return running.cancelled ? outcome : outcome.withLedger(ledger(engine, log));
             }
         } catch (InvalidIndexLogin e) {
             return Outcome.invalid(request, e.getMessage(), e.suggestion);
@@ -158,6 +153,36 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
             return Outcome.unexpected(request, e);
         } finally {
             log.flush();
+        }
+    }
+
+    /** The engine call of a deploy, status, release, repair, switch or rollback. */
+    private Outcome onFleet(Engine engine, Project project, EngineListener events) {
+        if (request instanceof DeployRequest d) {
+            return Outcome.deployed(engine.deploy(d));
+        }
+        if (request instanceof StatusRequest st) {
+            return Outcome.status(st, engine.status(st.role()));
+        }
+        if (request instanceof ReleaseRequest r) {
+            return Outcome.released(engine.release(r, packager(project, events)));
+        }
+        if (request instanceof RepairRequest r) {
+            return Outcome.repaired(engine.repair(r));
+        }
+        return Outcome.switched(engine.switchSlot((SwitchRequest) request));
+    }
+
+    /**
+     * The router's newest ledger entries (releases from the command line too), for the job's Releases page; null, with
+     * a warning in the build log, when it cannot be read: the step's own result stands either way.
+     */
+    private static LedgerView ledger(Engine engine, PrintStream log) {
+        try {
+            return LedgerView.of(engine.history(LedgerView.MAX_ENTRIES), System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            log.println("[essay] WARNING: could not read the ledger for the Releases page: " + e.getMessage());
+            return null;
         }
     }
 

@@ -87,6 +87,14 @@ class EssayFleetPipelineTest {
             assertNotNull(page);
             assertEquals("rollback", page.getLive().getAction());
             assertEquals("a", page.getLive().getToSlot());
+            LedgerSnapshot snapshot = b.getAction(LedgerSnapshot.class);
+            assertNotNull(snapshot, "the build keeps the router's ledger as its last step read it");
+            List<String> ledger = snapshot.getEntries().stream()
+                    .map(e -> e.getAction() + " " + e.getResult() + " " + e.getBuildName()).toList();
+            assertTrue(ledger.containsAll(List.of("deploy ok " + b.getFullDisplayName(),
+                    "switch ok " + b.getFullDisplayName(), "rollback ok " + b.getFullDisplayName())), ledger.toString());
+            assertEquals(List.of("a"), page.getLiveByRole().stream().map(LedgerEntryView::getTo).toList(),
+                    "the page's live slot per role comes from the ledger: " + ledger);
 
             HttpResponse<String> served = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(fleet.routerUrl()).build(), HttpResponse.BodyHandlers.ofString());

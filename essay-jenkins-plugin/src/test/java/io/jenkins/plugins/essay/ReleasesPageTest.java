@@ -16,16 +16,20 @@ import dev.essay.core.model.HostAddress;
 import dev.essay.core.run.FleetResult;
 import dev.essay.core.run.HostResult;
 import hudson.model.FreeStyleBuild;
+import hudson.model.Cause;
 import hudson.model.FreeStyleProject;
 import hudson.model.Run;
+import io.jenkins.plugins.essay.plain.LedgerView;
 import io.jenkins.plugins.essay.plain.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import jenkins.model.TransientActionFactory;
 import net.sf.json.JSONArray;
 import net.sf.json.JSONObject;
 import org.htmlunit.html.DomElement;
+import org.htmlunit.html.HtmlForm;
 import org.htmlunit.html.HtmlPage;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -163,6 +167,109 @@ class ReleasesPageTest {
         HtmlPage html = j.createWebClient().getPage(deploy, "essay-releases/");
         assertNotNull(html.getElementById("essay-rollback"));
         assertNotNull(html.getElementById("essay-none"));
+    }
+
+    /** A snapshot as a step keeps it: a deploy and switch from the command line, then a switch by build {@code by}. */
+    private static LedgerSnapshot snapshot(JenkinsRule j, Run<?, ?> by) throws Exception {
+        String cause = "Started by user alice; " + by.getFullDisplayName() + " " + j.getURL() + by.getUrl();
+        return new LedgerSnapshot(new LedgerView(List.of(
+                new LedgerView.Entry("2026-12-01T10:00:00Z", "bob@laptop", "hotfix " + EVIL, "deploy", "1.4.0", "web",
+                        null, "b", "ok", "2 hosts: 2 ok", null),
+                new LedgerView.Entry("2026-12-01T10:01:00Z", "bob@laptop", "hotfix", "switch", "1.4.0", "web", "a", "b",
+                        "ok", "2 hosts: 2 ok", null),
+                new LedgerView.Entry("2026-12-01T10:02:00Z", "alice@jenkins", cause, "switch", "1.5.0", "worker", null,
+                        "a", "ok", "1 host: 1 ok", null),
+                new LedgerView.Entry("2026-12-01T10:03:00Z", "alice@jenkins", cause, "switch", "1.5.0", "web", "b", "a",
+                        "refused", "", "lock held by carol")), 1_700_000_000_000L));
+    }
+
+    @Test
+    void showsTheLedgerWithCommandLineAndBuildLinkedEntriesAndTheLiveSlotPerRole(JenkinsRule j) throws Exception {
+        FreeStyleProject other = j.createFreeStyleProject("shop-deploy");
+        FreeStyleBuild made = j.buildAndAssertSuccess(other);
+        FreeStyleProject p = j.createFreeStyleProject("shop");
+        FreeStyleBuild read = j.buildAndAssertSuccess(p);
+        record(read, Outcome.deployed(new DeployResult("1.4.0", "b", "web", fleet("deploy", HostResult.Status.OK, null))));
+        read.addAction(snapshot(j, made));
+        read.save();
+        j.buildAndAssertSuccess(p); // a newer build without a snapshot: the page looks back to the one with it
+
+        ReleasesPage releases = p.getAction(ReleasesPage.class);
+        assertNotNull(releases);
+        assertEquals(read, releases.getSnapshot().getRun());
+
+        JenkinsRule.WebClient wc = j.createWebClient();
+        HtmlPage page = wc.getPage(p, "essay-releases/");
+        DomElement ledger = page.getElementById("essay-ledger");
+        assertNotNull(ledger, page.asNormalizedText());
+        assertEquals(4, ledger.querySelectorAll("tr.essay-entry").size());
+        assertEquals(2, ledger.querySelectorAll(".essay-cli").size(), "the command line's deploy and switch");
+        assertNotNull(page.getAnchorByHref(j.getURL() + made.getUrl()), "links the switches to the build of the other job");
+        assertEquals(2, page.getElementById("essay-live-roles").querySelectorAll("tr.essay-live-role").size());
+        List<String> live = page.getElementById("essay-live-roles").querySelectorAll("tr.essay-live-role").stream()
+                .map(row -> row.asNormalizedText().replaceAll("\\s+", " ")).toList();
+        assertTrue(live.get(0).startsWith("worker a 1.5.0 "), live.toString());
+        assertTrue(live.get(0).endsWith(made.getFullDisplayName()), "linked to the build that put it live: " + live);
+        assertTrue(live.get(1).startsWith("web b 1.4.0 "), "the refused switch to a did not put a live: " + live);
+        assertNull(page.getElementById("essay-releases"), "with a ledger, the builds' records are not listed");
+        assertFalse(page.getWebResponse().getContentAsString().contains(EVIL));
+
+        HtmlPage refused = wc.getPage(p, "essay-releases/?outcome=refused");
+        assertEquals(1, refused.getElementById("essay-ledger").querySelectorAll("tr.essay-entry").size());
+
+        JSONObject api = j.getJSON(p.getUrl() + "essay-releases/api/json").getJSONObject();
+        JSONArray entries = api.getJSONArray("ledger");
+        assertEquals(4, entries.size());
+        assertEquals("refused", entries.getJSONObject(0).getString("result"));
+        assertEquals(j.getURL() + made.getUrl(), entries.getJSONObject(0).getString("buildUrl"));
+        assertEquals(1, api.getJSONArray("releases").size(), "the builds' records stay in the API");
+    }
+
+    @Test
+    void theFactoryAddsThePageToJobsWithEssayOnlyAndOnlyForItsActionType(JenkinsRule j) throws Exception {
+        ReleasesPage.Factory factory = j.jenkins.getExtensionList(TransientActionFactory.class)
+                .get(ReleasesPage.Factory.class);
+        assertNotNull(factory);
+        assertEquals(ReleasesPage.class, factory.actionType());
+
+        FreeStyleProject plain = j.createFreeStyleProject("plain");
+        j.buildAndAssertSuccess(plain);
+        assertTrue(factory.createFor(plain).isEmpty());
+        assertTrue(plain.getActions(ReleasesPage.class).isEmpty());
+
+        FreeStyleProject shop = j.createFreeStyleProject("shop");
+        shop.addProperty(new EssayJobProperty(null));
+        assertEquals(1, factory.createFor(shop).size());
+        assertInstanceOf(ReleasesPage.class, factory.createFor(shop).iterator().next());
+
+        FreeStyleProject pipelineLike = j.createFreeStyleProject("released-by-its-last-build");
+        FreeStyleBuild b = j.buildAndAssertSuccess(pipelineLike);
+        b.addAction(snapshot(j, b));
+        b.save();
+        assertEquals(1, factory.createFor(pipelineLike).size(), "its last build read the ledger");
+    }
+
+    @Test
+    void rollbackRunsTheRollbackJobOnAPostOnly(JenkinsRule j) throws Exception {
+        FreeStyleProject rollback = j.createFreeStyleProject("shop-rollback");
+        FreeStyleProject deploy = j.createFreeStyleProject("shop-deploy");
+        deploy.addProperty(new EssayJobProperty("shop-rollback"));
+        JenkinsRule.WebClient wc = j.createWebClient();
+
+        wc.setThrowExceptionOnFailingStatusCode(false);
+        int got = wc.getPage(deploy, "essay-releases/rollback").getWebResponse().getStatusCode();
+        assertEquals(405, got, "a GET is refused");
+        j.waitUntilNoActivity();
+        assertTrue(j.jenkins.getQueue().isEmpty());
+        assertEquals(0, rollback.getBuilds().size(), "a GET schedules nothing");
+
+        wc.setThrowExceptionOnFailingStatusCode(true);
+        HtmlPage page = wc.getPage(deploy, "essay-releases/");
+        HtmlForm form = page.getFormByName("rollback");
+        j.submit(form);
+        j.waitUntilNoActivity();
+        assertEquals(1, rollback.getBuilds().size(), "the POST (with the crumb) scheduled the rollback job");
+        assertNotNull(rollback.getLastBuild().getCause(Cause.UserIdCause.class));
     }
 
     /** A release as build.xml kept it under the plugin's earlier class names (one host of each). */

@@ -37,9 +37,11 @@ import java.util.stream.Collectors;
  * @param failure null when ok; otherwise what went wrong
  * @param status  a status's document ({@link StatusReport#toMap()}: JDK maps, lists, strings, booleans); null for the
  *                other operations
+ * @param ledger  the router's newest ledger entries, read on the agent at the end of a step that reaches the fleet;
+ *                null for a package, or when the ledger could not be read
  */
-public record Outcome(String result, Subject subject, List<HostResult> hosts, Failure failure, Map<String, Object> status)
-        implements Serializable {
+public record Outcome(String result, Subject subject, List<HostResult> hosts, Failure failure, Map<String, Object> status,
+                      LedgerView ledger) implements Serializable {
     public static final String OK = "ok";
     public static final String FAILED = "failed";
     public static final String REFUSED = "refused";
@@ -51,8 +53,17 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
         hosts = new ArrayList<>(hosts); // a plain list: ReleaseRecord keeps it in build.xml
     }
 
+    public Outcome(String result, Subject subject, List<HostResult> hosts, Failure failure, Map<String, Object> status) {
+        this(result, subject, hosts, failure, status, null);
+    }
+
     public Outcome(String result, Subject subject, List<HostResult> hosts, Failure failure) {
-        this(result, subject, hosts, failure, null);
+        this(result, subject, hosts, failure, null, null);
+    }
+
+    /** The same outcome with the ledger as the step read it at its end. */
+    public Outcome withLedger(LedgerView read) {
+        return new Outcome(result, subject, hosts, failure, status, read);
     }
 
     /**
