@@ -49,6 +49,7 @@ public final class IndexClient {
     private final URI uploadUrl;
     private final String username;
     private final Secret password;
+    private final Duration readTimeout;
     private final HttpClient http;
     /** Uploads never follow redirects: the Authorization header must not travel to another address. */
     private final HttpClient uploads;
@@ -60,6 +61,15 @@ public final class IndexClient {
      * @param password  null for none
      */
     public IndexClient(String simpleUrl, String uploadUrl, String username, Secret password) {
+        this(simpleUrl, uploadUrl, username, password, TIMEOUT);
+    }
+
+    /**
+     * As above, with a bound on reading the simple page (connecting is bounded at 10 seconds): the Jenkins plugin
+     * reads the versions while a form waits.
+     */
+    public IndexClient(String simpleUrl, String uploadUrl, String username, Secret password, Duration readTimeout) {
+        this.readTimeout = readTimeout;
         this.simpleUrl = URI.create(simpleUrl.endsWith("/") ? simpleUrl : simpleUrl + "/");
         this.uploadUrl = URI.create(uploadUrl);
         this.username = username;
@@ -97,8 +107,10 @@ public final class IndexClient {
     /** The files on the project's simple page; empty when the index does not know the project (404). */
     public List<IndexFile> files(String project) {
         URI page = projectPage(project);
-        HttpResponse<String> response = send(http, HttpRequest.newBuilder(page).GET().timeout(TIMEOUT)
-                .header("Accept", "text/html"), HttpResponse.BodyHandlers.ofString(), "read " + page);
+        HttpRequest.Builder request = HttpRequest.newBuilder(page).GET().timeout(readTimeout).header("Accept", "text/html");
+        // with a login, the Authorization header goes only to this address: no redirects followed
+        HttpResponse<String> response = send(authorize(request) ? uploads : http, request,
+                HttpResponse.BodyHandlers.ofString(), "read " + page);
         if (response.statusCode() == 404) {
             return List.of();
         }
@@ -191,11 +203,7 @@ public final class IndexClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(uploadUrl).timeout(Duration.ofMinutes(5))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (username != null) {
-            String pw = password == null ? "" : password.reveal();
-            request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString((username + ":" + pw).getBytes(StandardCharsets.UTF_8)));
-        }
+        authorize(request);
         HttpResponse<String> response = send(uploads, request, HttpResponse.BodyHandlers.ofString(),
                 "upload " + fileName + " to " + uploadUrl);
         int status = response.statusCode();
@@ -213,6 +221,17 @@ public final class IndexClient {
                 : "see the index's answer above";
         throw new EssayException(ExitCode.ERROR, "uploading " + fileName + " to " + uploadUrl + " failed: HTTP " + status,
                 tail(answer), suggestion, null);
+    }
+
+    /** Adds the login's Basic Authorization header when there is a login; whether it did. */
+    private boolean authorize(HttpRequest.Builder request) {
+        if (username == null) {
+            return false;
+        }
+        String pw = password == null ? "" : password.reveal();
+        request.header("Authorization", "Basic " + Base64.getEncoder()
+                .encodeToString((username + ":" + pw).getBytes(StandardCharsets.UTF_8)));
+        return true;
     }
 
     /**

@@ -29,6 +29,8 @@ class IndexClientTest {
     HttpServer server;
     final Map<String, String> pages = new ConcurrentHashMap<>();
     final List<String> requests = new ArrayList<>();
+    /** The Authorization header of each read ("null" without one). */
+    final List<String> readLogins = new ArrayList<>();
     volatile int uploadStatus = 200;
     volatile String uploadAnswer = "OK";
 
@@ -49,6 +51,9 @@ class IndexClientTest {
                 status = uploadStatus;
                 body = uploadAnswer.getBytes(StandardCharsets.UTF_8);
             } else if (pages.containsKey(path)) {
+                synchronized (readLogins) {
+                    readLogins.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+                }
                 status = 200;
                 body = pages.get(path).getBytes(StandardCharsets.UTF_8);
             } else {
@@ -163,5 +168,13 @@ class IndexClientTest {
         assertThat(IndexClient.isTaken(403, "Forbidden")).isFalse();
         assertThat(IndexClient.isTaken(400, "Invalid value for version")).isFalse();
         assertThat(IndexClient.isTaken(500, "already exists")).isFalse();
+    }
+
+    @Test
+    void readsWithTheLoginWhenThereIsOne() {
+        pages.put("/simple/essay-sample/", "<a href=\"essay_sample-1.0-py3-none-any.whl\">essay_sample-1.0-py3-none-any.whl</a>");
+        assertThat(client(null, null).versions("essay-sample")).containsExactly("1.0");
+        assertThat(client("ci", "s3cret").versions("essay-sample")).containsExactly("1.0");
+        assertThat(readLogins).containsExactly("null", "Basic Y2k6czNjcmV0"); // base64("ci:s3cret")
     }
 }
