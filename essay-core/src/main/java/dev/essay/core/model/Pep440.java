@@ -108,6 +108,86 @@ public final class Pep440 {
                 : "for example 6.11.28.3, 1.2.0rc1 or 6.11.28.3+fixbug";
     }
 
+    /**
+     * PEP 440 ordering (as {@code packaging.version.Version} orders): epoch, release (trailing zeros ignored), then
+     * a dev release before its pre-releases, pre-releases (a, b, rc) before the final release, post releases after
+     * it, a dev release of each before it, and a local label after the same version without one (numeric parts
+     * after alphanumeric ones). {@code 1.0.dev1 < 1.0a1 < 1.0rc1 < 1.0 < 1.0+local < 1.0.post1}.
+     *
+     * @throws IllegalArgumentException when either is no PEP 440 version
+     */
+    public static int compare(String a, String b) {
+        Parsed pa = parse(a);
+        Parsed pb = parse(b);
+        if (pa == null || pb == null) {
+            throw new IllegalArgumentException(notAVersion(pa == null ? a : b));
+        }
+        int c = new BigInteger(pa.epoch()).compareTo(new BigInteger(pb.epoch()));
+        if (c == 0) {
+            c = compareNumbers(pa.significantRelease(), pb.significantRelease());
+        }
+        if (c == 0) {
+            c = Integer.compare(preRank(pa), preRank(pb));
+        }
+        if (c == 0 && !pa.pre().isEmpty()) {
+            c = new BigInteger(pa.pre().replaceAll("[a-z]", "")).compareTo(new BigInteger(pb.pre().replaceAll("[a-z]", "")));
+        }
+        if (c == 0) {
+            c = optional(pa.post(), pb.post(), -1);
+        }
+        if (c == 0) {
+            c = optional(pa.dev(), pb.dev(), 1);
+        }
+        return c != 0 ? c : compareLocal(pa.local(), pb.local());
+    }
+
+    /** A dev release without pre or post segment sorts before the pre-releases; no pre-release after them. */
+    private static int preRank(Parsed p) {
+        if (p.pre().isEmpty()) {
+            return p.post().isEmpty() && !p.dev().isEmpty() ? -1 : 3;
+        }
+        return p.pre().startsWith("rc") ? 2 : p.pre().startsWith("b") ? 1 : 0;
+    }
+
+    /** Compares two optional numbers; {@code absent} is where a missing one sorts (-1 first, 1 last). */
+    private static int optional(String a, String b, int absent) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return a.isEmpty() == b.isEmpty() ? 0 : a.isEmpty() ? absent : -absent;
+        }
+        return new BigInteger(a).compareTo(new BigInteger(b));
+    }
+
+    private static int compareNumbers(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+            BigInteger x = i < a.size() ? new BigInteger(a.get(i)) : BigInteger.ZERO;
+            BigInteger y = i < b.size() ? new BigInteger(b.get(i)) : BigInteger.ZERO;
+            int c = x.compareTo(y);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    /** No local label first; then part by part, a numeric part after an alphanumeric one, a longer label last. */
+    private static int compareLocal(String a, String b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return Boolean.compare(!a.isEmpty(), !b.isEmpty());
+        }
+        String[] pa = a.split("\\.");
+        String[] pb = b.split("\\.");
+        for (int i = 0; i < Math.min(pa.length, pb.length); i++) {
+            boolean na = pa[i].chars().allMatch(Character::isDigit);
+            boolean nb = pb[i].chars().allMatch(Character::isDigit);
+            int c = na && nb ? new BigInteger(pa[i]).compareTo(new BigInteger(pb[i]))
+                    : na != nb ? Boolean.compare(na, nb) : pa[i].compareTo(pb[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(pa.length, pb.length);
+    }
+
     private static String notAVersion(String version) {
         return "'" + version + "' is not a PEP 440 version (for example 6.11.28.3, 1.2.0rc1, 6.11.28.3+fixbug)";
     }

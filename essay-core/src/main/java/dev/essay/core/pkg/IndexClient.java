@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -44,11 +45,13 @@ public final class IndexClient {
     private static final List<String> SDIST_SUFFIXES = List.of(".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int BODY_TAIL = 600;
+    private static final int REDIRECTS = 5;
 
     private final URI simpleUrl;
     private final URI uploadUrl;
     private final String username;
     private final Secret password;
+    private final Duration readTimeout;
     private final HttpClient http;
     /** Uploads never follow redirects: the Authorization header must not travel to another address. */
     private final HttpClient uploads;
@@ -60,6 +63,15 @@ public final class IndexClient {
      * @param password  null for none
      */
     public IndexClient(String simpleUrl, String uploadUrl, String username, Secret password) {
+        this(simpleUrl, uploadUrl, username, password, TIMEOUT);
+    }
+
+    /**
+     * As above, with a bound on reading the simple page (connecting is bounded at 10 seconds): the Jenkins plugin
+     * reads the versions while a form waits.
+     */
+    public IndexClient(String simpleUrl, String uploadUrl, String username, Secret password, Duration readTimeout) {
+        this.readTimeout = readTimeout;
         this.simpleUrl = URI.create(simpleUrl.endsWith("/") ? simpleUrl : simpleUrl + "/");
         this.uploadUrl = URI.create(uploadUrl);
         this.username = username;
@@ -97,8 +109,7 @@ public final class IndexClient {
     /** The files on the project's simple page; empty when the index does not know the project (404). */
     public List<IndexFile> files(String project) {
         URI page = projectPage(project);
-        HttpResponse<String> response = send(http, HttpRequest.newBuilder(page).GET().timeout(TIMEOUT)
-                .header("Accept", "text/html"), HttpResponse.BodyHandlers.ofString(), "read " + page);
+        HttpResponse<String> response = read(page);
         if (response.statusCode() == 404) {
             return List.of();
         }
@@ -106,7 +117,36 @@ public final class IndexClient {
             throw new EssayException(ExitCode.ERROR, "the index answered HTTP " + response.statusCode() + " for " + page,
                     tail(response.body()), "check index.url in essay.yaml and that the index is up", null);
         }
-        return parsePage(page, response.body());
+        return parsePage(response.uri(), response.body());
+    }
+
+    /**
+     * GETs a simple page. Without a login, redirects are followed; with one, the Authorization header is sent only
+     * to the index's own scheme, host and port: a redirect there is followed (at most {@value #REDIRECTS}), one
+     * elsewhere is refused.
+     */
+    private HttpResponse<String> read(URI page) {
+        URI target = page;
+        for (int hop = 0; ; hop++) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(target).GET().timeout(readTimeout)
+                    .header("Accept", "text/html");
+            boolean login = authorize(request);
+            HttpResponse<String> response = send(login ? uploads : http, request, HttpResponse.BodyHandlers.ofString(),
+                    "read " + target);
+            int status = response.statusCode();
+            Optional<String> location = response.headers().firstValue("Location");
+            if (!login || status < 300 || status >= 400 || location.isEmpty() || hop == REDIRECTS) {
+                return response;
+            }
+            URI next = target.resolve(location.get());
+            if (!Objects.equals(next.getScheme(), page.getScheme()) || !Objects.equals(next.getHost(), page.getHost())
+                    || next.getPort() != page.getPort()) {
+                throw new EssayException(ExitCode.ERROR, "the index redirected " + page + " to " + next
+                        + ", another address; essay sends the index login only to the index's own address", null,
+                        "set index.url to the address the index redirects to", null);
+            }
+            target = next;
+        }
     }
 
     /** The versions on the project's simple page (from the file names). */
@@ -191,11 +231,7 @@ public final class IndexClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(uploadUrl).timeout(Duration.ofMinutes(5))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (username != null) {
-            String pw = password == null ? "" : password.reveal();
-            request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString((username + ":" + pw).getBytes(StandardCharsets.UTF_8)));
-        }
+        authorize(request);
         HttpResponse<String> response = send(uploads, request, HttpResponse.BodyHandlers.ofString(),
                 "upload " + fileName + " to " + uploadUrl);
         int status = response.statusCode();
@@ -213,6 +249,17 @@ public final class IndexClient {
                 : "see the index's answer above";
         throw new EssayException(ExitCode.ERROR, "uploading " + fileName + " to " + uploadUrl + " failed: HTTP " + status,
                 tail(answer), suggestion, null);
+    }
+
+    /** Adds the login's Basic Authorization header when there is a login; whether it did. */
+    private boolean authorize(HttpRequest.Builder request) {
+        if (username == null) {
+            return false;
+        }
+        String pw = password == null ? "" : password.reveal();
+        request.header("Authorization", "Basic " + Base64.getEncoder()
+                .encodeToString((username + ":" + pw).getBytes(StandardCharsets.UTF_8)));
+        return true;
     }
 
     /**

@@ -145,4 +145,22 @@ class Pep440Test {
         assertThat(python.exitValue()).isZero();
         assertThat(inputs.stream().map(Pep440::normalize).toList()).isEqualTo(out.lines().toList());
     }
+
+    @Test
+    void ordersAsThePepOrders() {
+        // the spec's "Summary of permitted suffixes and relative ordering", local labels and epochs
+        List<String> ordered = List.of("1.0.dev456", "1.0a1", "1.0a2.dev456", "1.0a12.dev456", "1.0a12",
+                "1.0b1.dev456", "1.0b2", "1.0b2.post345.dev456", "1.0b2.post345", "1.0rc1.dev456", "1.0rc1", "1.0",
+                "1.0+abc.5", "1.0+abc.7", "1.0+5", "1.0.post456.dev34", "1.0.post456", "1.0.15", "1.1.dev1",
+                "6.11.28.3", "6.11.28.10", "1!0.1");
+        for (int i = 0; i < ordered.size(); i++) {
+            for (int j = 0; j < ordered.size(); j++) {
+                assertThat(Integer.signum(Pep440.compare(ordered.get(i), ordered.get(j))))
+                        .as(ordered.get(i) + " vs " + ordered.get(j)).isEqualTo(Integer.signum(Integer.compare(i, j)));
+            }
+        }
+        assertThat(Pep440.compare("6.1.2.2.0", "6.1.2.2")).isZero();
+        assertThatThrownBy(() -> Pep440.compare("1.0", "latest")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'latest' is not a PEP 440 version");
+    }
 }

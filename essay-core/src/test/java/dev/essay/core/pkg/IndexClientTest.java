@@ -28,7 +28,10 @@ class IndexClientTest {
 
     HttpServer server;
     final Map<String, String> pages = new ConcurrentHashMap<>();
+    final Map<String, String> redirects = new ConcurrentHashMap<>();
     final List<String> requests = new ArrayList<>();
+    /** The Authorization header of each read ("null" without one). */
+    final List<String> readLogins = new ArrayList<>();
     volatile int uploadStatus = 200;
     volatile String uploadAnswer = "OK";
 
@@ -48,7 +51,14 @@ class IndexClientTest {
                 }
                 status = uploadStatus;
                 body = uploadAnswer.getBytes(StandardCharsets.UTF_8);
+            } else if (redirects.containsKey(path)) {
+                exchange.getResponseHeaders().add("Location", redirects.get(path));
+                status = 301;
+                body = new byte[0];
             } else if (pages.containsKey(path)) {
+                synchronized (readLogins) {
+                    readLogins.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+                }
                 status = 200;
                 body = pages.get(path).getBytes(StandardCharsets.UTF_8);
             } else {
@@ -163,5 +173,30 @@ class IndexClientTest {
         assertThat(IndexClient.isTaken(403, "Forbidden")).isFalse();
         assertThat(IndexClient.isTaken(400, "Invalid value for version")).isFalse();
         assertThat(IndexClient.isTaken(500, "already exists")).isFalse();
+    }
+
+    @Test
+    void readsWithTheLoginWhenThereIsOne() {
+        pages.put("/simple/essay-sample/", "<a href=\"essay_sample-1.0-py3-none-any.whl\">essay_sample-1.0-py3-none-any.whl</a>");
+        assertThat(client(null, null).versions("essay-sample")).containsExactly("1.0");
+        assertThat(client("ci", "s3cret").versions("essay-sample")).containsExactly("1.0");
+        assertThat(readLogins).containsExactly("null", "Basic Y2k6czNjcmV0"); // base64("ci:s3cret")
+    }
+
+    @Test
+    void withALoginFollowsRedirectsOnlyOnTheIndexsOwnAddress() {
+        redirects.put("/simple/essay-sample/", "/moved/essay-sample/");
+        pages.put("/moved/essay-sample/", "<a href=\"essay_sample-1.1.tar.gz\">essay_sample-1.1.tar.gz</a>");
+        assertThat(client("ci", "s3cret").files("essay-sample")).containsExactly(new IndexClient.IndexFile(
+                "essay_sample-1.1.tar.gz", URI.create(base() + "moved/essay-sample/essay_sample-1.1.tar.gz"))); // relative to the page it moved to
+        assertThat(readLogins).containsExactly("Basic Y2k6czNjcmV0");
+
+        redirects.put("/simple/essay-sample/", "http://localhost:" + server.getAddress().getPort() + "/moved/essay-sample/");
+        assertThatThrownBy(() -> client("ci", "s3cret").versions("essay-sample")).isInstanceOf(EssayException.class)
+                .hasMessage("the index redirected " + base() + "simple/essay-sample/ to http://localhost:"
+                        + server.getAddress().getPort() + "/moved/essay-sample/, another address; essay sends the index"
+                        + " login only to the index's own address");
+        assertThat(client(null, null).versions("essay-sample")).containsExactly("1.1");
+        assertThat(readLogins).containsExactly("Basic Y2k6czNjcmV0", "null");
     }
 }

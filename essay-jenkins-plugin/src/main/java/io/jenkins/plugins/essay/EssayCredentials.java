@@ -136,7 +136,7 @@ final class EssayCredentials {
         return FormValidation.error("Cannot find credential '" + value + "'.");
     }
 
-    private static Authentication authOf(@CheckForNull Item item) {
+    static Authentication authOf(@CheckForNull Item item) {
         return item instanceof Queue.Task task ? Tasks.getAuthenticationOf2(task) : ACL.SYSTEM2;
     }
 
