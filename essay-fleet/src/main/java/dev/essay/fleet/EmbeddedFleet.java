@@ -49,8 +49,16 @@ public class EmbeddedFleet implements Fleet {
     public static final String ROUTER = "router";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(20);
-    /** The test fleets' directories: {@code /tmp/essay-ef<namespace>-<random>}. */
+    /** The test fleets' directories: {@code /tmp/essay-ef<namespace>-<user>-<random>}. */
     private static final String DIR_PREFIX = "essay-ef";
+
+    /** Who runs the fleets, as a file name part: each user has their own lock and directories under /tmp. */
+    private static final String OWNER = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_");
+
+    /** The directories of this user's fleets of this namespace start with this. */
+    private static String namespacePrefix() {
+        return DIR_PREFIX + TestFleet.NAMESPACE + "-" + OWNER + "-";
+    }
 
     protected final EmbeddedLayout layout;
     private final String user;
@@ -101,17 +109,19 @@ public class EmbeddedFleet implements Fleet {
          * Starts a fleet in a new directory under {@code /tmp}, its hosts on {@code 127.<10+n>.1.<i>} and its router on
          * {@code 127.<10+n>.1.100} for namespace n ({@code ESSAY_TESTFLEET_NS}): clear of {@link TestFleet}'s
          * {@code 127.<n>.1.x} and of the demo's {@code 127.0.<block>.x}. Waits for the namespace's lock file
-         * ({@code /tmp/essay-embeddedfleet.lock}, {@code -<n>.lock} for n > 0) while another fleet of the namespace runs. When anything fails,
+         * ({@code /tmp/essay-embeddedfleet-<user>.lock}, {@code -<user>-<n>.lock} for n > 0) while another fleet of the
+         * namespace runs. The lock and the directories are the user's own: another user's fleets (their files are not
+         * ours to lock or sweep) share the addresses, on other ports. When anything fails,
          * what was started is stopped again and the error thrown.
          */
         public EmbeddedFleet build() {
             String prefix = "127." + (10 + TestFleet.NAMESPACE) + ".1.";
-            FileChannel lock = lock(Path.of(TestFleet.NAMESPACE == 0 ? "/tmp/essay-embeddedfleet.lock"
-                    : "/tmp/essay-embeddedfleet-" + TestFleet.NAMESPACE + ".lock"));
+            FileChannel lock = lock(Path.of("/tmp/essay-embeddedfleet-" + OWNER
+                    + (TestFleet.NAMESPACE == 0 ? "" : "-" + TestFleet.NAMESPACE) + ".lock"));
             EmbeddedFleet fleet;
             try {
                 sweepLeftovers();
-                Path dir = Files.createTempDirectory(Path.of("/tmp"), DIR_PREFIX + TestFleet.NAMESPACE + "-");
+                Path dir = Files.createTempDirectory(Path.of("/tmp"), namespacePrefix());
                 fleet = new EmbeddedFleet(new EmbeddedLayout(dir));
             } catch (IOException | RuntimeException e) {
                 closeQuietly(lock);
@@ -149,7 +159,7 @@ public class EmbeddedFleet implements Fleet {
          */
         private static void sweepLeftovers() throws IOException {
             try (Stream<Path> dirs = Files.list(Path.of("/tmp"))) {
-                for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(DIR_PREFIX + TestFleet.NAMESPACE + "-")).toList()) {
+                for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(namespacePrefix())).toList()) {
                     EmbeddedLayout left = new EmbeddedLayout(dir);
                     StopResult stopped = stopProcesses(left);
                     if (!stopped.problems().isEmpty()) {
