@@ -132,7 +132,7 @@ public final class RepairFlow extends Flow {
         StepReport report = routers.runChecked(routers.primary(), routers.scripts().switches(SWITCH_ENTRIES),
                 "check that the ledger in " + project.router().stateDir() + " is readable");
         List<LedgerEntry> entries = report.output("read-switches").lines().map(LedgerEntry::parse)
-                .filter(Objects::nonNull).filter(e -> "ok".equals(e.result())).toList();
+                .filter(Objects::nonNull).filter(LedgerEntry::putSlotLive).toList();
         return entries.isEmpty() ? null : entries.get(entries.size() - 1);
     }
 

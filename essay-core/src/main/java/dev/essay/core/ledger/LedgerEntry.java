@@ -55,6 +55,14 @@ public record LedgerEntry(String time, String user, String cause, String action,
         }
     }
 
+    /** The actions that put their {@code to} slot live when they end ok (a release records its switch as one). */
+    public static final java.util.List<String> LIVE_ACTIONS = java.util.List.of("switch", "rollback", "adopt");
+
+    /** A switch, rollback or adopt that ended ok: the live slot's (and its version's) newest record. */
+    public boolean putSlotLive() {
+        return "ok".equals(result) && LIVE_ACTIONS.contains(action);
+    }
+
     public String toJson() {
         try {
             return JSON.writeValueAsString(this);

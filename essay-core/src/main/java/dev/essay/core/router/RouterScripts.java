@@ -1,5 +1,6 @@
 package dev.essay.core.router;
 
+import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.lock.LockHolder;
 import dev.essay.core.model.Project;
 import dev.essay.core.plan.Operation;
@@ -204,7 +205,8 @@ public final class RouterScripts {
      */
     public Step switches(int limit) {
         return step("ledger-switches", Operation.of("read-switches",
-                "if [ -f \"$S/ledger.jsonl\" ]; then grep -E '\"action\":\"(switch|rollback|adopt)\"' \"$S/ledger.jsonl\""
+                "if [ -f \"$S/ledger.jsonl\" ]; then grep -E '\"action\":\"(" + String.join("|", LedgerEntry.LIVE_ACTIONS)
+                        + ")\"' \"$S/ledger.jsonl\""
                         + " | tail -n " + Math.max(1, limit) + "; fi"));
     }
 }

@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -24,8 +23,6 @@ public final class LedgerView implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Ledger entries a step reads and a build keeps. */
     public static final int MAX_ENTRIES = 50;
-    /** The actions that put a slot live when they end ok. */
-    static final Set<String> LIVE_ACTIONS = Set.of("switch", "rollback", "adopt");
 
     /** Oldest first, as the ledger has them. */
     private final List<Entry> entries;
@@ -168,7 +165,7 @@ public final class LedgerView implements Serializable {
 
         /** A switch, rollback or adopt that ended ok: its slot went live. */
         public boolean isLiveChange() {
-            return "ok".equals(result) && to != null && LIVE_ACTIONS.contains(action);
+            return "ok".equals(result) && to != null && LedgerEntry.LIVE_ACTIONS.contains(action);
         }
 
         /** {@code a → b} for switches, {@code into a} for deploys. */
