@@ -2,6 +2,7 @@ package dev.essay.cli;
 
 import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.DeployResult;
+import dev.essay.core.api.Shard;
 import dev.essay.core.Engine;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.event.TextRenderer;
@@ -33,16 +34,29 @@ final class DeployCommand extends Verb {
     @Option(names = "--force", description = "deploy even into the live slot, or when routers disagree about it")
     boolean force;
 
+    @Option(names = "--lock", paramLabel = "ID", description = "deploy under the release lock `essay lock` holds (a sharded"
+            + " release: the shards' deploys are recorded as one when the switch runs or the lock is released)")
+    String lock;
+
+    @Option(names = "--shard", paramLabel = "INDEX/COUNT", description = "deploy to one of COUNT near-equal runs of the"
+            + " role's hosts, counted from 0 (0/2 and 1/2: two shards)")
+    String shard;
+
+    @Option(names = "--hosts", paramLabel = "HOST", split = ",", description = "deploy to these hosts of the role only"
+            + " (user@address:port, or an address)")
+    java.util.List<String> hosts;
+
     @Override
     int execute() {
         Project project = loadProject();
         requireSlot(project, slot);
         requireRole(project, role);
+        Shard part = shard(project, role, shard, hosts);
         boolean dry = dryRun(dryRun);
         try (Transport transport = transport(project, dry)) {
             Engine engine = engine(project, transport, console);
             cancelOnInterrupt(engine);
-            DeployResult result = engine.deploy(new DeployRequest(version, slot, role, profile, force));
+            DeployResult result = engine.deploy(new DeployRequest(version, slot, role, profile, force).under(lock, part));
             if (dry) {
                 console.out("dry run: nothing ran; the scripts above are what each host would run");
                 return ExitCode.OK.code();
@@ -52,6 +66,24 @@ final class DeployCommand extends Verb {
             }
             console.out(TextRenderer.deployed(result.version(), result.slot(), result.fleet()));
             return ExitCode.OK.code();
+        }
+    }
+
+    /** The shard of {@code --shard} or {@code --hosts} (null: every host), checked against the role's hosts. */
+    static Shard shard(Project project, String role, String shard, java.util.List<String> hosts) {
+        if (shard != null && hosts != null) {
+            throw usage("--shard and --hosts both choose the hosts; give one of them", null);
+        }
+        if (shard == null && hosts == null) {
+            return null;
+        }
+        try {
+            Shard part = shard != null ? Shard.parse(shard) : Shard.named(hosts);
+            String r = role == null ? project.defaultRole() : role;
+            part.select(r, project.hosts(r));
+            return part;
+        } catch (IllegalArgumentException e) {
+            throw usage((shard != null ? "--shard: " : "--hosts: ") + e.getMessage(), null);
         }
     }
 }

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             RepairCommand.class,
             StatusCommand.class,
             HistoryCommand.class,
+            LockCommand.class,
             UnlockCommand.class,
             PackageCommand.class,
             VersionsCommand.class,

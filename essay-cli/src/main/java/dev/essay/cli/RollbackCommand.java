@@ -14,8 +14,11 @@ final class RollbackCommand extends Verb {
     @Option(names = "--force", description = "roll back even when routers, nginx and the include disagree about the live slot, or to a slot whose last deploy did not finish")
     boolean force;
 
+    @Option(names = "--lock", paramLabel = "ID", description = "roll back under the release lock `essay lock` holds")
+    String lock;
+
     @Override
     int execute() {
-        return SwitchCommand.runSwitch(this, loadProject(), new SwitchRequest(null, true, force), dryRun(dryRun));
+        return SwitchCommand.runSwitch(this, loadProject(), new SwitchRequest(null, true, force).under(lock), dryRun(dryRun));
     }
 }

@@ -21,11 +21,15 @@ final class SwitchCommand extends Verb {
     @Option(names = "--force", description = "switch even when routers, nginx and the include disagree about the live slot, or to a slot whose last deploy did not finish")
     boolean force;
 
+    @Option(names = "--lock", paramLabel = "ID", description = "switch under the release lock `essay lock` holds (a sharded"
+            + " release), after recording its shards' deploys")
+    String lock;
+
     @Override
     int execute() {
         Project project = loadProject();
         requireSlot(project, to);
-        return runSwitch(this, project, new SwitchRequest(to, false, force), dryRun(dryRun));
+        return runSwitch(this, project, new SwitchRequest(to, false, force).under(lock), dryRun(dryRun));
     }
 
     /** Shared by switch and rollback. */

@@ -149,4 +149,48 @@ class CliFleetIT {
             fleet.writeConfig();
         }
     }
+
+    @Test
+    @Order(8)
+    void aShardedReleaseFromTheCommandLineHoldsTheLockDeploysShardsSwitchesOnceAndRecordsOneDeploy() throws Exception {
+        Cli.Run lock = Cli.run("--config", config, "lock", "--note", "sharded test");
+        assertThat(lock.exit()).as(lock.all()).isZero();
+        java.util.regex.Matcher id = Pattern.compile("holding the release lock: (\\S+)").matcher(lock.out());
+        assertThat(id.find()).as(lock.out()).isTrue();
+        String lockId = id.group(1);
+        try {
+            Cli.Run outside = Cli.run("--config", config, "deploy", "1.0.0", "--slot", "a");
+            assertThat(outside.exit()).as("locked out: " + outside.all()).isEqualTo(4);
+            assertThat(outside.err()).contains("hold sharded test");
+            Cli.Run badShard = Cli.run("--config", config, "deploy", "1.0.0", "--slot", "a", "--lock", lockId, "--shard", "2/2");
+            assertThat(badShard.exit()).isEqualTo(2);
+            assertThat(badShard.err()).contains("--shard: shard 2 of 2 does not exist");
+            Cli.Run badHost = Cli.run("--config", config, "deploy", "1.0.0", "--slot", "a", "--lock", lockId, "--hosts", "nobody@127.9.9.9");
+            assertThat(badHost.exit()).isEqualTo(2);
+            assertThat(badHost.err()).contains("--hosts: 'nobody@127.9.9.9' is not a host of role");
+
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> Cli.run("--config", config, "deploy", "1.0.0",
+                    "--slot", "a", "--lock", lockId, "--shard", "0/2"));
+            var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> Cli.run("--config", config, "deploy", "1.0.0",
+                    "--slot", "a", "--lock", lockId, "--shard", "1/2"));
+            for (Cli.Run shard : java.util.List.of(first.get(), second.get())) {
+                assertThat(shard.exit()).as(shard.all()).isZero();
+                assertThat(shard.out()).contains("under the held release lock");
+            }
+            Cli.Run sw = Cli.run("--config", config, "switch", "--to", "a", "--lock", lockId);
+            assertThat(sw.exit()).as(sw.all()).isZero();
+            assertThat(sw.out()).contains("slot a (1.0.0) is live");
+        } finally {
+            Cli.Run unlock = Cli.run("--config", config, "unlock", "--id", lockId);
+            assertThat(unlock.exit()).as(unlock.all()).isZero();
+            assertThat(unlock.out()).contains("released the release lock " + lockId);
+        }
+        JsonNode history = new ObjectMapper().readTree(Cli.run("--config", config, "history", "--json").out());
+        JsonNode deploy = history.get(history.size() - 2);
+        assertThat(deploy.get("action").asText()).isEqualTo("deploy");
+        assertThat(deploy.get("hosts")).as("one entry with every host of both shards").hasSize(3);
+        assertThat(deploy.get("detail").asText()).contains("2 shard(s) under one lock");
+        assertThat(history.get(history.size() - 1).get("action").asText()).isEqualTo("switch");
+        assertThat(Cli.run("--config", config, "status").out()).doesNotContain("hold sharded test");
+    }
 }

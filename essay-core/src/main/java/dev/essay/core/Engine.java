@@ -114,7 +114,26 @@ public final class Engine {
      * or null if it was free (or held by another id).
      */
     public LockHolder unlock(String id) {
-        return status.unlock(id);
+        return status.unlock(id).holder();
+    }
+
+    /**
+     * Takes the release lock and keeps it for a sharded release: deploys ({@link DeployRequest#under}, each on a
+     * {@link dev.essay.core.api.Shard} of the hosts, from as many machines as there are shards) and a switch
+     * ({@link SwitchRequest#under}) run under it with its id; {@link #release(String)} ends it. {@code note} says what
+     * holds it (shown by status), e.g. the Jenkins build.
+     */
+    public LockHolder hold(String note) {
+        return status.hold(note);
+    }
+
+    /**
+     * Ends a lock {@link #hold} took: records the deploys its shards kept (one ledger entry per deploy, with every
+     * host; a switch under the lock records them first) and releases it. Returns those entries; none when the lock
+     * is no longer {@code lockId}'s (it was broken: whoever broke it recorded them).
+     */
+    public List<LedgerEntry> release(String lockId) {
+        return status.unlock(Objects.requireNonNull(lockId, "lockId")).shards();
     }
 
     public static final class Builder {

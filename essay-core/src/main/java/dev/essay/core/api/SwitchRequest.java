@@ -15,10 +15,17 @@ import java.io.Serializable;
  * @param adopt    take over the slot nginx serves now (an include essay did not write, or one that disagrees with
  *                 nginx): rewrite the include for that slot, reload, prove; {@code to} names the slot when nginx
  *                 cannot tell
+ * @param lock     the id of a release lock held for a sharded release ({@code Engine.hold}): the switch runs under it
+ *                 (after recording the shards' deploys as one entry) instead of taking the lock; null to take the lock
  */
-public record SwitchRequest(String to, boolean rollback, boolean force, boolean adopt) implements Serializable {
+public record SwitchRequest(String to, boolean rollback, boolean force, boolean adopt, String lock)
+        implements Serializable {
     public SwitchRequest(String to, boolean rollback, boolean force) {
-        this(to, rollback, force, false);
+        this(to, rollback, force, false, null);
+    }
+
+    public SwitchRequest(String to, boolean rollback, boolean force, boolean adopt) {
+        this(to, rollback, force, adopt, null);
     }
 
     public static SwitchRequest to(String slot) {
@@ -31,5 +38,10 @@ public record SwitchRequest(String to, boolean rollback, boolean force, boolean 
 
     public static SwitchRequest adopt(String slot, boolean force) {
         return new SwitchRequest(slot, false, force, true);
+    }
+
+    /** The same switch under the held release lock {@code lockId}. */
+    public SwitchRequest under(String lockId) {
+        return new SwitchRequest(to, rollback, force, adopt, lockId);
     }
 }

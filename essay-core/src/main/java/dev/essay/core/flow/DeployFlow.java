@@ -3,6 +3,7 @@ package dev.essay.core.flow;
 import dev.essay.core.event.EssayEvent;
 import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.DeployResult;
+import dev.essay.core.api.Shard;
 import dev.essay.core.pkg.IndexCredentials;
 import dev.essay.core.deploy.HealthCheck;
 import dev.essay.core.deploy.SupervisorConfig;
@@ -42,17 +43,29 @@ public final class DeployFlow extends Flow {
     public DeployResult deploy(DeployRequest request) {
         ctx.checkCancelled();
         String version = SlotPolicy.version(request.version());
-        Target target = target(request.slot(), request.role(), request.profile());
-        checkTemplate(target, version);
+        Target whole = target(request.slot(), request.role(), request.profile());
+        checkTemplate(whole, version);
+        Target target = whole.part(request.shard());
         try (RouterSessions routers = ctx.routers()) {
             // An interrupted switch is put back first: which slot is live decides where a deploy may go.
-            List<RouterSessions.RouterState> states = ctx.recoverInterruptedSwitch(routers, ctx.lock(routers, ctx.holder("deploy", version)));
-            return deployLocked(routers, states, version, target, request.force());
+            List<RouterSessions.RouterState> states = ctx.lockOrJoin(routers, request.lock(), ctx.holder("deploy", version));
+            return deployLocked(routers, states, version, target, request.force(), request.lock());
         }
     }
 
-    /** Where a deploy goes: a slot on the hosts of a role, rendered with a profile (all validated). */
-    record Target(String slot, String role, List<HostAddress> hosts, String profile) {
+    /**
+     * Where a deploy goes: a slot on the hosts of a role (or a shard of them), rendered with a profile (all
+     * validated).
+     */
+    record Target(String slot, String role, List<HostAddress> hosts, String profile, Shard shard) {
+        Target(String slot, String role, List<HostAddress> hosts, String profile) {
+            this(slot, role, hosts, profile, null);
+        }
+
+        /** The same target on {@code part} of its hosts (null: all of them). */
+        Target part(Shard part) {
+            return part == null ? this : new Target(slot, role, part.select(role, hosts), profile, part);
+        }
     }
 
     Target target(String slot, String role, String profile) {
@@ -71,28 +84,51 @@ public final class DeployFlow extends Flow {
 
     DeployResult deployLocked(RouterSessions routers, List<RouterSessions.RouterState> states, String version, Target target,
                                       boolean force) {
+        return deployLocked(routers, states, version, target, force, null);
+    }
+
+    /**
+     * The deploy, once the lock is taken, or joined when {@code lockId} is given: then its ledger entry (a shard's) is
+     * kept under that lock, to be merged with the other shards' into one.
+     */
+    private DeployResult deployLocked(RouterSessions routers, List<RouterSessions.RouterState> states, String version,
+                                      Target target, boolean force, String lockId) {
         String slot = target.slot();
         FleetResult fleet = null;
         try {
             Secret password = indexPassword != null ? indexPassword : IndexCredentials.password(project);
             listener.on(new EssayEvent.Info("deploy " + project.name() + " " + version + " into slot " + slot + " on " + target.hosts().size()
-                    + " host(s) of role " + target.role() + (transport.dryRun() ? " (dry run: nothing runs)" : "")));
+                    + " host(s) of role " + target.role() + (target.shard() == null ? "" : " (" + target.shard().describe()
+                    + " of " + project.hosts(target.role()).size() + " hosts, under the held release lock)")
+                    + (transport.dryRun() ? " (dry run: nothing runs)" : "")));
             LivePolicy.Live live = ctx.live(states, force);
             policy.deployInto(live, slot, force).note().ifPresent(w -> listener.on(new EssayEvent.Warning(w)));
             ctx.checkCancelled();
             fleet = ctx.onFleet("deploy", target.hosts(), host -> deployHost(host, slot, version, target.profile(), password));
         } catch (EssayException e) {
-            ctx.record(routers, new LedgerEntry(ctx.now(), actor.user(), actor.cause(), "deploy", version, target.role(), null, slot,
+            record(routers, lockId, target, new LedgerEntry(ctx.now(), actor.user(), actor.cause(), "deploy", version, target.role(), null, slot,
                     e.exitCode() == ExitCode.CANCELLED ? "cancelled" : e.exitCode() == ExitCode.REFUSED ? "refused"
                             : "failed", List.of(), e.getMessage(), target.profile()));
             throw e;
         }
-        ctx.record(routers, new LedgerEntry(ctx.now(), actor.user(), actor.cause(), "deploy", version, target.role(), null, slot,
+        record(routers, lockId, target, new LedgerEntry(ctx.now(), actor.user(), actor.cause(), "deploy", version, target.role(), null, slot,
                 fleet.ok() ? "ok" : ctx.cancelled() ? "cancelled" : "failed", ctx.outcomes(fleet),
                 fleet.ok() ? null : fleet.failed().size() + " host(s) failed", target.profile()));
         listener.on(new EssayEvent.FleetFinished(fleet));
         ctx.checkCancelled();
         return new DeployResult(version, slot, target.role(), fleet);
+    }
+
+    /** Records a deploy's entry, or keeps a shard's under the held lock (its detail then names the shard). */
+    private void record(RouterSessions routers, String lockId, Target target, LedgerEntry entry) {
+        if (lockId == null) {
+            ctx.record(routers, entry);
+            return;
+        }
+        String part = target.shard() == null ? "all hosts" : target.shard().describe();
+        ctx.keepShard(routers, lockId, new LedgerEntry(entry.time(), entry.user(), entry.cause(), entry.action(),
+                entry.version(), entry.role(), entry.from(), entry.to(), entry.result(), entry.hosts(),
+                part + " " + entry.result() + (entry.detail() == null ? "" : " (" + entry.detail() + ")"), entry.profile()));
     }
 
     private HostResult deployHost(HostAddress host, String slot, String version, String profile, Secret password) {

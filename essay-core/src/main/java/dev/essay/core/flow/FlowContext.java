@@ -6,6 +6,7 @@ import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.event.EngineListener;
 import dev.essay.core.ledger.LedgerEntry;
+import dev.essay.core.ledger.ShardEntries;
 import dev.essay.core.lock.LockHolder;
 import dev.essay.core.model.Actor;
 import dev.essay.core.model.HostAddress;
@@ -236,6 +237,58 @@ public final class FlowContext {
             }
             throw e;
         }
+    }
+
+    /**
+     * Takes the release lock for {@code holder}, or works under the held lock {@code lockId} when it is given (a shard
+     * of a sharded release), then puts back a switch that was interrupted; returns the routers' state.
+     */
+    List<RouterSessions.RouterState> lockOrJoin(RouterSessions routers, String lockId, LockHolder holder) {
+        return recoverInterruptedSwitch(routers, lockId == null ? lock(routers, holder) : routers.join(lockId));
+    }
+
+    /**
+     * Keeps a shard's deploy entry under the held lock {@code lockId} (on the primary router), to be merged with the
+     * other shards' into one ledger entry by {@link #recordShards}; warns when it could not be kept.
+     */
+    void keepShard(RouterSessions routers, String lockId, LedgerEntry entry) {
+        if (transport.dryRun()) {
+            return;
+        }
+        LedgerEntry e = entry.id() == null ? entry.withId(UUID.randomUUID().toString()) : entry;
+        String problem;
+        try {
+            StepReport r = routers.run(routers.primary(), routers.scripts().keepShard(lockId, e.toJson(), e.id()));
+            String kept = r.values("keep-shard").get("shard");
+            problem = "kept".equals(kept) ? null : "no-lock".equals(kept)
+                    ? "the release lock " + lockId + " is no longer held" : r.result().tail(5);
+        } catch (RuntimeException ex) {
+            problem = ex.getMessage();
+        }
+        if (problem != null) {
+            listener.on(new EssayEvent.Warning(routers.primary() + ": could not keep this shard's entry for the ledger ("
+                    + problem + "); recording it on its own"));
+            record(routers, e);
+        }
+    }
+
+    /**
+     * Records the deploys the shards kept under the held lock {@code lockId} as one ledger entry each (see
+     * {@link ShardEntries#merge}) and forgets them; returns what was recorded.
+     */
+    List<LedgerEntry> recordShards(RouterSessions routers, String lockId) {
+        if (transport.dryRun()) {
+            return List.of();
+        }
+        List<LedgerEntry> merged = ShardEntries.merge(ShardEntries.parse(
+                routers.runChecked(routers.primary(), routers.scripts().readShards(lockId), null).output("read-shards")));
+        for (LedgerEntry e : merged) {
+            record(routers, e);
+        }
+        if (!merged.isEmpty()) {
+            routers.run(routers.primary(), routers.scripts().clearShards(lockId));
+        }
+        return merged;
     }
 
     /**

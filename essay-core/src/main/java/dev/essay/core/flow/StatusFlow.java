@@ -4,6 +4,7 @@ import dev.essay.core.api.StatusReport;
 import dev.essay.core.deploy.HealthCheck;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.ledger.LedgerEntry;
+import dev.essay.core.ledger.ShardEntries;
 import dev.essay.core.lock.LockHolder;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.plan.StepReport;
@@ -102,15 +103,16 @@ public final class StatusFlow extends Flow {
 
     /**
      * Breaks the release lock: whoever holds it, or with {@code id} only when that holder still has it (so a lock taken
-     * anew meanwhile is not broken). The broken holder's attempt goes in the ledger as interrupted. Returns who held it,
-     * or null if it was free (or held by another id).
+     * anew meanwhile is not broken). The broken holder's attempt goes in the ledger as interrupted, except the end of a
+     * lock held for a sharded release ({@link #hold}) by its own id; the deploys its shards kept under it are recorded
+     * (one entry each). Returns who held it (null if it was free or held by another id) and what the shards recorded.
      */
-    public LockHolder unlock(String id) {
+    public Unlocked unlock(String id) {
         try (RouterSessions routers = ctx.routers()) {
             StepReport report = routers.runChecked(routers.primary(), routers.scripts().breakLock(id), null);
             Map<String, String> v = report.values("break-lock");
             if (!"broken".equals(v.get("lock"))) {
-                return null;
+                return new Unlocked(null, List.of());
             }
             Map<String, String> fields = new java.util.LinkedHashMap<>();
             v.forEach((k, val) -> {
@@ -119,12 +121,39 @@ public final class StatusFlow extends Flow {
                 }
             });
             LockHolder holder = LockHolder.fromFields(fields);
-            ctx.record(routers, ctx.attempt(holder, holder.user(), holder.cause(), "interrupted", "its process ended without"
-                    + " releasing the lock (held since " + holder.started() + (holder.pid() == null ? "" : ", "
-                    + holder.process()) + "); lock broken by " + actor.user()));
+            boolean endOfHold = id != null && holder.isHold();
+            if (!endOfHold) {
+                ctx.record(routers, ctx.attempt(holder, holder.user(), holder.cause(), "interrupted", "its process ended"
+                        + " without releasing the lock (held since " + holder.started() + (holder.pid() == null ? ""
+                        : ", " + holder.process()) + "); lock broken by " + actor.user()));
+            }
+            List<LedgerEntry> shards = ShardEntries.merge(ShardEntries.parse(report.output("break-lock")));
+            for (LedgerEntry e : shards) {
+                ctx.record(routers, e);
+            }
             // what the dead holder left half done on the routers is undone now, under a lock of our own: afterwards the
             // include says what nginx serves, so a plain reload (logrotate) cannot move traffic to an unproven slot
             ctx.recoverInterruptedSwitch(routers, ctx.lock(routers, ctx.holder("unlock", null)));
+            return new Unlocked(holder, shards);
+        }
+    }
+
+    /** Who held the lock {@link #unlock} removed (null: none), and the shards' deploys it recorded. */
+    public record Unlocked(LockHolder holder, List<LedgerEntry> shards) {
+    }
+
+    /**
+     * Takes the release lock and keeps it after this call, for a sharded release: deploys and a switch given its id
+     * run under it (each shard of the deploy on its own machine), and {@link #unlock} with its id ends it. The holder
+     * names no process (the lock outlives this one), so it is never taken for stale; {@code note} says what holds it.
+     */
+    public LockHolder hold(String note) {
+        ctx.checkCancelled();
+        LockHolder holder = new LockHolder(java.util.UUID.randomUUID().toString(), actor.user(), actor.cause(),
+                LockHolder.HOLD + (note == null || note.isBlank() ? "" : " " + note.strip()), ctx.now());
+        try (RouterSessions routers = ctx.routers()) {
+            ctx.lockOrJoin(routers, null, holder);
+            routers.keepLock();
             return holder;
         }
     }

@@ -42,7 +42,11 @@ public final class SwitchFlow extends Flow {
         }
         String action = request.adopt() ? "adopt" : request.rollback() ? "rollback" : "switch";
         try (RouterSessions routers = ctx.routers()) {
-            List<RouterSessions.RouterState> states = ctx.recoverInterruptedSwitch(routers, ctx.lock(routers, ctx.holder(action, request.to())));
+            List<RouterSessions.RouterState> states = ctx.lockOrJoin(routers, request.lock(), ctx.holder(action, request.to()));
+            if (request.lock() != null) {
+                // the shards' deploys go in the ledger before the switch that puts them live
+                ctx.recordShards(routers, request.lock());
+            }
             return switchLocked(routers, states, request);
         }
     }

@@ -19,6 +19,11 @@ public class LockHeldException extends EssayException {
         if (holder.gone().orElse(false)) {
             return "break the stale lock with: essay unlock --id " + holder.id();
         }
+        if (holder.isHold()) {
+            return "a sharded release holds it (essay lock, or a Jenkins essayLock block): deploy and switch under it with"
+                    + " --lock " + holder.id() + ", or wait until it ends; its holder ends it with: essay unlock --id "
+                    + holder.id();
+        }
         return "wait for that release to finish; if it died, break the lock with: essay unlock --id " + holder.id();
     }
 

@@ -65,6 +65,14 @@ public record LockHolder(String id, String user, String cause, String action, St
         return Optional.of(pidStarted != null && start.isPresent() && !start.get().equals(pidStarted));
     }
 
+    /** What a lock held for a sharded release ({@code Engine.hold}) says it does: the first word of its action. */
+    public static final String HOLD = "hold";
+
+    /** Whether this holds the lock for a sharded release ({@code essay lock}, Jenkins' essayLock) rather than running. */
+    public boolean isHold() {
+        return action != null && action.split(" ")[0].equals(HOLD);
+    }
+
     /** The process, for messages: {@code pid 4242 on ci-7}, or "" when not recorded. */
     public String process() {
         return pid == null ? "" : "pid " + pid + (machine == null ? "" : " on " + machine);

@@ -89,12 +89,50 @@ public final class RouterScripts {
                 "fi")));
     }
 
-    /** Removes the lock (explicit `essay unlock`): whoever holds it, or with an id only that holder's. */
+    /**
+     * Removes the lock (explicit `essay unlock`, or the end of a held lock): whoever holds it, or with an id only that
+     * holder's. The shards' deploy entries kept under it are printed first ({@code shard=<json>} lines), so that the
+     * caller records them.
+     */
     public Step breakLock(String id) {
         String ours = id == null ? "" : " && grep -qx " + Shell.quote("id=" + id) + " \"$S/lock/holder\"";
         return step("break-lock", Operation.of("break-lock", String.join("\n",
                 "if [ -d \"$S/lock\" ]" + ours + "; then sed 's/^/holder./' \"$S/lock/holder\" 2>/dev/null || true;"
+                        + " sed 's/^/shard=/' \"$S/lock/shards.jsonl\" 2>/dev/null || true;"
                         + " rm -rf \"$S/lock\"; echo lock=broken; elif [ -d \"$S/lock\" ]; then echo lock=other; else echo lock=free; fi")));
+    }
+
+    /**
+     * Keeps a shard's deploy entry under the held lock {@code lockId} (one JSON line in the lock directory; an entry
+     * whose id is there already is kept once), to be merged with the other shards' into one ledger entry; prints
+     * {@code shard=kept}, or {@code shard=no-lock} when the lock is no longer that holder's.
+     */
+    public Step keepShard(String lockId, String json, String entryId) {
+        return step("ledger", Operation.of("keep-shard", String.join("\n",
+                "F=\"$S/lock/shards.jsonl\"",
+                "if [ -f \"$S/lock/holder\" ] && grep -qx " + Shell.quote("id=" + lockId) + " \"$S/lock/holder\"; then",
+                "  if [ -f \"$F\" ] && grep -qF " + Shell.quote("\"id\":\"" + entryId + "\"") + " \"$F\"; then echo shard=kept; exit 0; fi",
+                "  printf '%s\\n' " + Shell.quote(json) + " >> \"$F\"",
+                "  echo shard=kept",
+                "else",
+                "  echo shard=no-lock",
+                "fi")));
+    }
+
+    /** Prints the shards' deploy entries kept under the held lock {@code lockId} ({@code shard=<json>} lines). */
+    public Step readShards(String lockId) {
+        return step("ledger", Operation.of("read-shards", String.join("\n",
+                "if [ -f \"$S/lock/holder\" ] && grep -qx " + Shell.quote("id=" + lockId) + " \"$S/lock/holder\"; then",
+                "  sed 's/^/shard=/' \"$S/lock/shards.jsonl\" 2>/dev/null || true",
+                "fi")));
+    }
+
+    /** Forgets the shards' entries kept under the held lock {@code lockId} once they are in the ledger. */
+    public Step clearShards(String lockId) {
+        return step("ledger", Operation.of("clear-shards", String.join("\n",
+                "if [ -f \"$S/lock/holder\" ] && grep -qx " + Shell.quote("id=" + lockId) + " \"$S/lock/holder\"; then",
+                "  rm -f \"$S/lock/shards.jsonl\"",
+                "fi")));
     }
 
     /**

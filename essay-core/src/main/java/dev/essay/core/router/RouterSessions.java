@@ -2,6 +2,8 @@ package dev.essay.core.router;
 
 import dev.essay.core.event.EssayEvent;
 import dev.essay.core.event.EngineListener;
+import dev.essay.core.error.EssayException;
+import dev.essay.core.error.ExitCode;
 import dev.essay.core.lock.LockHeldException;
 import dev.essay.core.lock.LockHolder;
 import dev.essay.core.model.HostAddress;
@@ -104,6 +106,31 @@ public final class RouterSessions implements AutoCloseable {
             }
         }
         return states;
+    }
+
+    /**
+     * Works under a release lock held for a sharded release ({@code Engine.hold}) instead of taking it: reads every
+     * router's state and checks that the primary router's lock is still that holder's. Closing these sessions leaves
+     * the lock held.
+     *
+     * @throws EssayException (refused) naming the router and who holds the lock now, when it is not {@code lockId}'s
+     */
+    public List<RouterState> join(String lockId) {
+        List<RouterState> states = state();
+        LockHolder holder = states.get(0).lockHolder();
+        if (!dryRun && (holder == null || !lockId.equals(holder.id()))) {
+            throw new EssayException(ExitCode.REFUSED, "the release lock " + lockId + " is not held on " + primary()
+                    + " (" + (holder == null ? "the lock is free" : "it is held by " + holder + ", id " + holder.id())
+                    + "): the block that held it has ended, or the lock was broken", null,
+                    "run the deploy or switch inside the block that holds the lock (essayLock), or without a lock id",
+                    null);
+        }
+        return states;
+    }
+
+    /** Leaves the lock held when these sessions close (a lock held for a sharded release outlives the command). */
+    public void keepLock() {
+        held = null;
     }
 
     /** Reads every router's state without locking (status, dry runs). */

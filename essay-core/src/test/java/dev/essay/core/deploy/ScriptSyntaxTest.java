@@ -36,7 +36,8 @@ class ScriptSyntaxTest {
                 router.lock(new LockHolder("id", "u", "c", "deploy", "t")), router.unlock("id"), router.breakLock(null), router.breakLock("id"),
                 router.stage("# essay: slot=b\nupstream x { server 127.0.0.1:8110; }\n", "switch"), router.reload(),
                 router.prove("b", 3), router.commit(), router.restore(), router.appendLedger("{}", "id-1"),
-                router.readLedger(5), router.switches(50));
+                router.readLedger(5), router.switches(50), router.keepShard("id", "{\"id\":\"e-1\"}", "e-1"),
+                router.readShards("id"), router.clearShards("id"));
         return steps.stream().map(s -> Arguments.of(s.name(), s));
     }
 

@@ -72,6 +72,30 @@ class RouterScriptsTest {
     }
 
     @Test
+    void shardEntriesAreKeptOnceUnderTheirHeldLockAndPrintedWhenItIsBroken() {
+        LockHolder hold = new LockHolder("hold-1", "ci", "job #5", "hold", "2026-12-08T01:00:00Z");
+        assertThat(run(scripts.keepShard("hold-1", "{\"id\":\"e-1\"}", "e-1")).values("keep-shard"))
+                .as("no lock: nothing kept").containsEntry("shard", "no-lock");
+        run(scripts.lock(hold));
+        assertThat(run(scripts.keepShard("other", "{\"id\":\"e-1\"}", "e-1")).values("keep-shard"))
+                .as("another holder's id").containsEntry("shard", "no-lock");
+        assertThat(run(scripts.keepShard("hold-1", "{\"id\":\"e-1\",\"detail\":\"it's\"}", "e-1")).values("keep-shard"))
+                .containsEntry("shard", "kept");
+        run(scripts.keepShard("hold-1", "{\"id\":\"e-1\",\"detail\":\"it's\"}", "e-1"));
+        run(scripts.keepShard("hold-1", "{\"id\":\"e-2\"}", "e-2"));
+        assertThat(run(scripts.readShards("other")).output("read-shards")).isEmpty();
+        assertThat(run(scripts.readShards("hold-1")).output("read-shards").lines().toList())
+                .as("a retried keep is kept once").containsExactly("shard={\"id\":\"e-1\",\"detail\":\"it's\"}", "shard={\"id\":\"e-2\"}");
+        run(scripts.clearShards("hold-1"));
+        assertThat(run(scripts.readShards("hold-1")).output("read-shards")).isEmpty();
+        run(scripts.keepShard("hold-1", "{\"id\":\"e-3\"}", "e-3"));
+        StepReport broken = run(scripts.breakLock("hold-1"));
+        assertThat(broken.values("break-lock")).containsEntry("lock", "broken");
+        assertThat(broken.output("break-lock")).contains("shard={\"id\":\"e-3\"}");
+        assertThat(Files.exists(dir.resolve("state/lock"))).isFalse();
+    }
+
+    @Test
     void aRejectedIncludeIsRolledBackBeforeTheStepEnds() throws Exception {
         Path upstream = dir.resolve("upstream.conf");
         Files.writeString(upstream, "# essay: slot=a version=1.0.0\nupstream essay_sample { server 127.0.0.1:8100; }\n");

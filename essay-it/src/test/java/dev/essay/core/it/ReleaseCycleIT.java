@@ -2,16 +2,19 @@ package dev.essay.core.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.essay.core.Engine;
 import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.DeployResult;
+import dev.essay.core.api.Shard;
 import dev.essay.core.api.StatusReport;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.api.SwitchResult;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.ledger.LedgerEntry;
+import dev.essay.core.lock.LockHolder;
 import dev.essay.core.run.HostResult;
 import dev.essay.fleet.FleetBackend;
 import dev.essay.fleet.FleetHost;
@@ -21,6 +24,8 @@ import dev.essay.fleet.junit.WithFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -219,5 +224,75 @@ class ReleaseCycleIT {
             assertThat(h.status()).isEqualTo(HostResult.Status.UNCHANGED);
             assertThat(h.detail()).isEqualTo("already 1.0.0 (asked for 1.0.0.0)");
         });
+    }
+
+    @Test
+    @Order(11)
+    void aShardedReleaseDeploysFromTwoMachinesUnderOneLockAndRecordsOneDeployWithEveryHost() throws Exception {
+        int before = engine.history(200).size();
+        LockHolder hold = engine.hold("for the sharded release test");
+        // two "agents": engines of their own (own SSH connections), each deploying its shard under the held lock
+        Engine agentA = Fleets.engine(config, new Fleets.Recorder(), "alice@ci");
+        Engine agentB = Fleets.engine(config, new Fleets.Recorder(), "alice@ci");
+        DeployRequest deploy = DeployRequest.of("2.0.0", "b");
+        CompletableFuture<DeployResult> first = CompletableFuture.supplyAsync(() -> agentA.deploy(deploy.under(hold.id(), Shard.of(0, 2))));
+        CompletableFuture<DeployResult> second = CompletableFuture.supplyAsync(() -> agentB.deploy(deploy.under(hold.id(), Shard.of(1, 2))));
+        DeployResult a = first.get(5, TimeUnit.MINUTES);
+        DeployResult b = second.get(5, TimeUnit.MINUTES);
+        assertThat(a.fleet().hosts()).as("shard 0/2 of 3 hosts").hasSize(1);
+        assertThat(b.fleet().hosts()).as("shard 1/2 of 3 hosts").hasSize(2);
+        assertThat(List.of(a, b)).allSatisfy(r -> assertThat(r.ok()).as(r.fleet().table()).isTrue());
+        for (FleetHost host : fleet.hosts()) {
+            assertThat(Files.readString(fleet.slotDir(host, "b").resolve(".essay-deployed"))).contains("version=2.0.0");
+        }
+        assertThat(engine.history(200)).as("the shards' entries wait under the lock").hasSize(before);
+
+        // anyone else is still locked out; a lock id that is not held is refused
+        assertThatThrownBy(() -> engine.deploy(DeployRequest.of("2.0.0", "b")))
+                .isInstanceOfSatisfying(EssayException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.LOCK_HELD));
+        assertThatThrownBy(() -> engine.deploy(deploy.under("not-the-lock", null)))
+                .isInstanceOfSatisfying(EssayException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
+                    assertThat(e.getMessage()).contains("not-the-lock", "is held by alice@ci (hold for the sharded release test");
+                });
+
+        try (TrafficLoop traffic = fleet.traffic()) {
+            traffic.awaitSlot("a", 20);
+            SwitchResult sw = engine.switchSlot(SwitchRequest.to("b").under(hold.id()));
+            assertThat(sw.to()).isEqualTo("b");
+            assertThat(sw.version()).isEqualTo("2.0.0");
+            TrafficLoop.Stats stats = traffic.awaitSlot("b", 20);
+            assertThat(stats.failures()).as("failed requests: " + stats.firstFailures()).isZero();
+        }
+        assertThat(engine.release(hold.id())).as("the switch recorded the shards already").isEmpty();
+        assertThat(engine.status(null).routers()).allSatisfy(r -> assertThat(r.lockHolder()).as("lock after the release").isNull());
+
+        List<LedgerEntry> added = engine.history(200).subList(before, engine.history(200).size());
+        assertThat(added).extracting(LedgerEntry::action, LedgerEntry::version, LedgerEntry::to, LedgerEntry::result)
+                .containsExactly(tuple("deploy", "2.0.0", "b", "ok"), tuple("switch", "2.0.0", "b", "ok"));
+        assertThat(added.get(0).hosts()).as("one deploy entry with every host of both shards")
+                .extracting(LedgerEntry.HostResult::host)
+                .containsExactlyInAnyOrderElementsOf(fleet.hosts().stream().map(h -> h.spec()).toList());
+        assertThat(added.get(0).detail()).contains("2 shard(s) under one lock", "shard 0/2 ok", "shard 1/2 ok");
+    }
+
+    @Test
+    @Order(12)
+    void releasingAHeldLockWithoutASwitchRecordsTheShardsDeployAndLeavesTheLiveSlot() throws Exception {
+        int before = engine.history(200).size();
+        LockHolder hold = engine.hold(null);
+        DeployResult shard = engine.deploy(DeployRequest.of("1.0.0", "a").under(hold.id(),
+                Shard.named(List.of(fleet.hosts().get(2).spec()))));
+        assertThat(shard.fleet().hosts()).extracting(h -> h.host().toString())
+                .containsExactly(fleet.hosts().get(2).spec());
+        List<LedgerEntry> recorded = engine.release(hold.id());
+        assertThat(recorded).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("deploy");
+            assertThat(e.to()).isEqualTo("a");
+            assertThat(e.hosts()).hasSize(1);
+        });
+        assertThat(engine.history(200).subList(before, engine.history(200).size())).containsExactlyElementsOf(recorded);
+        assertThat(engine.release(hold.id())).as("a second release finds nothing held").isEmpty();
+        assertThat(Fleets.ask(fleet.routerUrl())).isEqualTo(new Fleets.Answer(200, "b", "2.0.0"));
     }
 }
