@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import io.jenkins.plugins.essay.plain.DeployConfig;
 import io.jenkins.plugins.essay.plain.Outcome;
+import java.util.List;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -28,6 +29,18 @@ public class EssayDeployStep extends EssayStep implements ConfigFields.Deploy {
     @DataBoundSetter public void setCredentialsId(String credentialsId) { deploy.setCredentialsId(credentialsId); }
     @DataBoundSetter public void setConfig(String config) { deploy.setConfig(config); }
     @DataBoundSetter public void setForce(boolean force) { deploy.setForce(force); }
+    @DataBoundSetter public void setShard(List<Integer> shard) { deploy.setShard(shard); }
+    @DataBoundSetter public void setHosts(List<String> hosts) { deploy.setHosts(hosts); }
+
+    /** {@code [index, count]} of a sharded deploy (Pipeline only); null for every host. */
+    public List<Integer> getShard() {
+        return deploy.getShard();
+    }
+
+    /** The hosts of the role to deploy to (Pipeline only); null for every host. */
+    public List<String> getHosts() {
+        return deploy.getHosts();
+    }
 
     @Override
     public @NonNull DeployConfig configuration() {

@@ -17,6 +17,8 @@ import hudson.slaves.WorkspaceList;
 import hudson.util.Secret;
 import io.jenkins.plugins.essay.plain.Connection;
 import io.jenkins.plugins.essay.plain.EssayConfig;
+import io.jenkins.plugins.essay.plain.HeldLock;
+import io.jenkins.plugins.essay.plain.LockConfig;
 import io.jenkins.plugins.essay.plain.Outcome;
 import io.jenkins.plugins.essay.plain.ReleaseConfig;
 import io.jenkins.plugins.essay.plain.Requests;
@@ -52,12 +54,40 @@ final class EssayRunner {
     static @NonNull Outcome run(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
                                 @NonNull TaskListener listener, @NonNull EssayConfig<?> config)
             throws IOException, InterruptedException {
+        return run(run, workspace, env, listener, config, null);
+    }
+
+    /**
+     * {@link #run(Run, FilePath, EnvVars, TaskListener, EssayConfig)} inside an {@code essayLock} block: a deploy or
+     * switch runs under the lock it holds ({@code held}; null: outside any block), and the block's closing lines say
+     * how it ended.
+     */
+    static @NonNull Outcome run(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
+                                @NonNull TaskListener listener, @NonNull EssayConfig<?> config,
+                                @CheckForNull HeldLock held) throws IOException, InterruptedException {
         Serializable request;
         try {
-            request = config.request();
+            request = Requests.underLock(config.request(), held);
         } catch (IllegalArgumentException e) {
             throw new AbortException(e.getMessage());
         }
+        try {
+            Outcome outcome = runRequest(run, workspace, env, listener, config, request);
+            EssayLockExecution.noteStep(held, Requests.describe(request) + ": " + outcome.result() + hostCount(outcome));
+            return outcome;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            EssayLockExecution.noteStep(held, Requests.describe(request) + ": " + (e instanceof InterruptedException
+                    ? "aborted" : "failed: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+            throw e;
+        }
+    }
+
+    private static String hostCount(Outcome outcome) {
+        return outcome.hosts().isEmpty() ? "" : " on " + outcome.hosts().size() + " host(s)";
+    }
+
+    private static Outcome runRequest(Run<?, ?> run, FilePath workspace, EnvVars env, TaskListener listener,
+                                      EssayConfig<?> config, Serializable request) throws IOException, InterruptedException {
         long started = System.currentTimeMillis();
         int recorded = run.getActions(ReleaseRecord.class).size();
         try {
@@ -126,6 +156,32 @@ final class EssayRunner {
         Outcome outcome = act(run, log, request, essayYaml, id, callable, actor);
         removeBuildCopy(workRoot, log);
         return outcome;
+    }
+
+    /** Takes the release lock for an {@code essayLock} block, on the agent; returns its id. */
+    static String hold(Run<?, ?> run, FilePath workspace, EnvVars env, TaskListener listener, LockConfig lock)
+            throws IOException, InterruptedException {
+        PrintStream log = listener.getLogger();
+        FilePath essayYaml = essayYaml(workspace, lock.getConfig());
+        Actor actor = actor(run);
+        String note = lock.hold(run.getFullDisplayName()).note();
+        warnIfAcceptingNewHostKeys(log);
+        String id = essayYaml.act(RemoteLock.hold(Connection.fleet(sshLogin(run, log, lock.credentialsId()), actor, env),
+                note, listener)).get(0);
+        log.println("[essay] holding the release lock " + id + " for the steps in this block (" + note + ")");
+        return id;
+    }
+
+    /**
+     * Ends an {@code essayLock} block's lock {@code lockId}, on the agent of the block: records its shards' deploys (one
+     * ledger entry each, with every host) and releases it; returns a line per entry recorded.
+     */
+    static List<String> release(Run<?, ?> run, FilePath workspace, EnvVars env, TaskListener listener, LockConfig lock,
+                                String lockId) throws IOException, InterruptedException {
+        PrintStream log = listener.getLogger();
+        log.println("[essay] the block ended: recording its shards' deploys and releasing the release lock " + lockId);
+        return essayYaml(workspace, lock.getConfig()).act(RemoteLock.release(
+                Connection.fleet(sshLogin(run, log, lock.credentialsId()), actor(run), env), lockId, listener));
     }
 
     /** The SSH login of credential {@code credentialsId}, with the known hosts of the global configuration. */

@@ -6,6 +6,7 @@ import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.essay.plain.EssayConfig;
+import io.jenkins.plugins.essay.plain.HeldLock;
 import io.jenkins.plugins.essay.plain.Outcome;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -32,9 +33,10 @@ public abstract class EssayStep extends Step {
         return new EssayStepExecution(context, this);
     }
 
-    /** Runs on a pool thread; its value is the step's. */
-    final Object run(Run<?, ?> run, FilePath workspace, EnvVars env, TaskListener listener) throws Exception {
-        return value(EssayRunner.run(run, workspace, env, listener, configuration()));
+    /** Runs on a pool thread, under the lock of an enclosing {@code essayLock} block if any; its value is the step's. */
+    final Object run(Run<?, ?> run, FilePath workspace, EnvVars env, TaskListener listener, HeldLock held)
+            throws Exception {
+        return value(EssayRunner.run(run, workspace, env, listener, configuration(), held));
     }
 
     /** Every essay step needs a workspace on a node, with the build's environment and log. */

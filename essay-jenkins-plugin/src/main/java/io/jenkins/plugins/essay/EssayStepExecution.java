@@ -13,6 +13,7 @@ import hudson.security.ACLContext;
 import hudson.util.ClassLoaderSanityThreadFactory;
 import hudson.util.DaemonThreadFactory;
 import hudson.util.NamingThreadFactory;
+import io.jenkins.plugins.essay.plain.HeldLock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,6 +59,7 @@ final class EssayStepExecution extends StepExecution {
         FilePath workspace = context.get(FilePath.class);
         EnvVars env = context.get(EnvVars.class);
         TaskListener listener = context.get(TaskListener.class);
+        HeldLock held = context.get(HeldLock.class);
         if (workspace == null) {
             throw new AbortException("essay needs a workspace with essay.yaml: run the step inside node { ... }");
         }
@@ -65,7 +67,7 @@ final class EssayStepExecution extends StepExecution {
         task = executor().submit(() -> {
             threadName = Thread.currentThread().getName();
             try (ACLContext ignored = ACL.as2(auth)) {
-                Object value = step.run(run, workspace, env == null ? new EnvVars() : env, listener);
+                Object value = step.run(run, workspace, env == null ? new EnvVars() : env, listener, held);
                 if (stopCause != null) {
                     complete(null, stopCause);
                 } else {
@@ -136,7 +138,7 @@ final class EssayStepExecution extends StepExecution {
     }
 
     @SuppressFBWarnings(value = "LI_LAZY_INIT_STATIC", justification = "synchronized")
-    private static synchronized ExecutorService executor() {
+    static synchronized ExecutorService executor() {
         if (executor == null) {
             executor = Executors.newCachedThreadPool(new NamingThreadFactory(
                     new ClassLoaderSanityThreadFactory(new DaemonThreadFactory()), "essay step"));

@@ -343,7 +343,7 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
      * Writes engine events to the build log: one prefix per line ({@code [essay]} or the host), each event
      * written whole so hosts working in parallel never interleave mid-line.
      */
-    private static final class LogListener implements EngineListener {
+    static final class LogListener implements EngineListener {
         private final PrintStream out;
 
         LogListener(PrintStream out) {

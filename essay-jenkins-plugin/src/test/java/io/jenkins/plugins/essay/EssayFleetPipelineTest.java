@@ -14,6 +14,7 @@ import dev.essay.fleet.FleetHost;
 import dev.essay.fleet.TestFleet;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
+import hudson.model.Label;
 import hudson.model.Result;
 import hudson.model.TaskListener;
 import hudson.tasks.Shell;
@@ -198,6 +199,89 @@ class EssayFleetPipelineTest {
             j.assertLogContains("no slot 'c' in ", failed);
             j.assertLogContains("[essay] release FAILED", failed);
             assertEquals("failed", failed.getAction(ReleaseRecord.class).getResult());
+        }
+    }
+
+    /**
+     * A fleet deployed from two agents: {@code essayLock} takes the release lock once; a parallel branch on each agent
+     * deploys its shard under it ({@code shard: [i, 2]}); the switch runs once after both. The router's ledger gets one
+     * deploy entry with all three hosts, then the switch; the build keeps a record per shard; the lock is free after.
+     */
+    @Test
+    void shardsOnTwoAgentsDeployUnderOneLockAndTheSwitchRunsOnce(JenkinsRule j) throws Exception {
+        try (TestFleet fleet = TestFleet.builder().hosts(3).published("1.0.0").build()) {
+            String config = EssayPackageTest.groovy(fleet.writeConfig().toAbsolutePath());
+            trust(fleet);
+            j.createOnlineSlave(Label.get("shard-a"));
+            j.createOnlineSlave(Label.get("shard-b"));
+            String login = "credentialsId: 'fleet', config: '" + config + "'";
+            WorkflowJob p = j.createProject(WorkflowJob.class, "sharded");
+            p.setDefinition(new CpsFlowDefinition(
+                    "node {\n"
+                    + "  essayLock(note: 'two agents', " + login + ") {\n"
+                    + "    parallel(\n"
+                    + "      'shard 0': { node('shard-a') { def r = essayDeploy version: '1.0.0', slot: 'a', shard: [0, 2], " + login + "\n"
+                    + "        echo \"shard 0 hosts: ${r.size()}\" } },\n"
+                    + "      'shard 1': { node('shard-b') { def r = essayDeploy version: '1.0.0', slot: 'a', shard: [1, 2], " + login + "\n"
+                    + "        echo \"shard 1 hosts: ${r.size()}\" } })\n"
+                    + "    echo \"live: ${essaySwitch to: 'a', " + login + "}\"\n"
+                    + "  }\n"
+                    + "  def status = essayStatus " + login + "\n"
+                    + "  echo \"lock after the block: ${status.routers[0].lock_holder}\"\n"
+                    + "}\n", true));
+            WorkflowRun b = j.buildAndAssertSuccess(p);
+            j.assertLogContains("[essay] holding the release lock ", b);
+            j.assertLogContains("shard 0 hosts: 1", b);
+            j.assertLogContains("shard 1 hosts: 2", b);
+            j.assertLogContains("live: a", b);
+            j.assertLogContains("[essay] released the release lock ", b);
+            j.assertLogContains("deploy 1.0.0 into slot a, shard 0/2 under the release lock ", b);
+            j.assertLogContains("lock after the block: null", b);
+            assertEquals(List.of("deploy", "deploy", "switch"), b.getActions(ReleaseRecord.class).stream()
+                    .map(ReleaseRecord::getAction).sorted().toList(), "a record per shard, and the switch");
+            LedgerSnapshot snapshot = b.getAction(LedgerSnapshot.class);
+            assertNotNull(snapshot);
+            List<String> ledger = snapshot.getEntries().stream()
+                    .map(e -> e.getAction() + " " + e.getResult() + " " + e.getHosts()).toList();
+            assertEquals(List.of("deploy ok 3 hosts: 3 ok", "switch ok 3 hosts: 3 ok"),
+                    ledger.subList(ledger.size() - 2, ledger.size()), "one deploy entry with every host: " + ledger);
+        }
+    }
+
+    /**
+     * Aborting a sharded deploy (its slot never gets healthy, so it is still running) ends the build as aborted, the
+     * block's end releases the lock and records the shards' deploy once, as cancelled, with every host.
+     */
+    @Test
+    void abortingAShardedDeployReleasesTheLockAndRecordsEveryShard(JenkinsRule j) throws Exception {
+        try (TestFleet fleet = TestFleet.builder().hosts(2).published("1.0.0").build()) {
+            String config = EssayPackageTest.groovy(fleet.writeConfig().toAbsolutePath());
+            trust(fleet);
+            String login = "credentialsId: 'fleet', config: '" + config + "'";
+            WorkflowJob p = j.createProject(WorkflowJob.class, "sharded-abort");
+            p.setDefinition(new CpsFlowDefinition(
+                    "node {\n"
+                    + "  essayLock(" + login + ") {\n"
+                    + "    parallel(\n"
+                    + "      'shard 0': { essayDeploy version: '1.0.0', slot: 'b', profile: 'unhealthy', shard: [0, 2], " + login + " },\n"
+                    + "      'shard 1': { essayDeploy version: '1.0.0', slot: 'b', profile: 'unhealthy', shard: [1, 2], " + login + " })\n"
+                    + "  }\n"
+                    + "}\n", true));
+            WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+            j.waitForMessage("under the held release lock", b);
+            b.doStop();
+            j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(b));
+            j.assertLogContains("[essay] released the release lock ", b);
+            j.assertLogContains("recorded in the ledger: deploy 1.0.0 into slot b: cancelled on 2 host(s)", b);
+
+            WorkflowJob after = j.createProject(WorkflowJob.class, "after-abort");
+            after.setDefinition(new CpsFlowDefinition("node {\n"
+                    + "  essayDeploy version: '1.0.0', slot: 'a', " + login + "\n"
+                    + "}\n", true));
+            WorkflowRun ok = j.buildAndAssertSuccess(after);
+            List<String> ledger = ok.getAction(LedgerSnapshot.class).getEntries().stream()
+                    .map(e -> e.getAction() + " " + e.getTo() + " " + e.getResult() + " " + e.getHosts()).toList();
+            assertTrue(ledger.contains("deploy b cancelled 2 hosts: 2 failed"), "one cancelled deploy with both shards' hosts: " + ledger);
         }
     }
 

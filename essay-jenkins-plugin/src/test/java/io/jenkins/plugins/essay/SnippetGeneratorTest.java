@@ -1,5 +1,6 @@
 package io.jenkins.plugins.essay;
 
+import java.util.List;
 import org.jenkinsci.plugins.workflow.cps.SnippetizerTester;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -22,6 +23,26 @@ class SnippetGeneratorTest {
         step.setForce(true);
         st.assertRoundTrip(step, "essayDeploy config: 'deploy/essay.yaml', credentialsId: 'deploy-key', force: true, "
                 + "profile: 'prod', role: 'web', slot: 'b', version: '1.4.0'");
+    }
+
+    @Test
+    void shardedDeployInsideALockBlock(JenkinsRule j) throws Exception {
+        SnippetizerTester st = new SnippetizerTester(j);
+        EssayDeployStep shard = new EssayDeployStep("1.4.0", "b");
+        shard.setCredentialsId("deploy-key");
+        shard.setShard(List.of(1, 2));
+        st.assertRoundTrip(shard, "essayDeploy credentialsId: 'deploy-key', shard: [1, 2], slot: 'b', version: '1.4.0'");
+        EssayDeployStep named = new EssayDeployStep("1.4.0", "b");
+        named.setCredentialsId("deploy-key");
+        named.setHosts(List.of("app@10.0.0.1", "app@10.0.0.2"));
+        st.assertRoundTrip(named, "essayDeploy credentialsId: 'deploy-key', hosts: ['app@10.0.0.1', 'app@10.0.0.2'], "
+                + "slot: 'b', version: '1.4.0'");
+
+        EssayLockStep lock = new EssayLockStep();
+        lock.setCredentialsId("deploy-key");
+        st.assertRoundTrip(lock, "essayLock(credentialsId: 'deploy-key') {\n    // some block\n}");
+        lock.setNote("release 1.4.0");
+        st.assertRoundTrip(lock, "essayLock(credentialsId: 'deploy-key', note: 'release 1.4.0') {\n    // some block\n}");
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.jenkins.plugins.essay.plain;
 
 import dev.essay.core.api.DeployRequest;
+import dev.essay.core.api.Shard;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /** {@code essayDeploy} and "essay: deploy": install {@code version} into {@code slot} on every host of a role. */
@@ -12,6 +15,8 @@ public final class DeployConfig extends FleetConfig<DeployRequest> {
     private String slot;
     private String role;
     private String profile;
+    private List<Integer> shard;
+    private List<String> hosts;
 
     public DeployConfig(String version, String slot) {
         this.version = trim(version);
@@ -44,6 +49,52 @@ public final class DeployConfig extends FleetConfig<DeployRequest> {
         this.profile = trim(profile);
     }
 
+    /** {@code [index, count]}: deploy to that shard of the role's hosts (see {@link Shard}); null for all of them. */
+    public List<Integer> getShard() {
+        return shard == null ? null : new ArrayList<>(shard);
+    }
+
+    public void setShard(List<Integer> shard) {
+        this.shard = shard == null || shard.isEmpty() ? null : new ArrayList<>(shard);
+    }
+
+    /** The hosts of the role to deploy to ({@code user@address:port} or an address); null for all of them. */
+    public List<String> getHosts() {
+        return hosts == null ? null : new ArrayList<>(hosts);
+    }
+
+    public void setHosts(List<String> hosts) {
+        List<String> named = hosts == null ? List.of() : hosts.stream().map(EssayConfig::trim).filter(h -> h != null).toList();
+        this.hosts = named.isEmpty() ? null : new ArrayList<>(named);
+    }
+
+    /**
+     * The part of the role's hosts this deploy takes; null for all of them.
+     *
+     * @throws IllegalArgumentException saying how to write it when {@code shard} is not {@code [index, count]} or both
+     *                                  {@code shard} and {@code hosts} are given
+     */
+    public Shard part() {
+        if (shard != null && hosts != null) {
+            throw new IllegalArgumentException(name() + ": shard and hosts both choose the hosts; give one of them");
+        }
+        if (hosts != null) {
+            return Shard.named(hosts);
+        }
+        if (shard == null) {
+            return null;
+        }
+        if (shard.size() != 2 || shard.contains(null)) {
+            throw new IllegalArgumentException(name() + ": shard is [index, count] with the index from 0, e.g. shard: [0, 2]"
+                    + " and shard: [1, 2] for two shards, not " + shard);
+        }
+        try {
+            return Shard.of(shard.get(0), shard.get(1));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name() + ": shard: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public String name() {
         return "essay deploy";
@@ -57,7 +108,7 @@ public final class DeployConfig extends FleetConfig<DeployRequest> {
                     + (version == null ? "empty" : "'" + version + "'") + ", slot: "
                     + (slot == null ? "empty" : "'" + slot + "'") + ")");
         }
-        return new DeployRequest(version, slot, role, profile, isForce());
+        return new DeployRequest(version, slot, role, profile, isForce()).under(null, part());
     }
 
     @Override
@@ -65,6 +116,8 @@ public final class DeployConfig extends FleetConfig<DeployRequest> {
         DeployConfig copy = new DeployConfig(expanded(env, version), expanded(env, slot));
         copy.setRole(expanded(env, role));
         copy.setProfile(expanded(env, profile));
+        copy.setShard(shard);
+        copy.setHosts(hosts == null ? null : hosts.stream().map(h -> expanded(env, h)).toList());
         return withLogin(copy, env);
     }
 }

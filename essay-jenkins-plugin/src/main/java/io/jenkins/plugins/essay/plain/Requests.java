@@ -66,10 +66,12 @@ public final class Requests {
         }
         if (request instanceof DeployRequest d) {
             return "deploy " + d.version() + " into slot " + d.slot() + (d.role() == null ? "" : " (role " + d.role() + ")")
-                    + (d.force() ? " --force" : "");
+                    + (d.shard() == null ? "" : ", " + d.shard().describe()) + (d.force() ? " --force" : "")
+                    + (d.lock() == null ? "" : " under the release lock " + d.lock());
         }
         SwitchRequest s = (SwitchRequest) request;
-        return action(s) + (s.to() == null ? "" : " to slot " + s.to()) + (s.force() ? " --force" : "");
+        return action(s) + (s.to() == null ? "" : " to slot " + s.to()) + (s.force() ? " --force" : "")
+                + (s.lock() == null ? "" : " under the release lock " + s.lock());
     }
 
     private static String packaging(PackageRequest p) {
@@ -101,5 +103,29 @@ public final class Requests {
     public static ReleaseRequest releasingCheckedOut(ReleaseRequest request, String checkedOut) {
         PackageRequest pkg = packagingCheckedOut(request.pkg(), checkedOut);
         return pkg == request.pkg() ? request : new ReleaseRequest(pkg, request.slot(), request.profile());
+    }
+
+    /**
+     * {@code request} under the release lock an {@code essayLock} block holds ({@code held}; null: none, and the request
+     * is returned as it is): a deploy or switch runs under it, a package or status needs no lock.
+     *
+     * @throws IllegalArgumentException for a release or repair, which take the lock themselves
+     */
+    public static Serializable underLock(Serializable request, HeldLock held) {
+        if (held == null) {
+            return request;
+        }
+        if (request instanceof DeployRequest d) {
+            return d.under(held.id(), d.shard());
+        }
+        if (request instanceof SwitchRequest s) {
+            return s.under(held.id());
+        }
+        if (request instanceof ReleaseRequest || request instanceof RepairRequest) {
+            throw new IllegalArgumentException("essay " + action(request) + " takes the release lock itself, and an"
+                    + " essayLock block holds it: call essay" + (request instanceof ReleaseRequest ? "Release" : "Repair")
+                    + " outside the block, or use essayDeploy and essaySwitch inside it");
+        }
+        return request;
     }
 }
