@@ -77,11 +77,7 @@ final class EssayLockExecution extends StepExecution {
             try (ACLContext ignored = ACL.as2(auth)) {
                 String id = EssayRunner.hold(run, workspace, environment, listener, lock);
                 lockId = id;
-                if (stopCause != null) {
-                    release(context, null, stopCause);
-                    return;
-                }
-                body = context.newBodyInvoker().withContext(new HeldLock(id)).withCallback(new Release()).start();
+                startBody(context, id);
             } catch (Throwable t) {
                 Throwable cause = stopCause;
                 if (cause != null && cause != t) {
@@ -93,21 +89,35 @@ final class EssayLockExecution extends StepExecution {
         return false;
     }
 
-    /** Cancels the body (its callback then releases the lock), or the taking of the lock. */
+    /** Runs the body under the lock just taken, unless a stop came meanwhile: then releases it at once. */
+    private synchronized void startBody(StepContext context, String id) {
+        if (stopCause != null) {
+            release(context, null, stopCause);
+            return;
+        }
+        body = context.newBodyInvoker().withContext(new HeldLock(id)).withCallback(new Release()).start();
+    }
+
+    /**
+     * Cancels the body (its callback then releases the lock). While the lock is being taken (one short call on the
+     * agent) it lets that finish, so that the lock it took is released rather than left behind: {@link #startBody}
+     * sees the stop.
+     */
     @Override
     public void stop(@NonNull Throwable cause) throws Exception {
-        stopCause = cause;
-        BodyExecution running = body;
+        BodyExecution running;
+        synchronized (this) {
+            stopCause = cause;
+            running = body;
+        }
         if (running != null) {
             running.cancel(cause);
             return;
         }
         Future<?> taking = task;
-        if (taking != null && !taking.isDone()) {
-            taking.cancel(true);
-            return;
+        if (taking == null || taking.isDone()) {
+            getContext().onFailure(cause);
         }
-        getContext().onFailure(cause);
     }
 
     /** A restart loses the block's threads: say which lock is still held, and how to end it. */
@@ -133,6 +143,10 @@ final class EssayLockExecution extends StepExecution {
         EssayStepExecution.executor().submit(() -> {
             Throwable problem = null;
             try (ACLContext ignored = ACL.as2(auth)) {
+                if (workspace == null || lock == null) {
+                    throw new AbortException("essay: Jenkins restarted inside essayLock, so the release lock " + id
+                            + " could not be released: check `essay status`, then end it with `essay unlock --id " + id + "`");
+                }
                 Run<?, ?> run = context.get(Run.class);
                 TaskListener listener = context.get(TaskListener.class);
                 EnvVars env = context.get(EnvVars.class);
