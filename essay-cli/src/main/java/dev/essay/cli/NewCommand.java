@@ -17,8 +17,10 @@ final class NewCommand extends Verb {
     @Parameters(index = "0", paramLabel = "NAME", description = "the project's name on the index (PEP 508), e.g. billing-api")
     String name;
 
-    @Option(names = "--template", paramLabel = "web|wsgi", defaultValue = "web",
-            description = "web: an http.server service; wsgi: a WSGI application served by wsgiref (default: web)")
+    @Option(names = "--template", paramLabel = "web|wsgi|django", defaultValue = "web",
+            description = "web: an http.server service; wsgi: a WSGI application served by wsgiref; django: a Django"
+                    + " project served by gunicorn, both from the hosts' packages (Debian: python3-django, gunicorn)"
+                    + " (default: web)")
     String template;
 
     @Option(names = "--package", paramLabel = "PACKAGE", description = "the Python package (default: NAME with - and . as _)")
@@ -36,7 +38,9 @@ final class NewCommand extends Verb {
         Scaffold.Template kind = switch (template) {
             case "web" -> Scaffold.Template.WEB;
             case "wsgi" -> Scaffold.Template.WSGI;
-            default -> throw usage("--template '" + template + "' is not a template", "use --template web or --template wsgi");
+            case "django" -> Scaffold.Template.DJANGO;
+            default -> throw usage("--template '" + template + "' is not a template",
+                    "use --template web, --template wsgi or --template django");
         };
         Path target = (dir != null ? dir : Path.of(name)).toAbsolutePath().normalize();
         Scaffold.Result r = new Scaffold(console).create(target, name, packageName, kind, gitRemote);

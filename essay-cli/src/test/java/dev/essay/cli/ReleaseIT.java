@@ -132,6 +132,44 @@ class ReleaseIT {
         assertThat(Cli.run("--config", config, "versions").out()).doesNotContain(expected);
     }
 
+    @Test
+    @Order(5)
+    void aNewDjangoProjectIsReleasedAndSwitchedAndServesItsStaticFilesFromItsSlot() throws Exception {
+        Path django = tmp.resolve("essay-dj");
+        Cli.Run created = Cli.run("new", "essay-dj", "--template", "django", "--dir", django.toString());
+        assertThat(created.exit()).as(created.all()).isZero();
+        // the fleet's hosts, router and index, with what the django template adds: the hosts' Django and gunicorn
+        // (venv.system_site_packages) and the pre_deploy hook that collects the static files into the slot
+        String scaffolded = Files.readString(django.resolve("essay.yaml"));
+        assertThat(scaffolded).contains("  system_site_packages: true").contains("collectstatic");
+        String yaml = fleet.configYaml().replace("project: " + FleetConfig.PROJECT, "project: essay-dj")
+                .replaceFirst("(?m)^(venv:\n(?:  .*\n)*)", "$1  system_site_packages: true\n")
+                + "build:\n  python: " + SampleBuild.PYTHON + "\n"
+                + scaffolded.substring(scaffolded.indexOf("hooks:"));
+        Files.writeString(django.resolve("essay.yaml"), yaml, StandardCharsets.UTF_8);
+        String djangoConfig = django.resolve("essay.yaml").toString();
+
+        try (TrafficLoop traffic = fleet.traffic()) {
+            traffic.awaitSlot("a", 5);
+            Cli.Run release = Cli.run("--config", djangoConfig, "release");
+            assertThat(release.exit()).as(release.all()).isZero();
+            Matcher m = Pattern.compile("released essay-dj (\\S+): slot (\\w+) is live").matcher(release.out());
+            assertThat(m.find()).as(release.all()).isTrue();
+            assertThat(m.group(2)).isEqualTo("b");
+            assertThat(release.out()).contains("pre-deploy-1 ok");
+            TrafficLoop.Stats stats = traffic.awaitSlot("b", 10);
+            assertThat(stats.failures()).as(String.valueOf(stats.firstFailures())).isZero();
+            assertThat(stats.ofVersion(m.group(1))).isPositive();
+
+            java.net.http.HttpResponse<String> css = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(fleet.routerUrl().resolve("/static/essay_dj/site.css")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(css.statusCode()).as(css.body()).isEqualTo(200);
+            assertThat(css.body()).contains("body { font-family: sans-serif; }");
+            assertThat(css.headers().firstValue("X-Essay-Slot")).hasValue("b");
+        }
+    }
+
     /** The date version {@code k} builds after {@code version} on the same day. */
     private static String later(String version, int k) {
         int dot = version.lastIndexOf('.');

@@ -68,7 +68,7 @@ public final class ProjectLoader {
     static final List<String> SSH_KEYS = List.of("identity", "passphrase_env", "passphrase_file", "known_hosts",
             "accept_new_host_keys", "connect_timeout");
     static final List<String> SLOT_KEYS = List.of("port_prefix");
-    static final List<String> VENV_KEYS = List.of("prefix", "python");
+    static final List<String> VENV_KEYS = List.of("prefix", "python", "system_site_packages");
     static final List<String> SUPERVISOR_KEYS = List.of("template", "supervisord", "supervisorctl");
     static final List<String> ROUTER_KEYS = List.of("hosts", "role", "nginx", "config", "upstream_file",
             "upstream_name", "sudo", "url", "state_dir", "probe");
@@ -471,7 +471,8 @@ public final class ProjectLoader {
             m.required("prefix", what);
         }
         String python = program(m, "python", DEFAULT_PYTHON);
-        return prefix == null || python == null ? null : new Project.Venv(prefix, python);
+        Boolean system = bool(m, "system_site_packages", false);
+        return prefix == null || python == null || system == null ? null : new Project.Venv(prefix, python, system);
     }
 
     private String profile(YamlMap top) {

@@ -80,7 +80,14 @@ public final class SlotScripts {
         ops.add(Operation.of("ensure-venv", String.join("\n",
                 "mkdir -p \"$D\"",
                 "if [ ! -x \"$D/bin/python\" ] || [ ! -x \"$D/bin/pip\" ]; then",
-                "  " + Shell.quote(project.venv().python()) + " -m venv \"$D\"",
+                "  " + Shell.quote(project.venv().python()) + " -m venv" + (project.venv().systemSitePackages()
+                        ? " --system-site-packages" : "") + " \"$D\"",
+                "fi",
+                // venv.system_site_packages changed since the venv was made: say so in pyvenv.cfg, which Python reads
+                "if ! grep -qx " + Shell.quote("include-system-site-packages = " + project.venv().systemSitePackages())
+                        + " \"$D/pyvenv.cfg\"; then",
+                "  sed -i.essay-prev 's/^include-system-site-packages *=.*/include-system-site-packages = "
+                        + project.venv().systemSitePackages() + "/' \"$D/pyvenv.cfg\"",
                 "fi",
                 "mkdir -p \"$D/etc\" \"$D/run\" \"$D/logs\" \"$D/tmp\"",
                 "\"$D/bin/python\" --version")));

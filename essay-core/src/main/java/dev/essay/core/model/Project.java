@@ -145,8 +145,16 @@ public record Project(
         }
     }
 
-    /** @param prefix remote directory holding one directory per slot; may start with {@code ~/} */
-    public record Venv(String prefix, String python) {
+    /**
+     * @param prefix              remote directory holding one directory per slot; may start with {@code ~/}
+     * @param systemSitePackages  the slots' virtualenvs see the host's system packages (Debian's python3-django, ...),
+     *                            so pip takes a dependency from there instead of the index
+     */
+    public record Venv(String prefix, String python, boolean systemSitePackages) {
+        public Venv(String prefix, String python) {
+            this(prefix, python, false);
+        }
+
         public String slotDir(String slot) {
             return prefix.endsWith("/") ? prefix + slot : prefix + "/" + slot;
         }

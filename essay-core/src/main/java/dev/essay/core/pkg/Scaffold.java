@@ -33,7 +33,13 @@ public final class Scaffold {
         /** An HTTP server on {@code http.server}. */
         WEB,
         /** A WSGI {@code application}, served by {@code wsgiref} (swap in gunicorn in the template). */
-        WSGI
+        WSGI,
+        /**
+         * A Django project served by gunicorn, both from the hosts' system packages (Debian's {@code python3-django} and
+         * {@code gunicorn}: {@code venv.system_site_packages}), settings per profile, static files collected into
+         * each slot by a {@code pre_deploy} hook.
+         */
+        DJANGO
     }
 
     /** What was written, what was already there and kept, and the first commit (null when none was made). */
@@ -55,6 +61,8 @@ public final class Scaffold {
     private static final String RESOURCES = "scaffold/";
     private static final String NEW_COMMAND = "{{ venv_dir }}/bin/@project@ --host={{ host }} --port={{ port }}%(process_num)d"
             + " --profile={{ profile }}";
+    private static final String DJANGO_COMMAND = "{{ venv_dir }}/bin/python -m gunicorn --bind={{ host }}:{{ port }}%(process_num)d"
+            + " --workers=2 --access-logfile=- @package@.wsgi:application";
     private static final String INIT_COMMAND = "{{ venv_dir }}/bin/python -m @package@ --host={{ host }}"
             + " --port={{ port }}%(process_num)d --profile={{ profile }}";
     private static final String INIT_COMMAND_COMMENT = "; EDIT: the command that starts one process of your service, listening on"
@@ -86,12 +94,23 @@ public final class Scaffold {
         if (Files.exists(dir) && !isEmptyDirectory(dir)) {
             throw usage(dir + " already exists and is not empty", "pick another directory, or run essay init inside it to add the essay files");
         }
-        Map<String, String> tokens = tokens(name, pkg, NEW_COMMAND, "");
+        boolean django = template == Template.DJANGO;
+        Map<String, String> tokens = django ? djangoTokens(name, pkg) : tokens(name, pkg, NEW_COMMAND, "");
         Map<String, String> files = new LinkedHashMap<>();
         files.put("pyproject.toml", "pyproject.toml");
         files.put("src/" + pkg + "/__init__.py", "__init__.py");
-        files.put("src/" + pkg + "/__main__.py", "__main__.py");
-        files.put("src/" + pkg + "/app.py", template == Template.WSGI ? "app-wsgi.py" : "app-web.py");
+        if (django) {
+            files.put("src/" + pkg + "/__main__.py", "django-main.py");
+            files.put("src/" + pkg + "/settings.py", "django-settings.py");
+            files.put("src/" + pkg + "/urls.py", "django-urls.py");
+            files.put("src/" + pkg + "/views.py", "django-views.py");
+            files.put("src/" + pkg + "/middleware.py", "django-middleware.py");
+            files.put("src/" + pkg + "/wsgi.py", "django-wsgi.py");
+            files.put("src/" + pkg + "/static/" + pkg + "/site.css", "django-site.css");
+        } else {
+            files.put("src/" + pkg + "/__main__.py", "__main__.py");
+            files.put("src/" + pkg + "/app.py", template == Template.WSGI ? "app-wsgi.py" : "app-web.py");
+        }
         files.put("conf/supervisord.conf", "supervisord.conf");
         files.put("essay.yaml", "essay.yaml");
         files.put("README.md", "README.md");
@@ -137,13 +156,43 @@ public final class Scaffold {
     }
 
     private static Map<String, String> tokens(String project, String pkg, String command, String commandComment) {
+        return tokens(project, pkg, command, commandComment, Map.of());
+    }
+
+    /**
+     * The tokens of the shared resources: the supervisord command (and a comment before it), and what a template
+     * adds to the shared files ({@code @environment@}, {@code @venv_extra@}, {@code @hooks@}, {@code @dependencies@},
+     * {@code @package_data@}, {@code @run_here@}; by default what the web and wsgi templates need).
+     */
+    private static Map<String, String> tokens(String project, String pkg, String command, String commandComment,
+                                              Map<String, String> extra) {
         Map<String, String> t = new LinkedHashMap<>();
         t.put("@command_comment@", commandComment);
         t.put("@command@", command);
+        for (String token : List.of("@environment@", "@venv_extra@", "@hooks@", "@dependencies@", "@package_data@")) {
+            t.put(token, extra.getOrDefault(token, ""));
+        }
+        t.put("@run_here@", extra.getOrDefault("@run_here@", "python3 -m venv .venv && .venv/bin/pip install -e .\n"
+                + ".venv/bin/@project@ --port 8000\n"));
         t.put("@project@", project);
         t.put("@package@", pkg);
         t.put("@upstream@", project.replace('-', '_').replace('.', '_'));
         return t;
+    }
+
+    /** The django template's additions to the shared files. */
+    private static Map<String, String> djangoTokens(String project, String pkg) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("@environment@", ",ESSAY_PROFILE=\"{{ profile }}\",DJANGO_SETTINGS_MODULE=\"@package@.settings\"");
+        extra.put("@venv_extra@", "  system_site_packages: true           # Django and gunicorn from the hosts' packages"
+                + " (Debian: apt-get install python3-django gunicorn)\n");
+        extra.put("@hooks@", "hooks:\n  pre_deploy:                          # the release's static files, into the slot"
+                + " (settings.STATIC_ROOT)\n    - python -m @package@ collectstatic --noinput --verbosity 0\n");
+        extra.put("@dependencies@", "\"Django>=3.2\", \"gunicorn>=20\"");
+        extra.put("@package_data@", "\n[tool.setuptools.package-data]\n@package@ = [\"static/**/*\"]\n");
+        extra.put("@run_here@", "python3 -m venv --system-site-packages .venv && .venv/bin/pip install -e .\n"
+                + "ESSAY_PROFILE=dev .venv/bin/python -m gunicorn --bind=127.0.0.1:8000 @package@.wsgi:application &\n");
+        return tokens(project, pkg, DJANGO_COMMAND, "", extra);
     }
 
     private void write(Path dir, Map<String, String> files, Map<String, String> tokens, List<Path> written, List<Path> kept) {

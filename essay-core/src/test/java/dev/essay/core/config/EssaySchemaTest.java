@@ -188,14 +188,14 @@ class EssaySchemaTest {
     }
 
     @Test
-    void theScaffoldsEssayYamlValidates() throws IOException {
-        String text;
-        try (InputStream in = ProjectLoader.class.getResourceAsStream("/dev/essay/core/pkg/scaffold/essay.yaml")) {
-            assertThat(in).isNotNull();
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@project@", "my-service");
+    void theScaffoldsEssayYamlValidates(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws IOException {
+        for (dev.essay.core.pkg.Scaffold.Template template : dev.essay.core.pkg.Scaffold.Template.values()) {
+            java.nio.file.Path dir = tmp.resolve(template.name());
+            new dev.essay.core.pkg.Scaffold(null).create(dir, "my-service", null, template, null);
+            String text = java.nio.file.Files.readString(dir.resolve("essay.yaml"));
+            assertThat(validate(text)).as(template.name()).isEmpty();
+            assertThat(loaderProblems(text)).as(template.name()).isEmpty();
         }
-        assertThat(validate(text)).isEmpty();
-        assertThat(loaderProblems(text)).isEmpty();
     }
 
     @Test

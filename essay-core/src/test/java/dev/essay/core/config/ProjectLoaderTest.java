@@ -632,6 +632,22 @@ class ProjectLoaderTest {
         }
     }
 
+    // ------------------------------------------------------------------ venv
+
+    @Nested
+    class Venv {
+        @Test
+        void systemSitePackagesIsOffUnlessAskedForAndMustBeABoolean() {
+            assertThat(parse(MINIMAL).venv().systemSitePackages()).isFalse();
+            String withSystem = MINIMAL.replace("  prefix: ~/essay-sample\n", "  prefix: ~/essay-sample\n  system_site_packages: true\n");
+            assertThat(parse(withSystem).venv()).isEqualTo(new Project.Venv("~/essay-sample", "python3", true));
+            String wrong = MINIMAL.replace("  prefix: ~/essay-sample\n", "  prefix: ~/essay-sample\n  system_site_packages: debian\n");
+            int line = (int) wrong.substring(0, wrong.indexOf("system_site_packages")).lines().count();
+            assertThat(problems(wrong)).containsExactly("<dir>/essay.yaml:" + line
+                    + ": venv.system_site_packages: must be true or false, not 'debian'");
+        }
+    }
+
     // ------------------------------------------------------------------ slots and ports
 
     @Nested

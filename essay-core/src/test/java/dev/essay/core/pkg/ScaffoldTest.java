@@ -35,6 +35,8 @@ class ScaffoldTest {
     Path tmp;
 
     private final Scaffold scaffold = new Scaffold(null);
+    /** The interpreter of Debian's python3-django and gunicorn (scripts/install-deps), which the django template uses. */
+    static final String DEBIAN_PYTHON = "/usr/bin/python3";
 
     @Test
     void newProjectIsCommittedAndItsEssayYamlAndTemplateAreValid() throws Exception {
@@ -60,6 +62,43 @@ class ScaffoldTest {
                 .contains("environment=ESSAY_SLOT=\"b\"");
     }
 
+    @Test
+    void aDjangoProjectUsesTheHostsDjangoAndGunicornCollectsItsStaticFilesIntoTheSlotAndBuilds() throws Exception {
+        Path dir = tmp.resolve("shop");
+        Scaffold.Result r = scaffold.create(dir, "shop", null, Scaffold.Template.DJANGO, null);
+        assertThat(r.written()).extracting(p -> dir.relativize(p).toString()).contains("src/shop/settings.py",
+                "src/shop/urls.py", "src/shop/wsgi.py", "src/shop/static/shop/site.css", "essay.yaml");
+        assertThat(Files.readString(dir.resolve("pyproject.toml"))).contains("dependencies = [\"Django>=3.2\", \"gunicorn>=20\"]")
+                .contains("shop = [\"static/**/*\"]").doesNotContain("@");
+        assertThat(Files.readString(dir.resolve("README.md"))).contains("python -m gunicorn").doesNotContain("@");
+
+        Project project = ProjectLoader.load(dir.resolve("essay.yaml"));
+        assertThat(project.venv().systemSitePackages()).isTrue();
+        assertThat(project.hooks().preDeploy()).containsExactly("python -m shop collectstatic --noinput --verbosity 0");
+        String rendered = SupervisorConfig.render(project, HostAddress.parse("deploy@10.1.2.3"), "b", "/srv/b", "6.11.28.1",
+                "prod", Secret.of("pw")).text();
+        assertThat(rendered).contains("command=/srv/b/bin/python -m gunicorn --bind=10.1.2.3:801%(process_num)d"
+                + " --workers=2 --access-logfile=- shop.wsgi:application")
+                .contains("environment=ESSAY_SLOT=\"b\",ESSAY_VERSION=\"6.11.28.1\",ESSAY_PROFILE=\"prod\","
+                        + "DJANGO_SETTINGS_MODULE=\"shop.settings\"");
+
+        // the pre_deploy hook, as a deploy runs it: the release's static files land in the slot (sys.prefix/static)
+        Path slot = tmp.resolve("slot");
+        Processes.Result collected = Processes.run(List.of(DEBIAN_PYTHON, "-m", "shop", "collectstatic", "--noinput",
+                "--verbosity", "0"), dir, Duration.ofMinutes(2), Map.of("PYTHONPATH", dir.resolve("src").toString(),
+                "ESSAY_PROFILE", "prod", "DJANGO_STATIC_ROOT", slot.resolve("static").toString()));
+        assertThat(collected.ok()).as(collected.output()).isTrue();
+        assertThat(slot.resolve("static/shop/site.css")).exists();
+
+        Processes.Result built = Processes.run(List.of(DEBIAN_PYTHON, "-m", "build", "--no-isolation", "--wheel",
+                "--outdir", tmp.resolve("dist").toString()), dir, Duration.ofMinutes(3), Map.of());
+        assertThat(built.ok()).as(built.output()).isTrue();
+        try (java.util.zip.ZipFile wheel = new java.util.zip.ZipFile(Files.list(tmp.resolve("dist")).findFirst().orElseThrow().toFile())) {
+            assertThat(wheel.stream().map(java.util.zip.ZipEntry::getName)).contains("shop/static/shop/site.css",
+                    "shop/settings.py");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Scaffold.Template.class)
     void scaffoldedServiceNamesItsSlotAndVersionInEveryResponse(Scaffold.Template template) throws Exception {
@@ -69,7 +108,11 @@ class ScaffoldTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        ProcessBuilder pb = new ProcessBuilder("python3", "-m", "svc", "--port", Integer.toString(port))
+        // the django template's service is what its supervisord template runs: gunicorn serving svc.wsgi
+        List<String> command = template == Scaffold.Template.DJANGO
+                ? List.of(DEBIAN_PYTHON, "-m", "gunicorn", "--bind=127.0.0.1:" + port, "svc.wsgi:application")
+                : List.of("python3", "-m", "svc", "--port", Integer.toString(port));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("svc.log").toFile());
         pb.environment().put("PYTHONPATH", dir.resolve("src").toString());
         pb.environment().put("ESSAY_SLOT", "b");
