@@ -2,8 +2,8 @@ package dev.essay.core.flow;
 
 import dev.essay.core.event.EssayEvent;
 import dev.essay.core.deploy.SlotScripts;
+import dev.essay.core.error.CancelledException;
 import dev.essay.core.error.EssayException;
-import dev.essay.core.error.ExitCode;
 import dev.essay.core.event.EngineListener;
 import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.lock.LockHolder;
@@ -103,10 +103,17 @@ public final class FlowContext {
     /**
      * Stops work in progress: closes host and router sessions (remote steps end with their connection) and makes
      * the running operation undo a switch in progress, release the lock (on new router sessions) and throw a
-     * CANCELLED error. Safe from any thread.
+     * CANCELLED error. Safe from any thread. Only the first call acts: a second one (the Jenkins plugin's stop arrives
+     * from the agent's interrupt and from the controller's cancel) must not close the new router sessions on which
+     * the operation is undoing the switch, recording the cancel and releasing the lock.
      */
     public void cancel() {
-        cancelled = true;
+        synchronized (this) {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+        }
         for (Session s : openHostSessions) {
             s.close();
         }
@@ -309,9 +316,26 @@ public final class FlowContext {
         }
     }
 
-    EssayException cancelledError() {
-        return new EssayException(ExitCode.CANCELLED, "cancelled; the release lock was released", null,
+    /** As {@link #checkCancelled()}, the error carrying {@code partial}: how far the operation got. */
+    void checkCancelled(Object partial) {
+        if (cancelled || Thread.currentThread().isInterrupted()) {
+            throw cancelledError().withResult(partial);
+        }
+    }
+
+    CancelledException cancelledError() {
+        return new CancelledException("cancelled; the release lock was released",
                 "run essay status to see the state the fleet was left in", null);
+    }
+
+    /**
+     * The cancelled error of an operation that got as far as {@code partial} (its result: every host's part); a
+     * cancelled error that already carries a result keeps it.
+     */
+    static CancelledException cancelled(EssayException e, Object partial) {
+        CancelledException c = e instanceof CancelledException ce ? ce
+                : new CancelledException(e.getMessage(), e.suggestion(), e);
+        return c.result(Object.class).isPresent() ? c : c.withResult(partial);
     }
 
     String now() {

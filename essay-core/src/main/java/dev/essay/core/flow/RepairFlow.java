@@ -4,6 +4,7 @@ import dev.essay.core.api.RepairRequest;
 import dev.essay.core.api.RepairResult;
 import dev.essay.core.deploy.HealthCheck;
 import dev.essay.core.deploy.SupervisorConfig;
+import dev.essay.core.error.CancelledException;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.event.EssayEvent;
@@ -116,8 +117,20 @@ public final class RepairFlow extends Flow {
                         failed ? result.failure().getMessage() : drifted.size() + " drifted host(s) repaired"));
             }
             listener.on(new EssayEvent.FleetFinished(fleet));
-            ctx.checkCancelled();
+            ctx.checkCancelled(result);
             return result;
+        } catch (CancelledException e) {
+            if (e.result(RepairResult.class).isPresent()) {
+                throw e; // recorded above
+            }
+            // every host: its result so far, or not attempted
+            FleetResult fleet = new FleetResult("repair", hosts.stream().map(h -> results.getOrDefault(h,
+                    new HostResult(h, HostResult.Status.SKIPPED, java.time.Duration.ZERO,
+                            "not attempted: cancelled before the repair reached it", null))).toList());
+            ctx.record(routers, entry(role, target, "cancelled", fleet, e.getMessage()));
+            listener.on(new EssayEvent.FleetFinished(fleet));
+            throw e.withResult(new RepairResult(role, target == null ? null : target.slot(),
+                    target == null ? null : target.version(), List.of(), fleet));
         } catch (EssayException e) {
             List<HostResult> partial = hosts.stream().map(results::get).filter(Objects::nonNull).toList();
             ctx.record(routers, entry(role, target, e.exitCode() == ExitCode.CANCELLED ? "cancelled"
