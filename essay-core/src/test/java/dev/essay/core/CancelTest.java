@@ -212,4 +212,19 @@ class CancelTest {
         assertThat(cancelled.action()).isEqualTo("repair");
         assertThat(cancelled.hosts()).hasSize(2);
     }
+
+    @Test
+    void aRouterStepTheCancelCutShortIsRecordedAsTheCancelNotAsAFailure() throws Exception {
+        // the cancel closes the router's session while the repair reads the ledger: that read fails as a broken
+        // connection, and the repair is still the cancel it was
+        BiFunction<HostAddress, String, ExecResult> fleet = RepairTest.fleet(Map.of());
+        Engine e = engine(closable(cancelAt("ledger-switches", null, fleet)));
+        CancelledException c = catchThrowableOfType(() -> e.repair(new RepairRequest(null, 1)),
+                CancelledException.class);
+        assertThat(c.getCause()).hasMessageContaining("session is down");
+        assertThat(c.result(RepairResult.class).orElseThrow().fleet().hosts())
+                .allMatch(h -> h.status() == HostResult.Status.SKIPPED);
+        assertThat(entry("cancelled").action()).isEqualTo("repair");
+        assertThat(appended).hasSize(1);
+    }
 }

@@ -89,7 +89,7 @@ public final class DeployFlow extends Flow {
             ctx.checkCancelled();
             fleet = ctx.onFleet("deploy", target.hosts(), host -> deployHost(host, slot, version, target.profile(), password));
         } catch (EssayException e) {
-            if (e.exitCode() == ExitCode.CANCELLED) {
+            if (e.exitCode() == ExitCode.CANCELLED || ctx.cancelled()) {
                 // cancelled before the hosts were asked: none was touched, and the entry says so host by host
                 FleetResult none = new FleetResult("deploy", target.hosts().stream().map(h -> new HostResult(h,
                         HostResult.Status.SKIPPED, Duration.ZERO, "not attempted: cancelled before the deploy reached it",
@@ -108,8 +108,8 @@ public final class DeployFlow extends Flow {
                 fleet.ok() ? "ok" : "failed", ctx.outcomes(fleet),
                 fleet.ok() ? null : fleet.failed().size() + " host(s) failed", target.profile()));
         listener.on(new EssayEvent.FleetFinished(fleet));
-        ctx.checkCancelled(result); // cancelled once the entry said ok: every host is done, and the error says so
-        return result;
+        return result; // a cancel that comes once the entry is written finds the deploy done, as the entry says
+
     }
 
     /** Records a cancelled deploy with every host's result, shows them, and returns the error that carries them. */

@@ -316,26 +316,33 @@ public final class FlowContext {
         }
     }
 
-    /** As {@link #checkCancelled()}, the error carrying {@code partial}: how far the operation got. */
-    void checkCancelled(Object partial) {
-        if (cancelled || Thread.currentThread().isInterrupted()) {
-            throw cancelledError().withResult(partial);
-        }
+    CancelledException cancelledError() {
+        return new CancelledException(CANCELLED, CANCELLED_HINT, null);
     }
 
-    CancelledException cancelledError() {
-        return new CancelledException("cancelled; the release lock was released",
-                "run essay status to see the state the fleet was left in", null);
+    private static final String CANCELLED = "cancelled; the release lock was released";
+    private static final String CANCELLED_HINT = "run essay status to see the state the fleet was left in";
+
+    /**
+     * The cancelled error of an operation that got as far as {@code partial} (its result: every host's part; null
+     * for none): {@code e} itself when it is one (keeping a result it already carries), else the cancel that cut
+     * {@code e} short.
+     */
+    static CancelledException cancelled(EssayException e, Object partial) {
+        CancelledException c = e instanceof CancelledException ce ? ce : new CancelledException(CANCELLED, CANCELLED_HINT, e);
+        return partial == null || c.result(Object.class).isPresent() ? c : c.withResult(partial);
     }
 
     /**
-     * The cancelled error of an operation that got as far as {@code partial} (its result: every host's part); a
-     * cancelled error that already carries a result keeps it.
+     * Runs an operation of the engine; an error it throws after a cancel is the cancel it was (a step the cancel cut
+     * short fails as a broken connection, say), so front ends report and record it as cancelled.
      */
-    static CancelledException cancelled(EssayException e, Object partial) {
-        CancelledException c = e instanceof CancelledException ce ? ce
-                : new CancelledException(e.getMessage(), e.suggestion(), e);
-        return c.result(Object.class).isPresent() ? c : c.withResult(partial);
+    public <T> T cancellable(java.util.function.Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (EssayException e) {
+            throw cancelled ? cancelled(e, null) : e;
+        }
     }
 
     String now() {

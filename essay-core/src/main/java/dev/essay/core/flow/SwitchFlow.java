@@ -82,7 +82,7 @@ public final class SwitchFlow extends Flow {
                     version == null ? "unknown" : version, current, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
             putLive(routers, include, target, healthy.size(), undone);
         } catch (EssayException e) {
-            boolean cancelled = e.exitCode() == ExitCode.CANCELLED;
+            boolean cancelled = e.exitCode() == ExitCode.CANCELLED || ctx.cancelled(); // a step the cancel cut short
             if (cancelled && health == null) {
                 // cancelled before the health check asked the hosts: the entry says so host by host
                 health = new FleetResult("health of slot " + target, hosts.stream().map(h -> new HostResult(h,
