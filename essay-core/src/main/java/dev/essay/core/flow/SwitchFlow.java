@@ -88,6 +88,7 @@ public final class SwitchFlow extends Flow {
                 health = new FleetResult("health of slot " + target, hosts.stream().map(h -> new HostResult(h,
                         HostResult.Status.SKIPPED, Duration.ZERO, "not checked: cancelled before the health check", null))
                         .toList());
+                listener.on(new EssayEvent.FleetFinished(health));
             }
             String outcome = cancelled ? "cancelled" : undone[0] ? "undone"
                     : e.exitCode() == ExitCode.REFUSED || e.exitCode() == ExitCode.CONNECTION ? "refused" : "failed";
