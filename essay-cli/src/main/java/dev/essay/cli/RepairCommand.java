@@ -3,6 +3,7 @@ package dev.essay.cli;
 import dev.essay.core.Engine;
 import dev.essay.core.api.RepairRequest;
 import dev.essay.core.api.RepairResult;
+import dev.essay.core.error.CancelledException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.error.PartialFailureException;
 import dev.essay.core.event.TextRenderer;
@@ -41,7 +42,16 @@ final class RepairCommand extends Verb {
         try (Transport transport = transport(project, dry)) {
             Engine engine = engine(project, transport, listener);
             cancelOnInterrupt(engine);
-            RepairResult result = engine.repair(new RepairRequest(role, batch));
+            RepairResult result;
+            try {
+                result = engine.repair(new RepairRequest(role, batch));
+            } catch (CancelledException e) {
+                // cancelled (Ctrl-C): the JSON document still says every host's result as far as it got
+                if (json && e.result(RepairResult.class).isPresent()) {
+                    console.out(RepairView.json(e.result(RepairResult.class).get(), false, true));
+                }
+                throw e;
+            }
             PartialFailureException failure = dry ? null : result.failure();
             if (json) {
                 console.out(RepairView.json(result, dry));

@@ -18,13 +18,19 @@ final class RepairView {
     }
 
     /**
-     * {@code {"ok", "dry_run", "nothing_drifted", "role", "slot", "version", "hosts": [{host, result, drift, detail,
-     * error}]}}: {@code result} is {@code unchanged} (in sync, not touched), {@code ok} (repaired), {@code failed} or
-     * {@code skipped} (not attempted).
+     * {@code {"ok", "cancelled", "dry_run", "nothing_drifted", "role", "slot", "version", "hosts": [{host, result,
+     * drift, detail, error}]}}: {@code result} is {@code unchanged} (in sync, not touched), {@code ok} (repaired),
+     * {@code failed} or {@code skipped} (not attempted).
      */
     static String json(RepairResult result, boolean dryRun) throws JsonProcessingException {
+        return json(result, dryRun, false);
+    }
+
+    /** As {@link #json(RepairResult, boolean)}; a {@code cancelled} repair (Ctrl-C) is never ok. */
+    static String json(RepairResult result, boolean dryRun, boolean cancelled) throws JsonProcessingException {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("ok", result.ok());
+        doc.put("ok", result.ok() && !cancelled);
+        doc.put("cancelled", cancelled);
         doc.put("dry_run", dryRun);
         doc.put("nothing_drifted", result.nothingDrifted());
         doc.put("role", result.role());

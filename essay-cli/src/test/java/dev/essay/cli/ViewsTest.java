@@ -182,5 +182,11 @@ class ViewsTest {
         assertThat(doc.get("hosts").get(0).get("drift")).isEmpty();
         assertThat(doc.get("hosts").get(1).get("result").asText()).isEqualTo("ok");
         assertThat(doc.get("hosts").get(1).get("drift").get(0).asText()).isEqualTo("slot b is stopped");
+        assertThat(doc.get("cancelled").asBoolean()).isFalse();
+        com.fasterxml.jackson.databind.JsonNode cancelled = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                RepairView.json(new dev.essay.core.api.RepairResult("web", "b", "1.1.0", List.of(), fleet), false, true));
+        assertThat(cancelled.get("cancelled").asBoolean()).isTrue();
+        assertThat(cancelled.get("ok").asBoolean()).as("a cancelled repair is not ok").isFalse();
+        assertThat(cancelled.get("hosts")).hasSize(2);
     }
 }

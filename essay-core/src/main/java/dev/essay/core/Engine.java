@@ -73,19 +73,19 @@ public final class Engine {
 
     /** Deploys a version into a slot on every host of a role (see {@link DeployFlow}). */
     public DeployResult deploy(DeployRequest request) {
-        return deploy.deploy(request);
+        return context.cancellable(() -> deploy.deploy(request));
     }
 
     /** Switches, rolls back or adopts the live slot (see {@link SwitchFlow}). */
     public SwitchResult switchSlot(SwitchRequest request) {
-        return switchFlow.switchSlot(request);
+        return context.cancellable(() -> switchFlow.switchSlot(request));
     }
 
     /**
      * Package, deploy into the slot that is not live, switch: one command under one lock (see {@link ReleaseFlow}).
      */
     public ReleaseResult release(ReleaseRequest request, Packager packager) {
-        return release.release(request, packager);
+        return context.cancellable(() -> release.release(request, packager));
     }
 
     /**
@@ -95,7 +95,7 @@ public final class Engine {
      * {@link RepairResult#failure()}.
      */
     public RepairResult repair(RepairRequest request) {
-        return repair.repair(request);
+        return context.cancellable(() -> repair.repair(request));
     }
 
     /** What the routers and the hosts of a role (null: the default role) show now. */

@@ -7,6 +7,7 @@ import dev.essay.core.api.Shard;
 import dev.essay.core.pkg.IndexCredentials;
 import dev.essay.core.deploy.HealthCheck;
 import dev.essay.core.deploy.SupervisorConfig;
+import dev.essay.core.error.CancelledException;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.ledger.LedgerEntry;
@@ -22,6 +23,7 @@ import dev.essay.core.run.FleetResult;
 import dev.essay.core.run.HostResult;
 import dev.essay.core.transport.Session;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -82,6 +84,11 @@ public final class DeployFlow extends Flow {
                 target.slot() != null ? target.slot() : project.slots().keySet().iterator().next(), version, target.profile());
     }
 
+    /**
+     * Deploys under the lock and records the attempt. A cancelled deploy records every host's result as the ledger's
+     * {@code cancelled} entry and throws the {@link CancelledException} that carries them (hosts it never reached are
+     * {@code skipped}).
+     */
     DeployResult deployLocked(RouterSessions routers, List<RouterSessions.RouterState> states, String version, Target target,
                                       boolean force) {
         return deployLocked(routers, states, version, target, force, null);
@@ -106,17 +113,39 @@ public final class DeployFlow extends Flow {
             ctx.checkCancelled();
             fleet = ctx.onFleet("deploy", target.hosts(), host -> deployHost(host, slot, version, target.profile(), password));
         } catch (EssayException e) {
+            if (e.exitCode() == ExitCode.CANCELLED || ctx.cancelled()) {
+                // cancelled before the hosts were asked: none was touched, and the entry says so host by host
+                FleetResult none = new FleetResult("deploy", target.hosts().stream().map(h -> new HostResult(h,
+                        HostResult.Status.SKIPPED, Duration.ZERO, "not attempted: cancelled before the deploy reached it",
+                        null)).toList());
+                throw cancelled(routers, lockId, new DeployResult(version, slot, target.role(), none), target, e);
+            }
             record(routers, lockId, target, new LedgerEntry(ctx.now(), actor.user(), actor.cause(), "deploy", version, target.role(), null, slot,
-                    e.exitCode() == ExitCode.CANCELLED ? "cancelled" : e.exitCode() == ExitCode.REFUSED ? "refused"
-                            : "failed", List.of(), e.getMessage(), target.profile()));
+                    e.exitCode() == ExitCode.REFUSED ? "refused" : "failed", List.of(), e.getMessage(), target.profile()));
             throw e;
         }
+        DeployResult result = new DeployResult(version, slot, target.role(), fleet);
+        if (ctx.cancelled()) {
+            throw cancelled(routers, lockId, result, target, ctx.cancelledError());
+        }
         record(routers, lockId, target, new LedgerEntry(ctx.now(), actor.user(), actor.cause(), "deploy", version, target.role(), null, slot,
-                fleet.ok() ? "ok" : ctx.cancelled() ? "cancelled" : "failed", ctx.outcomes(fleet),
+                fleet.ok() ? "ok" : "failed", ctx.outcomes(fleet),
                 fleet.ok() ? null : fleet.failed().size() + " host(s) failed", target.profile()));
         listener.on(new EssayEvent.FleetFinished(fleet));
-        ctx.checkCancelled();
-        return new DeployResult(version, slot, target.role(), fleet);
+        return result; // a cancel that comes once the entry is written finds the deploy done, as the entry says
+    }
+
+    /** Records a cancelled deploy with every host's result, shows them, and returns the error that carries them. */
+    private CancelledException cancelled(RouterSessions routers, String lockId, DeployResult result, Target target,
+                                         EssayException e) {
+        FleetResult fleet = result.fleet();
+        long done = fleet.hosts().stream().filter(HostResult::ok).count();
+        record(routers, lockId, target, new LedgerEntry(ctx.now(), actor.user(), actor.cause(), "deploy", result.version(),
+                target.role(), null, result.slot(), "cancelled", ctx.outcomes(fleet), "cancelled; " + done + " of "
+                + fleet.hosts().size() + " host(s) run " + result.version() + " in slot " + result.slot(),
+                target.profile()));
+        listener.on(new EssayEvent.FleetFinished(fleet));
+        return FlowContext.cancelled(e, result);
     }
 
     /** Records a deploy's entry, or keeps a shard's under the held lock (its detail then names the shard). */
@@ -133,7 +162,9 @@ public final class DeployFlow extends Flow {
 
     private HostResult deployHost(HostAddress host, String slot, String version, String profile, Secret password) {
         long start = System.nanoTime();
+        boolean[] opened = {false};
         try (Session session = ctx.openHost(host)) {
+            opened[0] = true;
             StepReport probe = ctx.runStep(session, slots.probe(host, slot));
             if (!probe.ok()) {
                 throw RemoteStepException.of(host, probe, "check that the host can run /bin/sh and reach its slot directory");
@@ -160,6 +191,10 @@ public final class DeployFlow extends Flow {
             return new HostResult(host, HostResult.Status.OK, ctx.since(start), "installed " + spelled(installed, version),
                     null);
         } catch (RuntimeException e) {
+            if (ctx.cancelled() && !opened[0]) {
+                return new HostResult(host, HostResult.Status.SKIPPED, ctx.since(start),
+                        "not attempted: cancelled before the deploy reached it", null);
+            }
             if (ctx.cancelled()) {
                 return new HostResult(host, HostResult.Status.FAILED, ctx.since(start), null, host
                         + ": cancelled while deploying; slot " + slot + " may be half-deployed (the live slot was not"

@@ -2,8 +2,8 @@ package dev.essay.core.flow;
 
 import dev.essay.core.event.EssayEvent;
 import dev.essay.core.deploy.SlotScripts;
+import dev.essay.core.error.CancelledException;
 import dev.essay.core.error.EssayException;
-import dev.essay.core.error.ExitCode;
 import dev.essay.core.event.EngineListener;
 import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.ledger.ShardEntries;
@@ -104,10 +104,17 @@ public final class FlowContext {
     /**
      * Stops work in progress: closes host and router sessions (remote steps end with their connection) and makes
      * the running operation undo a switch in progress, release the lock (on new router sessions) and throw a
-     * CANCELLED error. Safe from any thread.
+     * CANCELLED error. Safe from any thread. Only the first call acts: a second one (the Jenkins plugin's stop arrives
+     * from the agent's interrupt and from the controller's cancel) must not close the new router sessions on which
+     * the operation is undoing the switch, recording the cancel and releasing the lock.
      */
     public void cancel() {
-        cancelled = true;
+        synchronized (this) {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+        }
         for (Session s : openHostSessions) {
             s.close();
         }
@@ -362,9 +369,33 @@ public final class FlowContext {
         }
     }
 
-    EssayException cancelledError() {
-        return new EssayException(ExitCode.CANCELLED, "cancelled; the release lock was released", null,
-                "run essay status to see the state the fleet was left in", null);
+    CancelledException cancelledError() {
+        return new CancelledException(CANCELLED, CANCELLED_HINT, null);
+    }
+
+    private static final String CANCELLED = "cancelled; the release lock was released";
+    private static final String CANCELLED_HINT = "run essay status to see the state the fleet was left in";
+
+    /**
+     * The cancelled error of an operation that got as far as {@code partial} (its result: every host's part; null
+     * for none): {@code e} itself when it is one (keeping a result it already carries), else the cancel that cut
+     * {@code e} short.
+     */
+    static CancelledException cancelled(EssayException e, Object partial) {
+        CancelledException c = e instanceof CancelledException ce ? ce : new CancelledException(CANCELLED, CANCELLED_HINT, e);
+        return partial == null || c.result(Object.class).isPresent() ? c : c.withResult(partial);
+    }
+
+    /**
+     * Runs an operation of the engine; an error it throws after a cancel is the cancel it was (a step the cancel cut
+     * short fails as a broken connection, say), so front ends report and record it as cancelled.
+     */
+    public <T> T cancellable(java.util.function.Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (EssayException e) {
+            throw cancelled ? cancelled(e, null) : e;
+        }
     }
 
     String now() {

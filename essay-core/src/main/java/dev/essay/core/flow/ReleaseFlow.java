@@ -5,6 +5,7 @@ import dev.essay.core.api.DeployResult;
 import dev.essay.core.api.ReleaseRequest;
 import dev.essay.core.api.ReleaseResult;
 import dev.essay.core.api.SwitchRequest;
+import dev.essay.core.error.CancelledException;
 import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.pkg.PackageResult;
 import dev.essay.core.pkg.Packager;
@@ -66,14 +67,24 @@ public final class ReleaseFlow extends Flow {
                         null, null, "ok", List.of(), pkg.source() + (pkg.commit() == null ? "" : " " + pkg.commit())));
             }
             ctx.checkCancelled();
-            DeployResult deploy = deployFlow.deployLocked(routers, states, version,
-                    new DeployFlow.Target(slot, target.role(), target.hosts(), target.profile()), false);
+            DeployResult deploy;
+            try {
+                deploy = deployFlow.deployLocked(routers, states, version,
+                        new DeployFlow.Target(slot, target.role(), target.hosts(), target.profile()), false);
+            } catch (CancelledException e) {
+                throw e.withResult(new ReleaseResult(pkg, e.result(DeployResult.class).orElse(null), null));
+            }
             if (!deploy.ok()) {
                 listener.on(new EssayEvent.Warning("release stopped: the deploy failed; slot " + (live == null ? "(none)" : live)
                         + " stays live and nothing was switched"));
                 return new ReleaseResult(pkg, deploy, null);
             }
-            return new ReleaseResult(pkg, deploy, switchFlow.switchLocked(routers, states, SwitchRequest.to(slot)));
+            try {
+                return new ReleaseResult(pkg, deploy, switchFlow.switchLocked(routers, states, SwitchRequest.to(slot)));
+            } catch (CancelledException e) {
+                // the deploy's hosts, and no switch: the switch was undone (or had changed nothing)
+                throw e.withResult(new ReleaseResult(pkg, deploy, null));
+            }
         }
     }
 }

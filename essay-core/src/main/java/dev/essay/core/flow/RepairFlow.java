@@ -4,6 +4,7 @@ import dev.essay.core.api.RepairRequest;
 import dev.essay.core.api.RepairResult;
 import dev.essay.core.deploy.HealthCheck;
 import dev.essay.core.deploy.SupervisorConfig;
+import dev.essay.core.error.CancelledException;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.event.EssayEvent;
@@ -110,21 +111,52 @@ public final class RepairFlow extends Flow {
             List<RepairResult.Drifted> found = drifted.stream().map(h -> new RepairResult.Drifted(h,
                     drift.get(h).stream().map(RepairPolicy.Drift::why).toList())).toList();
             RepairResult result = new RepairResult(role, t.slot(), t.version(), found, fleet);
+            // decided once: the ledger and the caller say the same (a cancel after this finds the repair done)
+            boolean cancelled = ctx.cancelled();
             if (!result.nothingDrifted()) {
                 boolean failed = !result.ok();
-                ctx.record(routers, entry(role, t, failed ? (ctx.cancelled() ? "cancelled" : "failed") : "ok", fleet,
-                        failed ? result.failure().getMessage() : drifted.size() + " drifted host(s) repaired"));
+                ctx.record(routers, entry(role, t, cancelled ? "cancelled" : failed ? "failed" : "ok", fleet,
+                        cancelled ? "cancelled; " + (failed ? result.failure().getMessage() : "every drifted host was"
+                                + " repaired") : failed ? result.failure().getMessage()
+                                : drifted.size() + " drifted host(s) repaired"));
             }
             listener.on(new EssayEvent.FleetFinished(fleet));
-            ctx.checkCancelled();
+            if (cancelled) {
+                throw ctx.cancelledError().withResult(result);
+            }
             return result;
+        } catch (CancelledException e) {
+            if (e.result(RepairResult.class).isPresent()) {
+                throw e; // recorded above
+            }
+            return cancelledRepair(routers, role, hosts, target, results, e);
         } catch (EssayException e) {
+            if (ctx.cancelled()) {
+                // a step the cancel cut short (reading the ledger, say): the cancel it was
+                return cancelledRepair(routers, role, hosts, target, results, FlowContext.cancelled(e, null));
+            }
             List<HostResult> partial = hosts.stream().map(results::get).filter(Objects::nonNull).toList();
             ctx.record(routers, entry(role, target, e.exitCode() == ExitCode.CANCELLED ? "cancelled"
                     : e.exitCode() == ExitCode.REFUSED ? "refused" : "failed",
                     partial.isEmpty() ? null : new FleetResult("repair", partial), e.getMessage()));
             throw e;
         }
+    }
+
+    /**
+     * Records a repair cancelled before its result was complete, every host with its result so far or as not
+     * attempted, and throws the cancel carrying them.
+     */
+    private RepairResult cancelledRepair(RouterSessions routers, String role, List<HostAddress> hosts,
+                                         RepairPolicy.Target target, Map<HostAddress, HostResult> results,
+                                         CancelledException e) {
+        FleetResult fleet = new FleetResult("repair", hosts.stream().map(h -> results.getOrDefault(h,
+                new HostResult(h, HostResult.Status.SKIPPED, java.time.Duration.ZERO,
+                        "not attempted: cancelled before the repair reached it", null))).toList());
+        ctx.record(routers, entry(role, target, "cancelled", fleet, e.getMessage()));
+        listener.on(new EssayEvent.FleetFinished(fleet));
+        throw e.withResult(new RepairResult(role, target == null ? null : target.slot(),
+                target == null ? null : target.version(), List.of(), fleet));
     }
 
     /** The newest successful switch, rollback or adopt the primary router's ledger records, or null. */

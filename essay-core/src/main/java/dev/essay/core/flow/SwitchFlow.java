@@ -4,6 +4,7 @@ import dev.essay.core.event.EssayEvent;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.api.SwitchResult;
 import dev.essay.core.deploy.HealthCheck;
+import dev.essay.core.error.CancelledException;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.model.HostAddress;
@@ -16,6 +17,7 @@ import dev.essay.core.run.FleetResult;
 import dev.essay.core.run.HostResult;
 import dev.essay.core.transport.Session;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -84,10 +86,21 @@ public final class SwitchFlow extends Flow {
                     version == null ? "unknown" : version, current, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
             putLive(routers, include, target, healthy.size(), undone);
         } catch (EssayException e) {
-            String outcome = e.exitCode() == ExitCode.CANCELLED ? "cancelled" : undone[0] ? "undone"
+            boolean cancelled = e.exitCode() == ExitCode.CANCELLED || ctx.cancelled(); // a step the cancel cut short
+            if (cancelled && health == null) {
+                // cancelled before the health check asked the hosts: the entry says so host by host
+                health = new FleetResult("health of slot " + target, hosts.stream().map(h -> new HostResult(h,
+                        HostResult.Status.SKIPPED, Duration.ZERO, "not checked: cancelled before the health check", null))
+                        .toList());
+                listener.on(new EssayEvent.FleetFinished(health));
+            }
+            String outcome = cancelled ? "cancelled" : undone[0] ? "undone"
                     : e.exitCode() == ExitCode.REFUSED || e.exitCode() == ExitCode.CONNECTION ? "refused" : "failed";
             ctx.record(routers, ctx.entry(action, version, role, live, target, outcome, profileOf(profiles), health,
                     e.getMessage()));
+            if (cancelled) {
+                throw FlowContext.cancelled(e, new SwitchResult(action, live, target, version, health));
+            }
             throw e;
         }
         ctx.record(routers, ctx.entry(action, version, role, live, target, "ok", profileOf(profiles), health, null));
@@ -177,9 +190,9 @@ public final class SwitchFlow extends Flow {
                 }
             }
             if (ctx.cancelled()) {
-                throw new EssayException(ExitCode.CANCELLED, "cancelled during the switch; " + (undone[0]
+                throw new CancelledException("cancelled during the switch; " + (undone[0]
                         ? "the switch was undone" : "nothing had changed on the routers") + " and the release lock"
-                        + " was released", null, "run essay status to see the state the fleet was left in", e);
+                        + " was released", "run essay status to see the state the fleet was left in", e);
             }
             if (e instanceof EssayException ee && ee.exitCode() != ExitCode.CANCELLED) {
                 throw new EssayException(ExitCode.REFUSED, ee.getMessage() + "; switch undone, the previous slot is live",

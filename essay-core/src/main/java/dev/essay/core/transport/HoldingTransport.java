@@ -11,8 +11,9 @@ import dev.essay.core.shell.Shell;
  * exist. The step's watchdog ends it like any other child when essay's connection is gone. Scripts of other steps,
  * and what a dry run prints ({@link RemoteScript#display()}), are unchanged.
  *
- * <p>Set in essay's own process by the environment variable {@value #VARIABLE} = {@code STEP/OPERATION@DIR}
- * (see {@link #fromEnvironment}); never set it outside tests.
+ * <p>Set in essay's own process by the environment variable {@value #VARIABLE} = {@code STEP/OPERATION@DIR}, or by
+ * the system property of that name where a test cannot set the environment (a {@code JenkinsRule} test runs the
+ * Jenkins plugin's engine in its own JVM; see {@link #fromEnvironment}); never set it outside tests.
  */
 public final class HoldingTransport implements Transport {
     public static final String VARIABLE = "ESSAY_TEST_HOLD";
@@ -30,9 +31,15 @@ public final class HoldingTransport implements Transport {
         this.dir = dir;
     }
 
-    /** {@code transport} held as {@value #VARIABLE} says, or {@code transport} itself when it is not set. */
+    /**
+     * {@code transport} held as the environment variable (else the system property) {@value #VARIABLE} says, or
+     * {@code transport} itself when neither is set.
+     */
     public static Transport fromEnvironment(Transport transport) {
         String spec = System.getenv(VARIABLE);
+        if (spec == null || spec.isBlank()) {
+            spec = System.getProperty(VARIABLE);
+        }
         if (spec == null || spec.isBlank() || transport.dryRun()) {
             return transport;
         }

@@ -122,6 +122,8 @@ public final class SshTransport implements Transport {
         private final HostAddress host;
         private final com.jcraft.jsch.Session session;
         private final AtomicInteger runs = new AtomicInteger();
+        /** Channels waiting for the host to open them: {@link #close} wakes them (JSch's own disconnect does not). */
+        private final java.util.Set<ChannelExec> opening = ConcurrentHashMap.newKeySet();
 
         SshSession(HostAddress host, com.jcraft.jsch.Session session) {
             this.host = host;
@@ -149,7 +151,12 @@ public final class SshTransport implements Transport {
                 channel.setErrStream(err, true);
                 InputStream out = channel.getInputStream();
                 OutputStream in = channel.getOutputStream();
-                channel.connect((int) settings.channelTimeout().toMillis());
+                opening.add(channel);
+                try {
+                    channel.connect((int) settings.channelTimeout().toMillis());
+                } finally {
+                    opening.remove(channel);
+                }
                 in.write(script.text().getBytes(StandardCharsets.UTF_8));
                 in.flush();
                 in.close();
@@ -212,9 +219,20 @@ public final class SshTransport implements Transport {
             }
         }
 
+        /**
+         * Disconnects; a step waiting for its channel to open fails at once with "session is down". JSch waits for the
+         * open confirmation in {@code Channel.sendChannelOpen} with {@code wait(channelTimeout)} on the channel and
+         * checks the session only when woken, and its disconnect never wakes a channel that is not open yet: without
+         * this, a cancel that closed the session there held the step (and the cancel) for the whole channel timeout.
+         */
         @Override
         public void close() {
             session.disconnect();
+            for (ChannelExec channel : opening) {
+                synchronized (channel) {
+                    channel.notifyAll();
+                }
+            }
         }
     }
 

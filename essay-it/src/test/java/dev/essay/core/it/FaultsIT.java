@@ -3,14 +3,17 @@ package dev.essay.core.it;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.essay.core.Engine;
 import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.DeployResult;
 import dev.essay.core.api.StatusReport;
 import dev.essay.core.api.SwitchRequest;
+import dev.essay.core.error.CancelledException;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
+import dev.essay.core.event.EssayEvent;
 import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.lock.LockHeldException;
 import dev.essay.core.run.HostResult;
@@ -23,7 +26,10 @@ import dev.essay.fleet.junit.WithFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -180,15 +186,39 @@ class FaultsIT {
 
     @Test
     @Order(6)
-    void cancellingADeployStopsItAndReleasesTheLock() throws Exception {
-        Fleets.Recorder log = new Fleets.Recorder();
+    void cancellingADeployMidWayStopsItReleasesTheLockAndRecordsEveryHost() throws Exception {
+        Set<String> deploying = ConcurrentHashMap.newKeySet();
+        Fleets.Recorder log = new Fleets.Recorder() {
+            @Override
+            public void on(EssayEvent event) {
+                super.on(event);
+                if (event instanceof EssayEvent.StepStarted s && s.step().equals("deploy")) {
+                    deploying.add(s.host().toString());
+                }
+            }
+        };
         Engine carol = Fleets.engine(config, log, "carol@ci");
         CompletableFuture<DeployResult> deploy = CompletableFuture.supplyAsync(() -> carol.deploy(DeployRequest.of("2.0.0", "b")));
-        awaitLock(true);
+        await("a host's deploy step to start").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !deploying.isEmpty());
         carol.cancel();
-        assertThatThrownBy(() -> deploy.get(2, TimeUnit.MINUTES)).hasCauseInstanceOf(EssayException.class)
-                .cause().satisfies(e -> assertThat(((EssayException) e).exitCode()).isEqualTo(ExitCode.CANCELLED));
-        awaitLock(false);
+        assertThatThrownBy(() -> deploy.get(2, TimeUnit.MINUTES)).hasCauseInstanceOf(CancelledException.class)
+                .cause().satisfies(e -> {
+                    CancelledException c = (CancelledException) e;
+                    assertThat(c.exitCode()).isEqualTo(ExitCode.CANCELLED);
+                    DeployResult partial = c.result(DeployResult.class).orElseThrow();
+                    assertThat(partial.fleet().hosts()).extracting(h -> h.host().toString())
+                            .containsExactlyInAnyOrderElementsOf(fleet.hosts().stream().map(FleetHost::spec).toList());
+                    assertThat(partial.fleet().ok()).as("the deploy was cut short on a host").isFalse();
+                    LedgerEntry entry = engine.history(1).get(0);
+                    assertThat(entry).extracting(LedgerEntry::action, LedgerEntry::result, LedgerEntry::version)
+                            .containsExactly("deploy", "cancelled", "2.0.0");
+                    assertThat(entry.hosts()).extracting(LedgerEntry.HostResult::host, LedgerEntry.HostResult::result)
+                            .containsExactlyInAnyOrderElementsOf(partial.fleet().hosts().stream().map(h -> tuple(
+                                    h.host().toString(), h.status().name().toLowerCase(Locale.ROOT))).toList());
+                });
+        assertThat(fleet.routerStateDir().resolve("lock")).as("released before the deploy returned").doesNotExist();
+        // the live slot still serves, with no failed request: checked after each test
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.essay.core.model.Secret;
 import dev.essay.core.pkg.IndexClient;
 import dev.essay.core.pkg.PackageRequest;
 import dev.essay.core.pkg.Packager;
+import dev.essay.core.transport.HoldingTransport;
 import dev.essay.core.transport.SshTransport;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
@@ -124,7 +125,9 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
             }
             Duration timeout = project.ssh() == null ? null : project.ssh().connectTimeout();
             try (SshTransport transport = new SshTransport(connection.ssh().settings(timeout), new JenkinsSshHints())) {
-                Engine.Builder builder = Engine.builder(project).transport(transport).listener(events)
+                // HoldingTransport: a test knob (the ESSAY_TEST_HOLD system property), never set outside tests
+                Engine.Builder builder = Engine.builder(project).transport(HoldingTransport.fromEnvironment(transport))
+                        .listener(events)
                         .actor(connection.actor());
                 Secret indexPassword = indexPassword(project);
                 if (indexPassword != null) {
@@ -285,7 +288,15 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
             return !cancelled;
         }
 
+        /**
+         * Stops the work once: a stop reaches it twice (the remote call's interrupt, then {@link Cancel}), and the
+         * second must not cut short what the first set going (undoing a switch, recording the cancel, releasing the
+         * lock on new sessions).
+         */
         synchronized void cancel() {
+            if (cancelled) {
+                return;
+            }
             cancelled = true;
             Runnable c = canceller;
             if (c != null) {

@@ -1,14 +1,18 @@
 package io.jenkins.plugins.essay;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cloudbees.jenkins.plugins.sshcredentials.impl.BasicSSHUserPrivateKey;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.pkg.DateVersion;
 import dev.essay.core.pkg.Trees;
+import dev.essay.core.transport.HoldingTransport;
 import dev.essay.fleet.SampleBuild;
 import dev.essay.fleet.FleetHost;
 import dev.essay.fleet.TestFleet;
@@ -18,13 +22,19 @@ import hudson.model.Label;
 import hudson.model.Result;
 import hudson.model.TaskListener;
 import hudson.tasks.Shell;
+import io.jenkins.plugins.essay.plain.HostResult;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -36,7 +46,8 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 /**
  * A Pipeline releases to a real fleet, essay-fleet's {@link TestFleet} (one OpenSSH server per host with supervisord,
  * nginx as the router, a package index with the sample service in 1.0.0 and 2.0.0): {@code essayDeploy} and
- * {@code essaySwitch} twice, then {@code essaySwitch(rollback: true)}, then {@code essayStatus}; and, on a fleet of
+ * {@code essaySwitch} twice, then {@code essaySwitch(rollback: true)}, then {@code essayStatus}, then builds aborted
+ * mid-deploy and mid-switch; and, on a fleet of
  * its own, {@code essayRelease} of the sample project from git. It checks the build, the step values, the recorded
  * releases and, through the router, what serves.
  *
@@ -120,7 +131,99 @@ class EssayFleetPipelineTest {
             assertEquals("ok", record.getResult());
             assertEquals("1.0.0", record.getVersion());
             assertEquals("a", record.getToSlot());
+
+            abortMidDeployAndMidSwitch(j, fleet, login);
         }
+    }
+
+    /**
+     * Aborting a build mid-deploy and mid-switch (on this test's fleet, slot a live with 1.0.0): each is held at a step
+     * boundary by the {@link HoldingTransport} knob (the system property: the engine runs in this JVM), and the build
+     * is stopped once the hold is reached. The build ends ABORTED; its record says cancelled with every host's result;
+     * the router's ledger says the same; the lock is free; the live slot still serves, the switch undone.
+     */
+    private static void abortMidDeployAndMidSwitch(JenkinsRule j, TestFleet fleet, String login) throws Exception {
+        Set<String> hosts = fleet.hosts().stream().map(FleetHost::spec).collect(Collectors.toSet());
+        Path holds = Files.createTempDirectory(Path.of("/tmp"), "essay-abort-");
+        Files.setPosixFilePermissions(holds, PosixFilePermissions.fromString("rwxrwxrwx"));
+        try {
+            // mid-deploy (slot b runs 2.0.0): every host's deploy step waits before start-slot
+            WorkflowRun deploy = abortWhenHeld(j, "abort-deploy", "essayDeploy version: '1.0.0', slot: 'b', " + login,
+                    "deploy/start-slot", holds.resolve("deploy"), "[essay] deploy essay-sample 1.0.0 into slot b");
+            ReleaseRecord deployed = deploy.getAction(ReleaseRecord.class);
+            assertNotNull(deployed, "the aborted deploy is recorded");
+            assertEquals(List.of("deploy", "cancelled", "1.0.0", "b"), Arrays.asList(deployed.getAction(),
+                    deployed.getResult(), deployed.getVersion(), deployed.getToSlot()), deployed.getSummary());
+            assertEquals(hosts, deployed.getHosts().stream().map(HostResult::getHost).collect(Collectors.toSet()),
+                    "every host's result");
+            assertEquals(hosts, deployed.getHostMap().keySet());
+            j.assertLogContains("[essay] deploy CANCELLED: cancelled; the release lock was released", deploy);
+            LedgerEntry cancelledDeploy = lastEntry(fleet, "deploy");
+            assertEquals("cancelled", cancelledDeploy.result());
+            assertEquals(hosts, cancelledDeploy.hosts().stream().map(LedgerEntry.HostResult::host)
+                    .collect(Collectors.toSet()));
+            assertFalse(Files.exists(fleet.routerStateDir().resolve("lock")), "the lock is released");
+
+            // mid-switch: nginx already serves the include of slot b, the switch is not proven yet
+            WorkflowRun switched = abortWhenHeld(j, "abort-switch", "essayDeploy version: '2.0.0', slot: 'b', "
+                    + login + "\n  essaySwitch to: 'b', " + login, "prove/prove-switch", holds.resolve("switch"),
+                    "[essay] switch essay-sample: slot a is live; checking slot b");
+            ReleaseRecord record = switched.getActions(ReleaseRecord.class).get(1);
+            assertEquals(List.of("switch", "cancelled", "a", "b", "2.0.0"), Arrays.asList(record.getAction(),
+                    record.getResult(), record.getFromSlot(), record.getToSlot(), record.getVersion()),
+                    record.getSummary());
+            assertEquals(hosts, record.getHosts().stream().map(HostResult::getHost).collect(Collectors.toSet()),
+                    "every host's health check");
+            j.assertLogContains("[essay] switch CANCELLED: cancelled during the switch; the switch was undone", switched);
+            LedgerEntry cancelledSwitch = lastEntry(fleet, "switch");
+            assertEquals(List.of("cancelled", "a", "b"), Arrays.asList(cancelledSwitch.result(),
+                    cancelledSwitch.from(), cancelledSwitch.to()));
+            assertEquals(hosts.size(), cancelledSwitch.hosts().size());
+            assertFalse(Files.exists(fleet.routerStateDir().resolve("lock")), "the lock is released");
+            assertFalse(Files.exists(fleet.routerStateDir().resolve("switch.journal")), "no switch left half done");
+        } finally {
+            System.clearProperty(HoldingTransport.VARIABLE);
+        }
+        HttpResponse<String> served = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(fleet.routerUrl()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("200 a 1.0.0", served.statusCode() + " " + served.headers().firstValue("X-Essay-Slot")
+                .orElse("-") + " " + served.headers().firstValue("X-Essay-Version").orElse("-"),
+                "slot a stays live through both aborts");
+    }
+
+    /**
+     * Runs {@code script} in a Pipeline with the engine held at {@code hold} ({@code STEP/OPERATION}) in {@code dir};
+     * once the log shows {@code started} and a host reached the hold, aborts the build and waits for it to end
+     * ABORTED. The hold is let go afterwards (the remote waits ended with essay's connections already).
+     */
+    private static WorkflowRun abortWhenHeld(JenkinsRule j, String name, String script, String hold, Path dir,
+                                             String started) throws Exception {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        WorkflowJob p = j.createProject(WorkflowJob.class, name);
+        p.setDefinition(new CpsFlowDefinition("node {\n  " + script + "\n}\n", true));
+        System.setProperty(HoldingTransport.VARIABLE, hold + "@" + dir);
+        try {
+            WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+            j.waitForMessage(started, b);
+            await(hold + " to be reached").atMost(Duration.ofMinutes(3))
+                    .until(() -> Files.exists(dir.resolve("reached")) || !b.isBuilding());
+            assertTrue(b.isBuilding(), "the build ended before it reached " + hold);
+            b.doStop();
+            j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(b));
+            return b;
+        } finally {
+            System.clearProperty(HoldingTransport.VARIABLE);
+            Files.writeString(dir.resolve("release"), "");
+        }
+    }
+
+    /** The newest entry of the router's ledger for {@code action}. */
+    private static LedgerEntry lastEntry(TestFleet fleet, String action) throws Exception {
+        List<LedgerEntry> entries = Files.readAllLines(fleet.routerStateDir().resolve("ledger.jsonl")).stream()
+                .map(LedgerEntry::parse).filter(e -> e != null && action.equals(e.action())).toList();
+        assertFalse(entries.isEmpty(), "the ledger records a " + action);
+        return entries.get(entries.size() - 1);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.essay.core.api.StatusReport;
 import dev.essay.core.api.StatusRequest;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.api.SwitchResult;
+import dev.essay.core.error.CancelledException;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.error.PartialFailureException;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -232,7 +234,11 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
         return r.files().stream().map(f -> f.name() + " " + f.url()).collect(Collectors.toList());
     }
 
-    /** The engine refused or failed, with what a user needs to know. */
+    /**
+     * The engine refused, failed or was cancelled, with what a user needs to know. A cancelled deploy, switch, repair
+     * or release keeps what it was about and every host's result as far as it got (the {@link CancelledException}
+     * carries them), as the ledger's {@code cancelled} entry does.
+     */
     public static Outcome failed(Serializable request, EssayException e) {
         ExitCode code = e.exitCode() == null ? ExitCode.ERROR : e.exitCode();
         String result = switch (code) {
@@ -240,7 +246,33 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
             case REFUSED, LOCK_HELD -> REFUSED;
             default -> FAILED;
         };
-        return new Outcome(result, Subject.requested(request), List.of(),
+        Subject subject = Subject.requested(request);
+        List<HostResult> hosts = List.of();
+        if (e instanceof CancelledException c) {
+            Optional<DeployResult> deploy = c.result(DeployResult.class);
+            Optional<SwitchResult> switched = c.result(SwitchResult.class);
+            Optional<RepairResult> repair = c.result(RepairResult.class);
+            Optional<ReleaseResult> release = c.result(ReleaseResult.class);
+            if (deploy.isPresent()) {
+                DeployResult d = deploy.get();
+                subject = new Subject("deploy", d.version(), d.role(), null, d.slot(), null, List.of());
+                hosts = hostsOf(d.fleet().hosts());
+            } else if (switched.isPresent()) {
+                SwitchResult s = switched.get();
+                subject = new Subject(s.action(), s.version(), null, s.from(), s.to(), null, List.of());
+                hosts = s.health() == null ? List.of() : hostsOf(s.health().hosts());
+            } else if (repair.isPresent()) {
+                RepairResult r = repair.get();
+                subject = new Subject("repair", r.version(), r.role(), null, r.slot(), null, List.of());
+                hosts = hostsOf(r.fleet().hosts());
+            } else if (release.isPresent() && release.get().deploy() != null) {
+                ReleaseResult r = release.get();
+                subject = new Subject("release", r.version(), r.deploy().role(), null, r.deploy().slot(),
+                        r.pkg() == null ? null : source(r.pkg()), r.pkg() == null ? List.of() : files(r.pkg()));
+                hosts = hostsOf(r.deploy().fleet().hosts());
+            }
+        }
+        return new Outcome(result, subject, hosts,
                 new Failure(String.valueOf(e.getMessage()), e.detail(), e.suggestion(), code.name(), null));
     }
 
@@ -341,7 +373,9 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
                         + (h.getError() == null ? "" : ": " + h.getNote()));
             }
         }
-        lines.add("[essay] " + action() + " " + result.toUpperCase(Locale.ROOT));
+        // an aborted build ends without an ERROR line: the cancel's own words (what was undone, released) end here
+        lines.add("[essay] " + action() + " " + result.toUpperCase(Locale.ROOT)
+                + (cancelled() && failure != null && failure.message() != null ? ": " + failure.message() : ""));
         return lines;
     }
 

@@ -9,6 +9,7 @@ import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.DeployResult;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.api.SwitchResult;
+import dev.essay.core.error.CancelledException;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.model.HostAddress;
@@ -115,6 +116,45 @@ class OutcomeTest {
         Outcome usage = Outcome.invalid(new DeployRequest("1.4.0", "b", "web", null, false), "no role web", null);
         assertEquals(new Outcome.Subject("deploy", "1.4.0", "web", null, "b", null, List.of()), usage.subject());
         assertEquals("USAGE", usage.failure().exitCode());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aCancelledDeployKeepsEveryHostsResult() throws Exception {
+        CancelledException e = new CancelledException("cancelled; the release lock was released",
+                "run essay status to see the state the fleet was left in", null)
+                .withResult(new DeployResult("1.5.0", "b", "web", fleet(HostResult.Status.FAILED)));
+        Outcome o = Outcome.failed(DeployRequest.of("1.5.0", "b"), e);
+        assertTrue(o.cancelled());
+        assertEquals(new Outcome.Subject("deploy", "1.5.0", "web", null, "b", null, List.of()), o.subject());
+        assertEquals(List.of("deploy@10.0.0.11:22", "deploy@10.0.0.12:2222"), List.copyOf(o.hostMap().keySet()));
+        assertEquals("ok", ((Map<String, Object>) o.hostMap().get("deploy@10.0.0.11:22")).get("result"));
+        assertEquals("failed", ((Map<String, Object>) o.hostMap().get("deploy@10.0.0.12:2222")).get("result"));
+        assertEquals("CANCELLED", o.failure().exitCode());
+        assertEquals(List.of("[essay] deploy@10.0.0.12:2222: failed after 4.1s: pip-install failed",
+                "[essay] deploy CANCELLED: cancelled; the release lock was released"), o.report());
+        assertEquals(o, roundTrip(o));
+    }
+
+    @Test
+    void aCancelledSwitchKeepsItsSlotsVersionAndHealthCheck() {
+        CancelledException e = new CancelledException("cancelled during the switch; the switch was undone and the"
+                + " release lock was released", null, null)
+                .withResult(new SwitchResult("rollback", "b", "a", "1.4.0", fleet(HostResult.Status.OK)));
+        Outcome o = Outcome.failed(SwitchRequest.back(), e);
+        assertEquals(Outcome.CANCELLED, o.result());
+        assertEquals(new Outcome.Subject("rollback", "1.4.0", null, "b", "a", null, List.of()), o.subject());
+        assertEquals("b → a", o.subject().slots());
+        assertEquals(2, o.hosts().size());
+    }
+
+    @Test
+    void aCancelBeforeAnyHostWasAskedKeepsTheRequest() {
+        Outcome o = Outcome.failed(DeployRequest.of("1.5.0", "b"),
+                new CancelledException("cancelled; the release lock was released", null, null));
+        assertTrue(o.cancelled());
+        assertEquals("1.5.0", o.subject().version());
+        assertTrue(o.hosts().isEmpty());
     }
 
     @Test
