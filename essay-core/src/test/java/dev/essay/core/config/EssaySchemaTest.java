@@ -192,7 +192,8 @@ class EssaySchemaTest {
         String text;
         try (InputStream in = ProjectLoader.class.getResourceAsStream("/dev/essay/core/pkg/scaffold/essay.yaml")) {
             assertThat(in).isNotNull();
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@project@", "my-service");
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@project@", "my-service")
+                    .replace("@template@", "conf/supervisord.conf");
         }
         assertThat(validate(text)).isEmpty();
         assertThat(loaderProblems(text)).isEmpty();
