@@ -66,9 +66,12 @@ class PackageCommandTest {
     void packagesUploadsAndPrintsJsonThenAnExplicitTakenVersionIsRefused() throws Exception {
         String prefix = today();
         assertThat(essay("versions", "--next").out().strip()).isEqualTo(prefix + ".1");
+        Cli.Run todayNone = essay("versions", "--today");
+        assertThat(todayNone.exit()).isEqualTo(1);
+        assertThat(todayNone.err()).contains("error: no version of today (" + prefix + ".n)");
         Cli.Run latestNone = essay("versions", "--latest");
         assertThat(latestNone.exit()).isEqualTo(1);
-        assertThat(latestNone.err()).contains("error: no version of today (" + prefix + ".n)");
+        assertThat(latestNone.err()).contains("error: no version of essay-sample on the index " + index.simpleUrl());
 
         Cli.Run r = essay("package", "--json");
         assertThat(r.exit()).as(r.all()).isZero();
@@ -92,8 +95,14 @@ class PackageCommandTest {
                 "FILE", "SHA256", "URL", "index: " + index.simpleUrl() + "essay-sample/");
 
         assertThat(essay("versions").out()).contains(prefix + ".1", prefix + ".2+fixbug");
-        assertThat(essay("versions", "--latest").out().strip()).isEqualTo(prefix + ".1");
+        assertThat(essay("versions", "--today").out().strip()).isEqualTo(prefix + ".1");
+        assertThat(essay("versions", "--today", "--suffix", "fixbug").out().strip()).isEqualTo(prefix + ".2+fixbug");
+        Cli.Run older = essay("package", "--version", "1.10.0");
+        assertThat(older.exit()).as(older.all()).isZero();
+        // the newest on the index by PEP 440, whatever day it was built: the labelled build of today, not 1.10.0
+        assertThat(essay("versions", "--latest").out().strip()).isEqualTo(prefix + ".2+fixbug");
         assertThat(essay("versions", "--latest", "--suffix", "fixbug").out().strip()).isEqualTo(prefix + ".2+fixbug");
+        assertThat(essay("versions", "--latest", "--suffix", "other").exit()).isEqualTo(1);
         assertThat(essay("versions", "--next", "--suffix", "x").out().strip()).isEqualTo(prefix + ".3+x");
 
         Cli.Run taken = essay("package", "--version", version);
@@ -188,6 +197,7 @@ class PackageCommandTest {
         assertThat(spelling.err()).contains("'06.1.1.1' is not the canonical spelling").contains("hint: use 6.1.1.1");
         assertThat(essay("package", "--commit", "no-such-commit", "--version", "1.0").exit()).isEqualTo(2);
         assertThat(essay("versions", "--latest", "--next").exit()).isEqualTo(2);
+        assertThat(essay("versions", "--latest", "--today").exit()).isEqualTo(2);
         assertThat(essay("versions", "--suffix", "x").exit()).isEqualTo(2);
         assertThat(Cli.run("--dry-run", "--config", repo.resolve("essay.yaml").toString(), "package").exit()).isEqualTo(2);
         assertThat(indexDir.toFile().list()).isEmpty();
@@ -198,7 +208,7 @@ class PackageCommandTest {
         assertThat(Cli.run("--help").out()).contains("package", "versions");
         assertThat(Cli.run("package", "--help").out()).contains("--branch", "--commit", "--here", "--version",
                 "--suffix", "--json");
-        assertThat(Cli.run("versions", "--help").out()).contains("--latest", "--next", "--suffix");
+        assertThat(Cli.run("versions", "--help").out()).contains("--latest", "--today", "--next", "--suffix");
     }
 
     private String git(String... args) throws Exception {
