@@ -8,10 +8,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
-        header = "Add essay.yaml and conf/supervisord.conf to an existing project.",
+        header = "Add essay.yaml and a supervisord template to an existing project.",
         description = "Writes essay.yaml (defaults to edit) and a supervisord template into DIR, keeping every file that"
-                + " is already there. The project name is --name, else [project] name in pyproject.toml, else the"
-                + " directory's name.")
+                + " is already there. The template is conf/supervisord.conf when the project has one (a fabfile-era"
+                + " project), else a new .essay/supervisord.conf (where setuptools' package discovery does not look)."
+                + " The project name is --name, else [project] name in pyproject.toml, else the directory's name.")
 final class InitCommand extends Verb {
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "the project's directory (default: .)")
     Path dir;
@@ -32,7 +33,8 @@ final class InitCommand extends Verb {
         for (Path file : r.written()) {
             out.append("  ").append(target.relativize(file)).append('\n');
         }
-        out.append("next: edit the lines marked EDIT in essay.yaml and the command in conf/supervisord.conf; the service"
+        out.append("next: edit the lines marked EDIT in essay.yaml and the command in " + target.relativize(r.template())
+                + "; the service"
                 + " must answer /health and name its slot and version in the X-Essay-Slot and X-Essay-Version headers"
                 + " (docs/essay-yaml.md)");
         console.out(out.toString());

@@ -2,6 +2,7 @@ package dev.essay.cli;
 
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
+import dev.essay.core.model.Pep440;
 import dev.essay.core.model.Project;
 import dev.essay.core.pkg.DateVersion;
 import dev.essay.core.pkg.IndexClient;
@@ -18,12 +19,17 @@ import picocli.CommandLine.Option;
         header = "Show the project's versions on the index.",
         description = {
             "Without options: every version on the index, as its simple page lists them.",
-            "--latest: today's newest date version y.m.d.n (today in this machine's time zone);"
-                    + " --next: the version `essay package` would take now. See docs/packaging.md."})
+            "--latest: the newest version on the index by PEP 440 order (what `essay deploy latest` takes, as the"
+                    + " fabfile tool's get_latest_version); --today: today's newest date version y.m.d.n (today in"
+                    + " this machine's time zone); --next: the version `essay package` would take now."
+                    + " See docs/packaging.md."})
 final class VersionsCommand extends Verb {
     static final class Which {
-        @Option(names = "--latest", required = true, description = "today's newest date version on the index")
+        @Option(names = "--latest", required = true, description = "the newest version on the index (PEP 440 order)")
         boolean latest;
+
+        @Option(names = "--today", required = true, description = "today's newest date version on the index")
+        boolean today;
 
         @Option(names = "--next", required = true, description = "the next date version (what essay package would take)")
         boolean next;
@@ -33,17 +39,18 @@ final class VersionsCommand extends Verb {
     Which which;
 
     @Option(names = "--suffix", paramLabel = "NAME", description = "with --next: append NAME as a local label;"
-            + " with --latest: only versions with that label")
+            + " with --latest or --today: only versions with that label")
     String suffix;
 
     @Override
     int execute() throws Exception {
         rejectDryRun();
+        String label = null;
         if (suffix != null) {
             if (which == null) {
-                throw usage("--suffix applies to --latest and --next", "add --latest or --next");
+                throw usage("--suffix applies to --latest, --today and --next", "add --latest, --today or --next");
             }
-            DateVersion.label(suffix);
+            label = DateVersion.label(suffix);
         }
         Project project = loadProject();
         Set<String> versions = IndexClient.of(project).versions(project.name());
@@ -60,10 +67,20 @@ final class VersionsCommand extends Verb {
             console.out(DateVersion.next(today, versions, suffix));
             return ExitCode.OK.code();
         }
+        String labelled = label == null ? "" : " with the label +" + label;
+        if (which.latest) {
+            Optional<String> newest = Pep440.newest(versions, label);
+            if (newest.isEmpty()) {
+                throw new EssayException(ExitCode.ERROR, "no version of " + project.name() + labelled + " on the index "
+                        + project.index().url(), "run essay package to make one");
+            }
+            console.out(newest.get());
+            return ExitCode.OK.code();
+        }
         Optional<String> latest = DateVersion.latest(today, versions, suffix);
         if (latest.isEmpty()) {
             throw new EssayException(ExitCode.ERROR, "no version of today (" + DateVersion.prefix(today) + ".n"
-                    + (suffix == null ? "" : "+" + DateVersion.label(suffix)) + ") of " + project.name()
+                    + (suffix == null ? "" : "+" + label) + ") of " + project.name()
                     + " on the index", "run essay versions to list them all, or essay package to make one");
         }
         console.out(latest.get());

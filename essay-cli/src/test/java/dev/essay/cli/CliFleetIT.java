@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** The essay command, end to end, against the real test fleet: what a user types and sees. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@WithFleet(hosts = 3, published = {"1.0.0", "2.0.0"})
+@WithFleet(hosts = 3, published = {"1.0.0", "2.0.0", "2.1.0"})
 class CliFleetIT {
     static Fleet fleet;
     static String config;
@@ -49,6 +49,7 @@ class CliFleetIT {
         try (TrafficLoop traffic = fleet.traffic()) {
             traffic.awaitSlot("a", 10);
             Cli.Run deploy = Cli.run("--config", config, "deploy", "2.0.0", "--slot", "b");
+            // 2.1.0 is on the index too: deploy latest takes it (Order 9)
             assertThat(deploy.exit()).as(deploy.all()).isZero();
             Cli.Run sw = Cli.run("--config", config, "switch");
             assertThat(sw.exit()).as(sw.all()).isZero();
@@ -192,5 +193,30 @@ class CliFleetIT {
         assertThat(deploy.get("detail").asText()).contains("2 shard(s) under one lock");
         assertThat(history.get(history.size() - 1).get("action").asText()).isEqualTo("switch");
         assertThat(Cli.run("--config", config, "status").out()).doesNotContain("hold sharded test");
+    }
+
+    /**
+     * {@code essay deploy latest}: the newest version on the index by PEP 440 (2.1.0, above 2.0.0 and 1.0.0), said in
+     * the log, installed on every host, and recorded in the ledger as that version, never as "latest".
+     */
+    @Test
+    @Order(9)
+    void deployLatestTakesTheNewestVersionOnTheIndexSaysWhichAndRecordsIt() throws Exception {
+        Cli.Run versions = Cli.run("--config", config, "versions", "--latest");
+        assertThat(versions.exit()).as(versions.all()).isZero();
+        assertThat(versions.out().strip()).isEqualTo("2.1.0");
+
+        Cli.Run run = Cli.run("--config", config, "deploy", "latest", "--slot", "b");
+        assertThat(run.exit()).as(run.all()).isZero();
+        assertThat(run.all()).contains("latest: deploying 2.1.0, the newest version of essay-sample on " + fleet.indexUrl());
+        for (FleetHost host : fleet.hosts()) {
+            assertThat(run.out()).containsPattern("(?m)^" + Pattern.quote(host.spec()) + "\\s+ok\\s+.*installed 2\\.1\\.0");
+        }
+        JsonNode history = new ObjectMapper().readTree(Cli.run("--config", config, "history", "--json").out());
+        JsonNode last = history.get(history.size() - 1);
+        assertThat(last.get("action").asText()).isEqualTo("deploy");
+        assertThat(last.get("version").asText()).isEqualTo("2.1.0");
+        assertThat(last.get("to").asText()).isEqualTo("b");
+        assertThat(last.get("result").asText()).isEqualTo("ok");
     }
 }

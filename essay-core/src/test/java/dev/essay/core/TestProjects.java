@@ -36,6 +36,11 @@ public final class TestProjects {
             """;
 
     public static Project sample(Path dir, String routerDir) throws IOException {
+        return sample(dir, routerDir, "http://127.0.0.1:8700/simple/");
+    }
+
+    /** {@link #sample(Path, String)} with its index at {@code indexUrl}. */
+    public static Project sample(Path dir, String routerDir, String indexUrl) throws IOException {
         Path template = dir.resolve("supervisord.conf");
         Files.writeString(template, TEMPLATE);
         Map<String, List<HostAddress>> roles = new LinkedHashMap<>();
@@ -44,7 +49,7 @@ public final class TestProjects {
         slots.put("a", new Project.Slot("a", "810"));
         slots.put("b", new Project.Slot("b", "811"));
         return new Project(dir.resolve("essay.yaml"), "essay-sample",
-                new Project.Index("http://127.0.0.1:8700/simple/", null, null, null, false),
+                new Project.Index(indexUrl, null, null, null, false),
                 roles, "web",
                 new Project.Ssh(dir.resolve("id"), null, null, dir.resolve("known_hosts"), false, Duration.ofSeconds(5)),
                 slots, 2, new Project.Venv("~/essay-sample", "/usr/bin/python3"), "prod",
@@ -105,6 +110,12 @@ public final class TestProjects {
     public static Path packagingProject(Path dir, URI indexUrl, Path passwordFile, String python, String... buildKeys)
             throws IOException {
         Trees.copy(sampleDir(), dir, Trees::isLeftover);
+        return packagingYaml(dir, "essay-sample", indexUrl, passwordFile, python, buildKeys);
+    }
+
+    /** Writes {@link #packagingProject}'s essay.yaml for {@code project}; returns it. */
+    private static Path packagingYaml(Path dir, String project, URI indexUrl, Path passwordFile, String python,
+                                      String... buildKeys) throws IOException {
         String index = "  url: " + indexUrl + "\n"
                 + (passwordFile == null ? "" : "  username: deploy\n  password_file: " + passwordFile + "\n");
         StringBuilder build = new StringBuilder("build:\n  python: " + python + "\n");
@@ -112,6 +123,66 @@ public final class TestProjects {
             build.append("  ").append(key).append('\n');
         }
         String host = "deploy@127.0.0.1";
-        return Files.writeString(dir.resolve("essay.yaml"), yaml(index, host, host) + build);
+        return Files.writeString(dir.resolve("essay.yaml"), yaml(index, host, host).replace("essay-sample", project) + build);
+    }
+
+    /** The name of {@link #fabfileProject}'s project and package, spelled as the fabfile tool's projects were. */
+    public static final String FABFILE_PROJECT = "essay_demo";
+
+    /**
+     * A project as the fabfile tool's template made it, ready for {@code essay package}: flat layout (the package
+     * {@value #FABFILE_PROJECT} beside setup.py, no src/, no pyproject.toml), {@code version='${version}'} in
+     * setup.py, {@code ${version}}, {@code ${git_version}} and {@code ${release_time}} in
+     * {@code essay_demo/settings.py} (or, with a {@code settings_base_file} build key, in the file it names, which
+     * is then written instead), its {@code conf/supervisord.conf}, and an essay.yaml like
+     * {@link #packagingProject}'s. No git repository is made.
+     *
+     * @return the essay.yaml
+     */
+    public static Path fabfileProject(Path dir, URI indexUrl, Path passwordFile, String python, String... buildKeys)
+            throws IOException {
+        Files.createDirectories(dir.resolve(FABFILE_PROJECT));
+        Files.writeString(dir.resolve("setup.py"), """
+                # coding: utf-8
+                #!/usr/bin/env python
+
+                from setuptools import setup, find_packages
+
+                setup(
+                    name='essay_demo',
+                    version='${version}',
+                    description='a service released with the fabfile essay',
+                    packages=find_packages(exclude=['*.pyc']),
+                    include_package_data=True,
+                    entry_points={
+                        'console_scripts': [
+                            'essay_demo = essay_demo.main:main',
+                        ]
+                    },
+                )
+                """);
+        Files.writeString(dir.resolve(FABFILE_PROJECT + "/__init__.py"), "");
+        Files.writeString(dir.resolve(FABFILE_PROJECT + "/main.py"), "def main():\n    print('essay_demo')\n");
+        String settings = """
+                # coding: utf-8
+                VERSION = '${version}'
+                GIT_VERSION = '${git_version}'
+                RELEASE_TIME = '${release_time}'
+                DEBUG = False
+                """;
+        String settingsFile = FABFILE_PROJECT + "/settings.py";
+        for (String key : buildKeys) {
+            if (key.startsWith("settings_base_file:")) {
+                settingsFile = key.substring("settings_base_file:".length()).strip();
+                Path parent = Files.createDirectories(dir.resolve(settingsFile).getParent());
+                if (!Files.exists(parent.resolve("__init__.py"))) {
+                    Files.writeString(parent.resolve("__init__.py"), "");
+                }
+            }
+        }
+        Files.writeString(dir.resolve(settingsFile), settings);
+        Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(dir.resolve("conf/supervisord.conf"), TEMPLATE);
+        return packagingYaml(dir, FABFILE_PROJECT, indexUrl, passwordFile, python, buildKeys);
     }
 }

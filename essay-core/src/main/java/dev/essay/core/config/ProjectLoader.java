@@ -75,7 +75,7 @@ public final class ProjectLoader {
     static final List<String> HEALTH_KEYS = List.of("path", "status", "timeout", "retries", "interval",
             "slot_header", "version_header", "quorum");
     static final List<String> HOOKS_KEYS = List.of("pre_deploy", "post_deploy");
-    static final List<String> BUILD_KEYS = List.of("branch", "stamp_files", "python");
+    static final List<String> BUILD_KEYS = List.of("branch", "stamp_files", "settings_base_file", "python");
 
     /** Defaults (docs/essay-yaml.md). */
     static final int DEFAULT_PROCESS_COUNT = 1;
@@ -630,8 +630,42 @@ public final class ProjectLoader {
         String python = optional(m, "python", string(m, "python"), Project.Build.DEFAULT_PYTHON,
                 text -> !text.isEmpty() && !hasWhitespace(text) ? text : invalid(m, "python", "'" + text.strip()
                         + "' must be one program name or path, without whitespace, e.g. python3 or /usr/bin/python3"));
-        return branch == null || stampFiles == null || python == null ? null
-                : new Project.Build(branch, stampFiles, python);
+        String settings = null;
+        boolean settingsOk = true;
+        if (m.has("settings_base_file")) {
+            Node node = m.get("settings_base_file");
+            boolean empty = node == null || YamlMap.isNull(node);
+            String text = empty ? null : string(m, "settings_base_file");
+            String problem = empty ? "must be a path relative to the project directory, e.g. myapp/settings/base.py"
+                    : text == null ? null : projectPathProblem(text);
+            if (problem != null) {
+                problems.at(node, m.field("settings_base_file"), problem);
+            }
+            settings = problem == null && text != null ? Path.of(text).normalize().toString() : null;
+            settingsOk = settings != null;
+        }
+        return branch == null || stampFiles == null || python == null || !settingsOk ? null
+                : new Project.Build(branch, stampFiles, python, settings);
+    }
+
+    /** Why {@code text} is no path inside the project directory, or null when it is one. */
+    private static String projectPathProblem(String text) {
+        if (text.isBlank() || text.chars().anyMatch(Character::isISOControl)) {
+            return "must be a non-empty path without control characters";
+        }
+        try {
+            Path p = Path.of(text);
+            if (p.isAbsolute() || text.startsWith("~") || text.startsWith("/")) {
+                return "'" + text + "' must be relative to the project directory (the directory of"
+                        + " essay.yaml), e.g. setup.py or myapp/settings.py";
+            }
+            if (p.normalize().startsWith("..") || p.normalize().toString().isEmpty()) {
+                return "'" + text + "' points outside the project directory; stamp files are inside it";
+            }
+            return null;
+        } catch (InvalidPathException e) {
+            return "'" + text + "' is not a valid path: " + e.getReason();
+        }
     }
 
     /** {@code build.stamp_files}: relative paths inside the project directory. */
@@ -656,23 +690,12 @@ public final class ProjectLoader {
             String problem = null;
             if (text == null) {
                 problem = "must be a path (a string), not " + YamlMap.describe(item);
-            } else if (text.isBlank() || text.chars().anyMatch(Character::isISOControl)) {
-                problem = "must be a non-empty path without control characters";
-            } else {
-                try {
-                    Path p = Path.of(text);
-                    if (p.isAbsolute() || text.startsWith("~") || text.startsWith("/")) {
-                        problem = "'" + text + "' must be relative to the project directory (the directory of"
-                                + " essay.yaml), e.g. setup.py or myapp/settings.py";
-                    } else if (p.normalize().startsWith("..") || p.normalize().toString().isEmpty()) {
-                        problem = "'" + text + "' points outside the project directory; stamp files are inside it";
-                    } else if (files.contains(p.normalize().toString())) {
-                        problem = "'" + text + "' is listed twice; remove one";
-                    } else {
-                        files.add(p.normalize().toString());
-                    }
-                } catch (InvalidPathException e) {
-                    problem = "'" + text + "' is not a valid path: " + e.getReason();
+            } else if ((problem = projectPathProblem(text)) == null) {
+                String normalized = Path.of(text).normalize().toString();
+                if (files.contains(normalized)) {
+                    problem = "'" + text + "' is listed twice; remove one";
+                } else {
+                    files.add(normalized);
                 }
             }
             if (problem != null) {
@@ -974,6 +997,7 @@ public final class ProjectLoader {
         replacedBy.put("PROJECT", "project");
         replacedBy.put("PROCESS_COUNT", "process_count");
         replacedBy.put("DEFAULT_BRANCH", "build.branch");
+        replacedBy.put("SETTINGS_BASE_FILE", "build.settings_base_file");
         for (Map.Entry<String, String> e : replacedBy.entrySet()) {
             fabfile.put(e.getKey(), "not an essay.yaml key; the fabfile's env." + e.getKey() + " is " + e.getValue()
                     + " here (see docs/migrating.md)");

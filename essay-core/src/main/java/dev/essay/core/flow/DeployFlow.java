@@ -4,6 +4,7 @@ import dev.essay.core.event.EssayEvent;
 import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.DeployResult;
 import dev.essay.core.api.Shard;
+import dev.essay.core.pkg.IndexClient;
 import dev.essay.core.pkg.IndexCredentials;
 import dev.essay.core.deploy.HealthCheck;
 import dev.essay.core.deploy.SupervisorConfig;
@@ -13,6 +14,7 @@ import dev.essay.core.error.ExitCode;
 import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Pep440;
+import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
 import dev.essay.core.plan.RemoteStepException;
 import dev.essay.core.plan.StepReport;
@@ -44,7 +46,7 @@ public final class DeployFlow extends Flow {
 
     public DeployResult deploy(DeployRequest request) {
         ctx.checkCancelled();
-        String version = SlotPolicy.version(request.version());
+        String version = version(request.version());
         Target whole = target(request.slot(), request.role(), request.profile());
         checkTemplate(whole, version);
         Target target = whole.part(request.shard());
@@ -53,6 +55,24 @@ public final class DeployFlow extends Flow {
             List<RouterSessions.RouterState> states = ctx.lockOrJoin(routers, request.lock(), ctx.holder("deploy", version));
             return deployLocked(routers, states, version, target, request.force(), request.lock());
         }
+    }
+
+    /**
+     * The version to deploy: the one asked for, or for {@value SlotPolicy#LATEST} the newest on the index, read now
+     * (and said: the log names the version taken, the ledger records it).
+     */
+    private String version(String asked) {
+        if (!SlotPolicy.isLatest(asked)) {
+            return SlotPolicy.version(asked);
+        }
+        Project.Index index = project.index();
+        Secret password = index.username() == null ? null
+                : indexPassword != null ? indexPassword : IndexCredentials.password(project);
+        IndexClient client = new IndexClient(index.url(), index.uploadUrl(), index.username(), password);
+        String version = SlotPolicy.latest(client.versions(project.name()), project.name(), index.url());
+        listener.on(new EssayEvent.Info("latest: deploying " + version + ", the newest version of " + project.name()
+                + " on " + index.url()));
+        return version;
     }
 
     /**

@@ -2,9 +2,11 @@ package dev.essay.core.model;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -106,6 +108,17 @@ public final class Pep440 {
         Parsed parsed = parse(version);
         return parsed != null ? "use " + parsed.normalized(parsed.release())
                 : "for example 6.11.28.3, 1.2.0rc1 or 6.11.28.3+fixbug";
+    }
+
+    /**
+     * The newest of {@code versions} by PEP 440 order ({@link #compare}), as the fabfile tool's
+     * {@code get_latest_version} took the highest version on the index; what is no PEP 440 version is left out.
+     * With {@code label} (a normalized local label), only the versions with that label; null: any.
+     */
+    public static Optional<String> newest(Collection<String> versions, String label) {
+        return versions.stream().filter(Pep440::isVersion)
+                .filter(v -> label == null || label.equals(parse(v).local()))
+                .max(Pep440::compare);
     }
 
     /**

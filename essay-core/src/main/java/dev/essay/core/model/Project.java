@@ -119,13 +119,20 @@ public record Project(
      * @param stampFiles files (relative to the project directory) whose {@code {{ version }}}, {@code {{ git_version }}}
      *                   and {@code {{ release_time }}} placeholders are filled in the build copy
      * @param python     the local interpreter that runs {@code -m build}
+     * @param settingsBaseFile the settings file whose placeholders are filled as the fabfile tool's
+     *                   {@code env.SETTINGS_BASE_FILE} was (relative to the project directory); null: the fabfile
+     *                   tool's default, {@code <package>/settings.py} and {@code <package>/settings/__init__.py}
      */
-    public record Build(String branch, List<String> stampFiles, String python) {
+    public record Build(String branch, List<String> stampFiles, String python, String settingsBaseFile) {
         public static final String DEFAULT_BRANCH = "main";
         public static final String DEFAULT_PYTHON = "python3";
 
         public Build {
             stampFiles = List.copyOf(stampFiles);
+        }
+
+        public Build(String branch, List<String> stampFiles, String python) {
+            this(branch, stampFiles, python, null);
         }
 
         public static Build defaults() {

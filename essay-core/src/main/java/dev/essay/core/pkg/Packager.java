@@ -13,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -83,13 +81,13 @@ public final class Packager {
         try {
             Source source = request.here() ? copyWorkingTree(work.resolve("src")) : checkout(request, work.resolve("src"));
             listener.on(new EssayEvent.Info("source: " + source.description() + (source.commit() == null ? "" : " (" + source.commit() + ")")));
-            Map<Path, String> originals = originals(source.projectDir());
+            Stamping stamping = stamping(source.projectDir());
             Set<String> tried = new LinkedHashSet<>();
             for (int attempt = 1; ; attempt++) {
                 String version = explicit != null ? explicit : nextVersion(request.suffix(), tried);
                 listener.on(new EssayEvent.Info("version " + version + (explicit != null ? "" : attempt == 1 ? " (next date version on the index)"
                         : " (attempt " + attempt + " of " + MAX_ATTEMPTS + ")")));
-                stamp(source, originals, version);
+                stamp(source, stamping, version);
                 Path dist = work.resolve("dist-" + version);
                 List<Path> files = build(source.projectDir(), dist);
                 List<PackageResult.File> uploaded = new ArrayList<>();
@@ -235,13 +233,21 @@ public final class Packager {
 
     // ---------------------------------------------------------------- stamping
 
-    /** Original text of pyproject.toml and each stamp file, so every attempt stamps from the pristine source. */
-    private Map<Path, String> originals(Path projectDir) {
+    /**
+     * What stamping writes into: the original text of each file (so every attempt stamps from the pristine source),
+     * whether pyproject.toml's {@code [project]} version is set, and which files have their placeholders filled.
+     */
+    private record Stamping(Map<Path, String> originals, Path pyproject, Set<Path> stampFiles) {
+    }
+
+    /**
+     * The files stamped: pyproject.toml, the files of {@code build.stamp_files}, and, as the fabfile tool did,
+     * setup.py and the settings file ({@code build.settings_base_file}, else {@code <package>/settings.py} and
+     * {@code <package>/settings/__init__.py}) when they hold a placeholder.
+     */
+    private Stamping stamping(Path projectDir) {
         Map<Path, String> originals = new LinkedHashMap<>();
-        Path pyproject = projectDir.resolve("pyproject.toml");
-        if (Files.isRegularFile(pyproject)) {
-            originals.put(pyproject, read(pyproject));
-        }
+        Set<Path> declared = new LinkedHashSet<>();
         for (String name : project.build().stampFiles()) {
             Path file = projectDir.resolve(name).normalize();
             if (!file.startsWith(projectDir) || !Files.isRegularFile(file)) {
@@ -249,50 +255,88 @@ public final class Packager {
                         + " source being packaged", null, "commit it, or fix build.stamp_files in " + project.fileName());
             }
             originals.put(file, read(file));
+            declared.add(file);
         }
-        if (originals.isEmpty()) {
+        Set<Path> stampFiles = new LinkedHashSet<>(declared);
+        for (Path file : fabfileStampFiles(projectDir)) {
+            if (!stampFiles.contains(file)) {
+                String text = read(file);
+                if (Stamper.hasPlaceholders(text)) {
+                    originals.put(file, text);
+                    stampFiles.add(file);
+                }
+            }
+        }
+        boolean versionPlaceholder = stampFiles.stream().anyMatch(f -> Stamper.hasVersionPlaceholder(originals.get(f)));
+        Path pyproject = projectDir.resolve("pyproject.toml");
+        if (Files.isRegularFile(pyproject)) {
+            String toml = read(pyproject);
+            if (Stamper.hasProjectTable(toml) || !versionPlaceholder) {
+                // no [project] table and no version placeholder: Stamper.pyproject says what to do
+                if (Stamper.pyproject(toml, "0").dynamicVersion() && !versionPlaceholder && declared.isEmpty()) {
+                    throw new PackageException(ExitCode.USAGE, "pyproject.toml declares dynamic = [\"version\"] and"
+                            + " no file holds a version placeholder: essay has nowhere to write the version", null,
+                            "put ${version} (or {{ version }}) where the build backend reads the version (setup.py, or"
+                                    + " a file listed in build.stamp_files), or set a static [project] version");
+                }
+                originals.put(pyproject, toml);
+            } else {
+                pyproject = null; // a setup.py project whose pyproject.toml only names the build system
+            }
+        } else {
+            pyproject = null;
+        }
+        if (pyproject == null && stampFiles.isEmpty()) {
             throw new PackageException(ExitCode.USAGE, "nothing to write the version into: the project has no"
-                    + " pyproject.toml and build.stamp_files is empty", null, "add a pyproject.toml with a [project]"
-                    + " version, or list setup.py (with a {{ version }} placeholder) in build.stamp_files");
+                    + " pyproject.toml, no setup.py with a ${version} placeholder, and build.stamp_files is empty", null,
+                    "add a pyproject.toml with a [project] version, or write version='${version}' in setup.py");
         }
-        return originals;
+        return new Stamping(originals, pyproject, stampFiles);
     }
 
-    private void stamp(Source source, Map<Path, String> originals, String version) {
-        Map<String, String> values = new HashMap<>();
-        values.put("version", version);
-        values.put("git_version", source.commit() == null ? "" : source.commit());
-        values.put("release_time", OffsetDateTime.now(clock.withZone(zone)).truncatedTo(ChronoUnit.SECONDS)
-                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        Path pyproject = source.projectDir().resolve("pyproject.toml");
-        boolean stampFiles = !project.build().stampFiles().isEmpty();
-        for (Map.Entry<Path, String> e : originals.entrySet()) {
-            Path file = e.getKey();
-            String text = e.getValue();
-            String stamped = text;
-            boolean isStampFile = project.build().stampFiles().stream()
-                    .anyMatch(s -> source.projectDir().resolve(s).normalize().equals(file));
-            if (file.equals(pyproject)) {
-                Stamper.Pyproject p = Stamper.pyproject(text, version);
-                if (p.dynamicVersion() && !stampFiles) {
-                    throw new PackageException(ExitCode.USAGE, "pyproject.toml declares dynamic = [\"version\"] and"
-                            + " build.stamp_files is empty: essay has nowhere to write the version", null,
-                            "list the file the build backend reads the version from (with a {{ version }}"
-                                    + " placeholder) in build.stamp_files, or set a static [project] version");
-                }
-                stamped = p.text();
+    /** setup.py and the settings files the fabfile tool stamped, those that exist. */
+    private List<Path> fabfileStampFiles(Path projectDir) {
+        List<Path> files = new ArrayList<>();
+        files.add(projectDir.resolve("setup.py"));
+        String settings = project.build().settingsBaseFile();
+        if (settings != null) {
+            Path file = projectDir.resolve(settings).normalize();
+            if (!file.startsWith(projectDir) || !Files.isRegularFile(file)) {
+                throw new PackageException(ExitCode.USAGE, "build.settings_base_file: " + settings + " does not exist"
+                        + " in the source being packaged", null, "commit it, or fix build.settings_base_file in "
+                        + project.fileName());
             }
-            if (isStampFile) {
+            files.add(file);
+        } else {
+            for (String pkg : new LinkedHashSet<>(List.of(project.name().replace('-', '_').replace('.', '_'),
+                    Scaffold.packageName(project.name())))) {
+                files.add(projectDir.resolve(pkg).resolve("settings.py"));
+                files.add(projectDir.resolve(pkg).resolve("settings").resolve("__init__.py"));
+            }
+        }
+        return files.stream().filter(Files::isRegularFile).toList();
+    }
+
+    private void stamp(Source source, Stamping stamping, String version) {
+        Stamper.Values values = new Stamper.Values(version, source.commit() == null ? "" : source.commit(),
+                ZonedDateTime.now(clock.withZone(zone)));
+        for (Map.Entry<Path, String> e : stamping.originals().entrySet()) {
+            Path file = e.getKey();
+            String stamped = e.getValue();
+            if (file.equals(stamping.pyproject())) {
+                stamped = Stamper.pyproject(stamped, version).text();
+            }
+            if (stamping.stampFiles().contains(file)) {
                 if (!Stamper.hasPlaceholders(stamped)) {
                     listener.on(new EssayEvent.Warning("build.stamp_files: " + source.projectDir().relativize(file)
-                            + " has no {{ version }}, {{ git_version }} or {{ release_time }} placeholder"));
+                            + " has no ${version}, ${git_version} or ${release_time} placeholder (nor {{ version }} ...)"));
                 }
                 stamped = Stamper.placeholders(stamped, values);
             }
             write(file, stamped);
         }
         listener.on(new EssayEvent.Info("stamped " + version + " into the build copy (" + String.join(", ",
-                originals.keySet().stream().map(p -> source.projectDir().relativize(p).toString()).toList()) + ")"));
+                stamping.originals().keySet().stream().map(p -> source.projectDir().relativize(p).toString()).toList()) + ")"));
     }
 
     // ---------------------------------------------------------------- build

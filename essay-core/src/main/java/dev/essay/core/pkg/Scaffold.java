@@ -42,9 +42,12 @@ public final class Scaffold {
         DJANGO
     }
 
-    /** What was written, what was already there and kept, and the first commit (null when none was made). */
+    /**
+     * What was written, what was already there and kept, the first commit (null when none was made), and the
+     * slot template essay.yaml names.
+     */
     public record Result(Path dir, String project, String packageName, List<Path> written, List<Path> kept,
-                         String commit, boolean pushed) {
+                         String commit, boolean pushed, Path template) {
         public Result {
             written = List.copyOf(written);
             kept = List.copyOf(kept);
@@ -59,6 +62,14 @@ public final class Scaffold {
     private static final Pattern PYPROJECT_NAME = Pattern.compile("(?ms)^\\[project\\][^\\[]*?^name\\s*=\\s*[\"']([^\"']+)[\"']");
     private static final Duration GIT_TIMEOUT = Duration.ofMinutes(5);
     private static final String RESOURCES = "scaffold/";
+    /** Where {@code essay new} puts the slot template, and where the fabfile tool's projects keep theirs. */
+    static final String CONF_TEMPLATE = "conf/supervisord.conf";
+    /**
+     * Where {@code essay init} puts the slot template in a project without {@value #CONF_TEMPLATE}: a directory
+     * whose name starts with a dot, which no setuptools package finder takes for a package (a {@code conf/} beside
+     * a flat-layout package makes setuptools' automatic discovery fail: "Multiple top-level packages discovered").
+     */
+    static final String INIT_TEMPLATE = ".essay/supervisord.conf";
     private static final String NEW_COMMAND = "{{ venv_dir }}/bin/@project@ --host={{ host }} --port={{ port }}%(process_num)d"
             + " --profile={{ profile }}";
     private static final String DJANGO_COMMAND = "{{ venv_dir }}/bin/python -m gunicorn --bind={{ host }}:{{ port }}%(process_num)d"
@@ -111,7 +122,7 @@ public final class Scaffold {
             files.put("src/" + pkg + "/__main__.py", "__main__.py");
             files.put("src/" + pkg + "/app.py", template == Template.WSGI ? "app-wsgi.py" : "app-web.py");
         }
-        files.put("conf/supervisord.conf", "supervisord.conf");
+        files.put(CONF_TEMPLATE, "supervisord.conf");
         files.put("essay.yaml", "essay.yaml");
         files.put("README.md", "README.md");
         files.put(".gitignore", "gitignore");
@@ -129,13 +140,14 @@ public final class Scaffold {
             listener.on(new EssayEvent.Info("pushed main to " + gitRemote));
             pushed = true;
         }
-        return new Result(dir, name, pkg, written, kept, commit, pushed);
+        return new Result(dir, name, pkg, written, kept, commit, pushed, dir.resolve(CONF_TEMPLATE));
     }
 
     /**
-     * Adds essay.yaml and conf/supervisord.conf to an existing project in {@code dir}, keeping every file that is
-     * already there. The project name comes from {@code project}, else pyproject.toml's {@code [project] name},
-     * else the directory's name.
+     * Adds essay.yaml and a slot template to an existing project in {@code dir}, keeping every file that is already
+     * there. The template is the project's {@value #CONF_TEMPLATE} when it has one (a fabfile-era project), else a
+     * new {@value #INIT_TEMPLATE}, where setuptools' package discovery does not look. The project name comes from
+     * {@code project}, else pyproject.toml's {@code [project] name}, else the directory's name.
      */
     public Result init(Path dir, String project, String packageName) {
         if (!Files.isDirectory(dir)) {
@@ -143,16 +155,18 @@ public final class Scaffold {
         }
         String name = validProject(project != null ? project : detectName(dir));
         String pkg = validPackage(packageName != null ? packageName : packageName(name));
+        String template = Files.isRegularFile(dir.resolve(CONF_TEMPLATE)) ? CONF_TEMPLATE : INIT_TEMPLATE;
         Map<String, String> files = new LinkedHashMap<>();
         files.put("essay.yaml", "essay.yaml");
-        files.put("conf/supervisord.conf", "supervisord.conf");
+        files.put(template, "supervisord.conf");
         List<Path> written = new ArrayList<>();
         List<Path> kept = new ArrayList<>();
-        write(dir, files, tokens(name, pkg, INIT_COMMAND, INIT_COMMAND_COMMENT), written, kept);
+        write(dir, files, tokens(name, pkg, INIT_COMMAND, INIT_COMMAND_COMMENT, Map.of("@template@", template)), written, kept);
         for (Path k : kept) {
-            listener.on(new EssayEvent.Warning(k + " exists; kept it as it is"));
+            listener.on(new EssayEvent.Warning(k + " exists; kept it as it is"
+                    + (k.endsWith(CONF_TEMPLATE) ? " (essay renders it as the slot template)" : "")));
         }
-        return new Result(dir, name, pkg, written, kept, null, false);
+        return new Result(dir, name, pkg, written, kept, null, false, dir.resolve(template));
     }
 
     private static Map<String, String> tokens(String project, String pkg, String command, String commandComment) {
@@ -162,11 +176,13 @@ public final class Scaffold {
     /**
      * The tokens of the shared resources: the supervisord command (and a comment before it), and what a template
      * adds to the shared files ({@code @environment@}, {@code @venv_extra@}, {@code @hooks@}, {@code @dependencies@},
-     * {@code @package_data@}, {@code @run_here@}; by default what the web and wsgi templates need).
+     * {@code @package_data@}, {@code @run_here@}; by default what the web and wsgi templates need), and where the slot
+     * template is ({@code @template@}, by default {@value #CONF_TEMPLATE}).
      */
     private static Map<String, String> tokens(String project, String pkg, String command, String commandComment,
                                               Map<String, String> extra) {
         Map<String, String> t = new LinkedHashMap<>();
+        t.put("@template@", extra.getOrDefault("@template@", CONF_TEMPLATE));
         t.put("@command_comment@", commandComment);
         t.put("@command@", command);
         for (String token : List.of("@environment@", "@venv_extra@", "@hooks@", "@dependencies@", "@package_data@")) {

@@ -64,6 +64,27 @@ public final class SlotPolicy {
         }
     }
 
+    /** The version a deploy may ask for instead of a number: the newest version on the index. */
+    public static final String LATEST = "latest";
+
+    /** Whether a deploy asked for {@value #LATEST} (the word, in any case) rather than a version. */
+    public static boolean isLatest(String version) {
+        return version != null && version.strip().equalsIgnoreCase(LATEST);
+    }
+
+    /**
+     * The version {@value #LATEST} stands for: the newest of the versions on the index by PEP 440 order (local
+     * labels included: {@code 1.0+fixbug} is newer than {@code 1.0}), as the fabfile tool's deploy took
+     * {@code get_latest_version} when no version was given.
+     *
+     * @throws EssayException when the index has no version of the project
+     */
+    public static String latest(java.util.Collection<String> onIndex, String project, String indexUrl) {
+        return Pep440.newest(onIndex, null).orElseThrow(() -> new EssayException(ExitCode.USAGE, "deploy latest: there"
+                + " is no version of " + project + " on the index " + indexUrl, "package one first (essay package),"
+                + " or give a version"));
+    }
+
     /** A profile name: it goes into the supervisord config and the stamp, so only a safe spelling. */
     public static String profile(String profile) {
         if (!Names.PROFILE.matches(profile)) {

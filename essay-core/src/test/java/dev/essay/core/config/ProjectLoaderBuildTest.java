@@ -67,10 +67,11 @@ class ProjectLoaderBuildTest {
                   branch: release/2.x
                   stamp_files: [setup.py, "myapp/settings.py", ./conf/../version.txt]
                   python: /usr/bin/python3
+                  settings_base_file: myapp/settings/./base.py
                 """;
         Project p = parse(yaml);
         assertThat(p.build()).isEqualTo(new Project.Build("release/2.x",
-                List.of("setup.py", "myapp/settings.py", "version.txt"), "/usr/bin/python3"));
+                List.of("setup.py", "myapp/settings.py", "version.txt"), "/usr/bin/python3", "myapp/settings/base.py"));
         assertThat(p.index().uploadUrl()).isEqualTo("https://upload.internal/legacy/");
     }
 
@@ -81,6 +82,7 @@ class ProjectLoaderBuildTest {
                   branch: -bad
                   stamp_files: [/etc/passwd, ../outside.py, "", setup.py, setup.py, ~/x]
                   python: "python 3"
+                  settings_base_file: ../settings.py
                   colour: blue
                 """;
         List<String> problems = problems(yaml);
@@ -93,6 +95,7 @@ class ProjectLoaderBuildTest {
                 "build.stamp_files[4]: 'setup.py' is listed twice",
                 "build.stamp_files[5]: '~/x' must be relative",
                 "build.python: 'python 3' must be one program name or path",
+                "build.settings_base_file: '../settings.py' points outside the project directory",
                 "colour");
     }
 
@@ -106,5 +109,12 @@ class ProjectLoaderBuildTest {
     void fabfileDefaultBranchPointsToBuildBranch() {
         assertThat(String.join("\n", problems(yaml("DEFAULT_BRANCH: master\n"))))
                 .contains("DEFAULT_BRANCH: not an essay.yaml key; the fabfile's env.DEFAULT_BRANCH is build.branch here");
+    }
+
+    @Test
+    void fabfileSettingsBaseFilePointsToItsKey() {
+        assertThat(String.join("\n", problems(yaml("SETTINGS_BASE_FILE: myapp/settings/base.py\n"))))
+                .contains("SETTINGS_BASE_FILE: not an essay.yaml key; the fabfile's env.SETTINGS_BASE_FILE is"
+                        + " build.settings_base_file here");
     }
 }

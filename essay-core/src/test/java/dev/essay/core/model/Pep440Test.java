@@ -89,6 +89,18 @@ class Pep440Test {
     }
 
     @Test
+    void newestIsByPep440OrderNotByText() {
+        // the fabfile tool's get_latest_version: the highest version, numbers compared as numbers
+        assertThat(Pep440.newest(List.of("6.12.8.9", "6.12.8.10", "6.12.7.20", "not-a-version"), null))
+                .contains("6.12.8.10");
+        assertThat(Pep440.newest(List.of("1.0", "1.0rc1", "1.0.post1", "1.0+fixbug"), null)).contains("1.0.post1");
+        assertThat(Pep440.newest(List.of("6.11.28.2", "6.11.28.1+fixbug", "6.11.28.3+other"), "fixbug"))
+                .contains("6.11.28.1+fixbug");
+        assertThat(Pep440.newest(List.of(), null)).isEmpty();
+        assertThat(Pep440.newest(List.of("6.11.28.2"), "fixbug")).isEmpty();
+    }
+
+    @Test
     void anythingThatIsNoVersionComparesAsAString() {
         assertThat(Pep440.equal("unknown", "unknown")).isTrue();
         assertThat(Pep440.equal(null, null)).isTrue();

@@ -199,12 +199,54 @@ class ScaffoldTest {
         assertThat(Files.readString(dir.resolve("conf/supervisord.conf"))).isEqualTo("; ours\n");
         assertThat(ProjectLoader.load(dir.resolve("essay.yaml")).name()).isEqualTo("orders.service");
 
+        assertThat(r.template()).isEqualTo(dir.resolve("conf/supervisord.conf"));
+        assertThat(ProjectLoader.load(dir.resolve("essay.yaml")).supervisor().template())
+                .isEqualTo(dir.resolve("conf/supervisord.conf"));
+
         Path bare = Files.createDirectories(tmp.resolve("plain"));
         Scaffold.Result second = scaffold.init(bare, null, null);
         assertThat(second.project()).isEqualTo("plain");
-        assertThat(Files.readString(bare.resolve("conf/supervisord.conf")))
+        assertThat(second.written()).containsExactly(bare.resolve("essay.yaml"), bare.resolve(".essay/supervisord.conf"));
+        assertThat(bare.resolve("conf")).doesNotExist();
+        assertThat(Files.readString(bare.resolve(".essay/supervisord.conf")))
                 .contains("; EDIT: the command that starts one process of your service")
                 .contains("command={{ venv_dir }}/bin/python -m plain --host={{ host }}");
+        assertThat(ProjectLoader.load(bare.resolve("essay.yaml")).supervisor().template())
+                .isEqualTo(bare.resolve(".essay/supervisord.conf"));
+    }
+
+    /**
+     * A flat-layout setuptools project (its package beside pyproject.toml, no src/, packages found by setuptools'
+     * automatic discovery) still builds after essay init: the template is not where discovery looks. The same
+     * project with a conf/ directory does not build, which is what init must avoid.
+     */
+    @Test
+    void initKeepsAFlatLayoutProjectBuildable() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("flatsvc").resolve("flatsvc")).getParent();
+        Files.writeString(dir.resolve("flatsvc/__init__.py"), "");
+        Files.writeString(dir.resolve("pyproject.toml"), "[build-system]\nrequires = [\"setuptools>=61\"]\n"
+                + "build-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"flatsvc\"\nversion = \"1.0\"\n");
+        Scaffold.Result r = scaffold.init(dir, null, null);
+        assertThat(r.template()).isEqualTo(dir.resolve(".essay/supervisord.conf"));
+
+        Processes.Result build = pythonBuild(dir);
+        assertThat(build.exit()).as(build.output()).isZero();
+        try (java.util.zip.ZipFile wheel = new java.util.zip.ZipFile(dir.resolve("dist/flatsvc-1.0-py3-none-any.whl").toFile())) {
+            assertThat(wheel.stream().map(java.util.zip.ZipEntry::getName)).contains("flatsvc/__init__.py")
+                    .noneMatch(n -> n.contains("supervisord") || n.startsWith(".essay") || n.startsWith("conf"));
+        }
+
+        Trees.delete(dir.resolve("dist"));
+        Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(dir.resolve("conf/supervisord.conf"), "; where essay init used to write it\n");
+        Processes.Result broken = pythonBuild(dir);
+        assertThat(broken.exit()).isNotZero();
+        assertThat(broken.output()).contains("Multiple top-level packages discovered in a flat-layout");
+    }
+
+    private static Processes.Result pythonBuild(Path dir) {
+        return Processes.run(List.of("/usr/bin/python3", "-m", "build", "--no-isolation", "--wheel", "--outdir",
+                dir.resolve("dist").toString(), dir.toString()), dir, Duration.ofMinutes(5), Map.of());
     }
 
     private static String git(Path dir, String... args) throws Exception {

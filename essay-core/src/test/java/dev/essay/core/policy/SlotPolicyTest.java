@@ -53,6 +53,23 @@ class SlotPolicyTest {
         }
 
         @Test
+        void latestIsTheNewestVersionOnTheIndexByPep440() {
+            assertThat(SlotPolicy.isLatest("latest")).isTrue();
+            assertThat(SlotPolicy.isLatest(" Latest ")).isTrue();
+            assertThat(SlotPolicy.isLatest("1.2.0")).isFalse();
+            assertThat(SlotPolicy.isLatest(null)).isFalse();
+            assertThat(SlotPolicy.latest(List.of("6.12.8.9", "6.12.8.10", "6.12.7.11", "1.0rc1"), "shop",
+                    "http://pypi/simple/")).isEqualTo("6.12.8.10");
+        }
+
+        @Test
+        void latestWithNothingOnTheIndexNamesTheProjectAndIndex() {
+            EssayException e = refusal(() -> SlotPolicy.latest(List.of(), "shop", "http://pypi/simple/"), ExitCode.USAGE);
+            assertThat(e.getMessage()).isEqualTo("deploy latest: there is no version of shop on the index http://pypi/simple/");
+            assertThat(e.suggestion()).contains("essay package");
+        }
+
+        @Test
         void aVersionSpelledOtherwiseIsAUsageErrorWithTheCanonicalSpelling() {
             EssayException e = refusal(() -> SlotPolicy.version("1.2.0-rc1"), ExitCode.USAGE);
             assertThat(e.suggestion()).contains("1.2.0rc1");

@@ -3,6 +3,7 @@ package io.jenkins.plugins.essay.plain;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.model.Names;
 import dev.essay.core.model.Pep440;
+import dev.essay.core.policy.SlotPolicy;
 import dev.essay.core.pkg.DateVersion;
 import java.util.Locale;
 
@@ -38,21 +39,30 @@ public final class FormRules {
         return value.contains("${");
     }
 
-    /** A deploy's version: required, PEP 440. */
+    /** A deploy's version: required, PEP 440, or latest (the engine takes the newest on the index). */
     public static Verdict version(String value) {
         String v = EssayConfig.trim(value);
         if (v == null) {
-            return Verdict.error("Which version of the project to deploy (a PEP 440 version such as 1.4.0).");
+            return Verdict.error("Which version of the project to deploy (a PEP 440 version such as 1.4.0, or latest).");
         }
+        if (SlotPolicy.isLatest(v)) {
+            return Verdict.ok("The newest version on the index when the step runs (PEP 440 order); the build log"
+                    + " names the version it took.");
+        }
+        return pep440(v);
+    }
+
+    /** A package's version is optional: empty for the next date version; never latest, a version is built. */
+    public static Verdict packageVersion(String value) {
+        String v = EssayConfig.trim(value);
+        return v == null ? Verdict.OK : pep440(v);
+    }
+
+    private static Verdict pep440(String v) {
         if (expression(v) || Pep440.isValid(v)) {
             return Verdict.OK;
         }
         return Verdict.error("'" + v + "' is not a PEP 440 version (1.4.0, 2.0.0rc1, 1.4.0.post1, ...).");
-    }
-
-    /** A package's version is optional: empty for the next date version. */
-    public static Verdict packageVersion(String value) {
-        return EssayConfig.trim(value) == null ? Verdict.OK : version(value);
     }
 
     /** A package's local version label ({@code 6.11.28.3+fixbug}), as the engine accepts it. */

@@ -14,11 +14,13 @@ class FormRulesTest {
     }
 
     @Test
-    void aDeployNeedsAPep440Version() {
-        assertVerdict(Kind.ERROR, "Which version of the project to deploy (a PEP 440 version such as 1.4.0).",
+    void aDeployNeedsAPep440VersionOrLatest() {
+        assertVerdict(Kind.ERROR, "Which version of the project to deploy (a PEP 440 version such as 1.4.0, or latest).",
                 FormRules.version("  "));
-        assertVerdict(Kind.ERROR, "'latest' is not a PEP 440 version (1.4.0, 2.0.0rc1, 1.4.0.post1, ...).",
-                FormRules.version(" latest "));
+        assertVerdict(Kind.OK, "The newest version on the index when the step runs (PEP 440 order); the build log"
+                + " names the version it took.", FormRules.version(" latest "));
+        assertVerdict(Kind.ERROR, "'newest' is not a PEP 440 version (1.4.0, 2.0.0rc1, 1.4.0.post1, ...).",
+                FormRules.version("newest"));
         assertVerdict(Kind.OK, null, FormRules.version("2.0.0rc1"));
         assertVerdict(Kind.OK, null, FormRules.version("${VERSION}"));
     }
