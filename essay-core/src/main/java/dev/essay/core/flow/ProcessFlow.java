@@ -173,6 +173,10 @@ public final class ProcessFlow extends Flow {
         String role = role(roleArg);
         List<HostAddress> hosts = hosts(role, shard);
         checkSlot(slotArg);
+        if (slotArg == null && transport.dryRun()) {
+            throw new EssayException(ExitCode.USAGE, "a dry run reads nothing from the routers, so it cannot tell which"
+                    + " slot is live", "name the slot with --slot");
+        }
         try (RouterSessions routers = ctx.routers()) {
             List<RouterSessions.RouterState> states = ctx.lockOrJoin(routers, null, ctx.holder(action, slotArg));
             String slot = slotArg;
