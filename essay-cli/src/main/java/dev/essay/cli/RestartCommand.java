@@ -21,6 +21,11 @@ final class RestartCommand extends SlotCommand {
             + " the routers disagree about which slot is live")
     boolean force;
 
+    @Option(names = "--pause", paramLabel = "SECONDS", defaultValue = "12", description = "on the live slot, wait this"
+            + " long after each batch is healthy before the next (default: ${DEFAULT-VALUE}): nginx sends no request for"
+            + " its fail_timeout (10s by default) to a server it saw fail while it restarted")
+    int pause;
+
     @Option(names = "--dry-run", description = "print the scripts each host would run; run nothing")
     boolean dryRun;
 
@@ -29,8 +34,12 @@ final class RestartCommand extends SlotCommand {
         if (batch < 1) {
             throw usage("--batch must be at least 1, not " + batch, "leave it out to restart one host at a time");
         }
+        if (pause < 0) {
+            throw usage("--pause must be 0 or more seconds, not " + pause, null);
+        }
         Project project = loadProject();
         Shard part = checkInput(project, slot);
-        return change(project, dryRun, engine -> engine.restart(new RestartRequest(slot, role, part, batch, force)));
+        return change(project, dryRun, engine -> engine.restart(new RestartRequest(slot, role, part, batch, force,
+                java.time.Duration.ofSeconds(pause))));
     }
 }

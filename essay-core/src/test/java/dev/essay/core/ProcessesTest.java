@@ -61,8 +61,11 @@ class ProcessesTest {
     @Test
     void restartOfTheLiveSlotGoesOneHostAtATimeUnderTheLockAndIsRecorded() throws Exception {
         ScriptedTransport[] t = new ScriptedTransport[1];
-        SlotResult r = engine(ScriptedTransport::slotALive, t).restart(new RestartRequest(null, null, null, 1, false));
+        SlotResult r = engine(ScriptedTransport::slotALive, t).restart(new RestartRequest(null, null, null, 1, false,
+                java.time.Duration.ofMillis(50)));
         assertThat(r.ok()).isTrue();
+        assertThat(events).as("one pause, between the two batches of the live slot").filteredOn(e -> e instanceof
+                EssayEvent.Info i && i.text().startsWith("waiting ")).hasSize(1);
         assertThat(r.slot()).as("the live slot by default").isEqualTo("a");
         assertThat(t[0].calls).filteredOn(c -> c.startsWith("restart@"))
                 .containsExactly("restart@127.0.1.1", "restart@127.0.1.2");
@@ -92,7 +95,7 @@ class ProcessesTest {
         ScriptedTransport[] t = new ScriptedTransport[1];
         SlotResult r = engine((host, step) -> step.equals("restart") && host.equals(H1)
                 ? ScriptedTransport.fail("wait-healthy", "FAIL health url=http://127.0.1.1:8100/health")
-                : ScriptedTransport.slotALive(host, step), t).restart(new RestartRequest("a", null, null, 1, false));
+                : ScriptedTransport.slotALive(host, step), t).restart(new RestartRequest("a", null, null, 1, false, java.time.Duration.ZERO));
         assertThat(r.ok()).isFalse();
         assertThat(r.fleet().hosts()).extracting(HostResult::status)
                 .containsExactly(HostResult.Status.FAILED, HostResult.Status.SKIPPED);

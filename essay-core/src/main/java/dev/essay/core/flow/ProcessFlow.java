@@ -56,7 +56,7 @@ public final class ProcessFlow extends Flow {
                         listener.on(new EssayEvent.Warning("--force: every host of role " + role + " restarts at once;"
                                 + " the live slot " + slot + " serves nothing until they are healthy"));
                     }
-                    return batches;
+                    return new Plan(batches, live && !transport.dryRun() ? request.pause() : Duration.ZERO);
                 }, slot -> host -> stepOn(host, slots.restart(host, slot), "restarted; healthy",
                         "see the process states and log tails above; essay logs --slot " + slot + " shows more"));
     }
@@ -77,7 +77,7 @@ public final class ProcessFlow extends Flow {
         Map<String, Integer> exits = new ConcurrentHashMap<>();
         // the ledger names the program only: its arguments may carry what must not be recorded
         SlotResult result = underLock("exec", request.slot(), request.role(), request.shard(), false,
-                "ran " + request.command().get(0), (slot, live, role, hosts) -> List.of(hosts),
+                "ran " + request.command().get(0), (slot, live, role, hosts) -> Plan.once(hosts),
                 slot -> host -> execOn(host, slot, request.command(), exits));
         return new SlotResult(result.action(), result.role(), result.slot(), result.fleet(), exits);
     }
@@ -142,13 +142,20 @@ public final class ProcessFlow extends Flow {
 
     /** What a state-changing command decides under the lock: the batches of the selected hosts. */
     private interface Batches {
-        List<List<HostAddress>> of(String slot, boolean live, String role, List<HostAddress> hosts);
+        Plan of(String slot, boolean live, String role, List<HostAddress> hosts);
+    }
+
+    /** The batches, one after the other, and how long to wait after each that came back healthy, before the next. */
+    private record Plan(List<List<HostAddress>> batches, Duration pause) {
+        static Plan once(List<HostAddress> hosts) {
+            return new Plan(List.of(hosts), Duration.ZERO);
+        }
     }
 
     private SlotResult stopOrStart(String action, StopStartRequest request,
                                    Function<String, FlowContext.HostWork> work) {
         return underLock(action, request.slot(), request.role(), request.shard(), request.force(), null,
-                (slot, live, role, hosts) -> List.of(hosts), work, (slot, live) -> {
+                (slot, live, role, hosts) -> Plan.once(hosts), work, (slot, live) -> {
                     String warning = ProcessPolicy.stopOrStart(action, slot, live, request.force());
                     if (warning != null) {
                         listener.on(new EssayEvent.Warning(warning));
@@ -185,11 +192,13 @@ public final class ProcessFlow extends Flow {
                 LivePolicy.Live live = ctx.live(states, force);
                 slot = ProcessPolicy.slotOrLive(slotArg, live);
                 check.accept(slot, live);
-                List<List<HostAddress>> batches = plan.of(slot, ProcessPolicy.isLive(slot, live), role, hosts);
+                Plan decided = plan.of(slot, ProcessPolicy.isLive(slot, live), role, hosts);
+                List<List<HostAddress>> batches = decided.batches();
                 listener.on(new EssayEvent.Info(action + " slot " + slot + (ProcessPolicy.isLive(slot, live)
                         ? " (live)" : "") + " on " + hosts.size() + " host(s) of role " + role
                         + (batches.size() > 1 ? ", " + batches.get(0).size() + " at a time (" + batches.size()
-                        + " batches), each healthy before the next" : "")
+                        + " batches), each healthy before the next" + (decided.pause().isZero() ? "" : " and "
+                        + decided.pause().toSeconds() + "s apart (nginx's fail_timeout)") : "")
                         + (transport.dryRun() ? " (dry run: nothing runs)" : "")));
                 FlowContext.HostWork onHost = work.apply(slot);
                 for (int i = 0; i < batches.size(); i++) {
@@ -203,6 +212,9 @@ public final class ProcessFlow extends Flow {
                         rest.forEach(h -> results.put(h, new HostResult(h, HostResult.Status.SKIPPED, Duration.ZERO,
                                 "not attempted: an earlier batch did not come back healthy", null)));
                         break;
+                    }
+                    if (i + 1 < batches.size()) {
+                        pause(decided.pause());
                     }
                 }
                 FleetResult fleet = new FleetResult(action, hosts.stream().map(results::get).toList());
@@ -220,6 +232,31 @@ public final class ProcessFlow extends Flow {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Waits {@code pause} between two batches of a restart of the live slot: nginx sends no request for its
+     * {@code fail_timeout} to a server it saw fail (a process restarting refuses connections for a moment), so the
+     * next batch must not go down before the last one is back in nginx's rotation. A cancel ends the wait.
+     */
+    private void pause(Duration pause) {
+        if (pause.isZero()) {
+            return;
+        }
+        listener.on(new EssayEvent.Info("waiting " + pause.toSeconds() + "s for nginx to send requests to the restarted"
+                + " hosts again (--pause) before the next batch"));
+        long deadline = System.nanoTime() + pause.toNanos();
+        for (long left = pause.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            ctx.checkCancelled();
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.min(left, 100_000_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ctx.cancel();
+                throw ctx.cancelledError();
+            }
+        }
+        ctx.checkCancelled();
     }
 
     /** Runs one step of the slot on a host: ok with the step's last line (or {@code done}), or failed with its output. */
