@@ -33,6 +33,12 @@ import picocli.CommandLine.Spec;
             RollbackCommand.class,
             AdoptCommand.class,
             RepairCommand.class,
+            RestartCommand.class,
+            StopCommand.class,
+            StartCommand.class,
+            ExecCommand.class,
+            LogsCommand.class,
+            PsCommand.class,
             StatusCommand.class,
             HistoryCommand.class,
             LockCommand.class,
@@ -72,7 +78,7 @@ public class EssayCommand implements Callable<Integer> {
     boolean verbose;
 
     @Option(names = "--dry-run",
-            description = "release, deploy, switch, rollback, adopt: print the scripts each host would run; run nothing")
+            description = "release, deploy, switch, rollback, adopt, repair, restart, stop, start, exec: print the scripts each host would run; run nothing")
     boolean dryRun;
 
     @Override

@@ -77,7 +77,8 @@ abstract class Verb implements Callable<Integer> {
     /** For verbs that only read: the global --dry-run does not apply. */
     void rejectDryRun() {
         if (essay.dryRun) {
-            throw usage("--dry-run applies to release, deploy, switch, rollback, adopt and repair, not to " + spec.name(), null);
+            throw usage("--dry-run applies to release, deploy, switch, rollback, adopt, repair, restart, stop,"
+                    + " start and exec, not to " + spec.name(), null);
         }
     }
 
@@ -88,9 +89,15 @@ abstract class Verb implements Callable<Integer> {
      * SIGTERM).
      */
     void cancelOnInterrupt(Engine engine) {
+        cancelOnInterrupt(engine, "interrupted: cancelling; waiting up to " + CANCEL_GRACE_SECONDS
+                + "s for the release lock to be released");
+    }
+
+    /** {@link #cancelOnInterrupt(Engine)} saying {@code message} on the signal (a verb that holds no lock). */
+    void cancelOnInterrupt(Engine engine, String message) {
         Console out = console;
         Thread hook = new Thread(() -> {
-            out.err("interrupted: cancelling; waiting up to " + CANCEL_GRACE_SECONDS + "s for the release lock to be released");
+            out.err(message);
             engine.cancel();
             try {
                 if (!finished.await(CANCEL_GRACE_SECONDS, TimeUnit.SECONDS)) {

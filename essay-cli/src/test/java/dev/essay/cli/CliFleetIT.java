@@ -195,12 +195,175 @@ class CliFleetIT {
         assertThat(Cli.run("--config", config, "status").out()).doesNotContain("hold sharded test");
     }
 
+    // ---------------------------------------------------------------- day-2 verbs (slot a is live at 1.0.0, b has 2.0.0)
+
+    /** The PIDs of slot {@code slot}'s program processes on every host, from {@code essay ps --json}. */
+    private static java.util.List<Long> pids(String slot) throws Exception {
+        Cli.Run ps = Cli.run("--config", config, "ps", "--slot", slot, "--json");
+        assertThat(ps.exit()).as(ps.all()).isZero();
+        java.util.List<Long> pids = new java.util.ArrayList<>();
+        for (JsonNode host : new ObjectMapper().readTree(ps.out()).get("hosts")) {
+            for (JsonNode p : host.get("slots").get(0).get("processes")) {
+                if (!p.get("name").asText().equals("supervisord")) {
+                    pids.add(p.get("pid").asLong());
+                }
+            }
+        }
+        return pids;
+    }
+
+    @Test
+    @Order(9)
+    void restartOfTheLiveSlotGoesHostByHostWithoutAFailedRequest() throws Exception {
+        java.util.List<Long> before = pids("a");
+        assertThat(before).hasSize(3 * 2);
+        Cli.Run all = Cli.run("--config", config, "restart", "--batch", "3");
+        assertThat(all.exit()).as(all.all()).isEqualTo(5);
+        assertThat(all.err()).contains("error: refused: restarting 3 host(s) at once would stop every process of the"
+                + " live slot a").contains("hint: use --batch 2 or less");
+        assertThat(pids("a")).as("nothing was restarted").isEqualTo(before);
+        try (TrafficLoop traffic = fleet.traffic()) {
+            traffic.awaitSlot("a", 10);
+            Cli.Run restart = Cli.run("--config", config, "restart");
+            assertThat(restart.exit()).as(restart.all()).isZero();
+            assertThat(restart.out()).contains("restart slot a (live) on 3 host(s) of role web, 1 at a time (3 batches)")
+                    .contains("waiting 12s for nginx to send requests to the restarted hosts again")
+                    .contains("restarted slot a; every process is healthy on 3 host(s)");
+            for (FleetHost host : fleet.hosts()) {
+                assertThat(restart.out()).contains("[" + host.spec() + "] wait-healthy ok");
+            }
+            TrafficLoop.Stats stats = traffic.awaitRequests(traffic.requests() + 10);
+            assertThat(stats.failures()).as("failed requests through nginx: " + stats.firstFailures()).isZero();
+        }
+        java.util.List<Long> after = pids("a");
+        assertThat(after).hasSize(before.size()).doesNotContainAnyElementsOf(before);
+        JsonNode history = new ObjectMapper().readTree(Cli.run("--config", config, "history", "--json").out());
+        JsonNode last = history.get(history.size() - 1);
+        assertThat(last.get("action").asText()).isEqualTo("restart");
+        assertThat(last.get("result").asText()).isEqualTo("ok");
+        assertThat(last.get("hosts")).hasSize(3);
+        assertThat(history.get(history.size() - 2).get("result").asText()).as("the refused restart").isEqualTo("refused");
+    }
+
+    @Test
+    @Order(10)
+    void stopAndStartActOnASlotThatIsNotLiveAndRefuseTheLiveOne() throws Exception {
+        Cli.Run live = Cli.run("--config", config, "stop", "--slot", "a");
+        assertThat(live.exit()).as(live.all()).isEqualTo(5);
+        assertThat(live.err()).contains("error: refused: slot a is live; essay stop acts on a slot that is not live");
+        Cli.Run stop = Cli.run("--config", config, "stop", "--slot", "b");
+        assertThat(stop.exit()).as(stop.all()).isZero();
+        assertThat(stop.out()).contains("stopped slot b on 3 host(s)");
+        JsonNode ps = new ObjectMapper().readTree(Cli.run("--config", config, "ps", "--slot", "b", "--json").out());
+        for (JsonNode host : ps.get("hosts")) {
+            assertThat(host.get("slots").get(0).get("running").asBoolean()).as(host.toString()).isFalse();
+        }
+        Cli.Run start = Cli.run("--config", config, "start", "--slot", "b");
+        assertThat(start.exit()).as(start.all()).isZero();
+        assertThat(start.out()).contains("started slot b; every process is healthy on 3 host(s)");
+        assertThat(pids("b")).hasSize(3 * 2);
+        JsonNode history = new ObjectMapper().readTree(Cli.run("--config", config, "history", "--json").out());
+        assertThat(java.util.stream.StreamSupport.stream(history.spliterator(), false).skip(history.size() - 3)
+                .map(e -> e.get("action").asText() + " " + e.get("result").asText()).toList())
+                .containsExactly("stop refused", "stop ok", "start ok");
+    }
+
+    @Test
+    @Order(11)
+    void psListsEverySlotsProcessesWithPidMemoryAndUptime() {
+        Cli.Run ps = Cli.run("--config", config, "ps");
+        assertThat(ps.exit()).as(ps.all()).isZero();
+        for (FleetHost host : fleet.hosts()) {
+            for (String slot : java.util.List.of("a\\*", "b")) {
+                for (int i = 0; i < 2; i++) {
+                    assertThat(ps.out()).containsPattern("(?m)^" + Pattern.quote(host.spec()) + "\\s+" + slot
+                            + "\\s+\\S+\\s+essay-sample:essay-sample_" + i + "\\s+RUNNING\\s+\\d+\\s+[\\d.]+[KMG]\\s+\\S+$");
+                }
+            }
+        }
+        assertThat(ps.out()).contains("* live slot");
+    }
+
+    @Test
+    @Order(12)
+    void execRunsInTheSlotsVirtualenvOnEveryHostWithPerHostExitCodes() {
+        Cli.Run prefix = Cli.run("--config", config, "exec", "--", "python", "-c", "import sys; print(sys.prefix)");
+        assertThat(prefix.exit()).as(prefix.all()).isZero();
+        java.util.Set<String> prefixes = new java.util.HashSet<>();
+        for (FleetHost host : fleet.hosts()) {
+            java.util.regex.Matcher m = Pattern.compile("(?m)^" + Pattern.quote("[" + host.spec() + "] ") + "(/\\S+/a)$")
+                    .matcher(prefix.out());
+            assertThat(m.find()).as("the venv of slot a on " + host + ": " + prefix.out()).isTrue();
+            prefixes.add(m.group(1));
+            assertThat(prefix.out()).containsPattern("(?m)^" + Pattern.quote(host.spec()) + "\\s+ok\\s+.*exit 0$");
+        }
+        assertThat(prefix.out()).contains("exec in slot a exited 0 on 3 host(s)");
+
+        Cli.Run failing = Cli.run("--config", config, "exec", "--slot", "b", "--", "python", "-c",
+                "import sys; print('from ' + sys.prefix); sys.exit(3)");
+        assertThat(failing.exit()).as(failing.all()).isEqualTo(3);
+        for (FleetHost host : fleet.hosts()) {
+            assertThat(failing.out()).containsPattern("(?m)^" + Pattern.quote("[" + host.spec() + "] from /") + "\\S+/b$")
+                    .containsPattern("(?m)^" + Pattern.quote(host.spec()) + "\\s+failed\\s+.*python exited 3$");
+        }
+        assertThat(failing.err()).contains("error: exec of slot b failed on 3 of 3 host(s)");
+        JsonNode last = lastEntry();
+        assertThat(last.get("action").asText()).isEqualTo("exec");
+        assertThat(last.toString()).doesNotContain("sys.exit");
+    }
+
+    private static JsonNode lastEntry() {
+        try {
+            JsonNode history = new ObjectMapper().readTree(Cli.run("--config", config, "history", "--json").out());
+            return history.get(history.size() - 1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    static Path tmp;
+
+    @Test
+    @Order(13)
+    void logsShowEveryHostsProgramLogsAndFollowEndsTheRemoteTailsOnCtrlC() throws Exception {
+        Cli.Run logs = Cli.run("--config", config, "logs", "--lines", "5");
+        assertThat(logs.exit()).as(logs.all()).isZero();
+        for (FleetHost host : fleet.hosts()) {
+            for (int i = 0; i < 2; i++) {
+                assertThat(logs.out()).containsPattern("(?m)^" + Pattern.quote("[" + host.spec() + "] essay-sample_" + i
+                        + ": ") + ".*\\S");
+            }
+        }
+        assertThat(logs.out()).doesNotContain("supervisord: ");
+        Cli.Run one = Cli.run("--config", config, "logs", "--host", fleet.host(1).spec(), "--slot", "b", "--lines", "1");
+        assertThat(one.exit()).as(one.all()).isZero();
+        assertThat(one.out().lines()).hasSize(2).allMatch(l -> l.startsWith("[" + fleet.host(1).spec() + "] essay-sample_"));
+
+        Child follow = Child.start(tmp, Path.of(config), "logs", "--follow", "--lines", "0");
+        try (TrafficLoop traffic = fleet.traffic()) {
+            for (FleetHost host : fleet.hosts()) {
+                org.awaitility.Awaitility.await("a followed line from " + host).atMost(java.time.Duration.ofMinutes(1))
+                        .until(() -> follow.output().contains("[" + host.spec() + "] essay-sample_"));
+            }
+        }
+        follow.signal("INT");
+        assertThat(follow.waitFor()).as(follow.output()).isEqualTo(130);
+        for (FleetHost host : fleet.hosts()) {
+            org.awaitility.Awaitility.await("the remote tail of " + host + " to end with its session")
+                    .atMost(java.time.Duration.ofMinutes(1)).until(() -> !dev.essay.fleet.LocalCommand.run(
+                            java.util.List.of("pgrep", "-u", host.user(), "-f", "tail -n 0 -F"),
+                            java.time.Duration.ofSeconds(10)).ok());
+        }
+        assertThat(Cli.run("--config", config, "status").out()).as("logs takes no lock").doesNotContain("lock: held");
+    }
+
     /**
      * {@code essay deploy latest}: the newest version on the index by PEP 440 (2.1.0, above 2.0.0 and 1.0.0), said in
      * the log, installed on every host, and recorded in the ledger as that version, never as "latest".
      */
     @Test
-    @Order(9)
+    @Order(14)
     void deployLatestTakesTheNewestVersionOnTheIndexSaysWhichAndRecordsIt() throws Exception {
         Cli.Run versions = Cli.run("--config", config, "versions", "--latest");
         assertThat(versions.exit()).as(versions.all()).isZero();

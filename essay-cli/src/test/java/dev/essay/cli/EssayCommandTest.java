@@ -290,7 +290,71 @@ class EssayCommandTest {
     void readOnlyVerbsRejectTheGlobalDryRun() {
         Cli.Run r = Cli.run("--dry-run", "--config", yaml.toString(), "status");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("--dry-run applies to release, deploy, switch, rollback, adopt and repair");
+        assertThat(r.err()).contains("--dry-run applies to release, deploy, switch, rollback, adopt, repair, restart, stop,"
+                + " start and exec, not to status");
+        for (String verb : new String[] {"logs", "ps"}) {
+            Cli.Run dry = Cli.run("--dry-run", "--config", yaml.toString(), verb);
+            assertThat(dry.exit()).as(verb).isEqualTo(2);
+            assertThat(dry.err()).contains("not to " + verb);
+        }
+    }
+
+    // ---------------------------------------------------------------- day-2 verbs
+
+    @Test
+    void restartDryRunPrintsTheRestartAndHealthWaitOfEveryHost() {
+        Cli.Run r = essay("restart", "--slot", "b", "--batch", "2", "--dry-run");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("== deploy@127.0.2.11:22: restart ==", "== deploy@127.0.2.12:22: restart ==")
+                .contains("supervisorctl -c \"$CONF\" restart all").contains("# operation: wait-healthy")
+                .contains("restart slot b on 2 host(s) of role web").contains("dry run: nothing ran");
+        Cli.Run live = essay("restart", "--dry-run");
+        assertThat(live.exit()).isEqualTo(2);
+        assertThat(live.err()).contains("a dry run reads nothing from the routers, so it cannot tell which slot is live")
+                .contains("hint: name the slot with --slot");
+    }
+
+    @Test
+    void execPassesEachWordQuotedSoNothingIsReadAsShell() {
+        Cli.Run r = essay("exec", "--slot", "a", "--hosts", "127.0.2.12", "--dry-run", "--", "python", "-c",
+                "import sys; print(sys.prefix)", "$(touch /tmp/owned)'; rm -rf /");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("== deploy@127.0.2.12:22: exec ==").doesNotContain("deploy@127.0.2.11:22: exec")
+                .contains("exec python -c 'import sys; print(sys.prefix)' '$(touch /tmp/owned)'\"'\"'; rm -rf /' 2>&1")
+                .contains("VIRTUAL_ENV=\"$D\"").contains("PATH=\"$D/bin:$PATH\"");
+        Cli.Run none = essay("exec", "--slot", "a");
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.err()).contains("CMD");
+    }
+
+    @Test
+    void stopAndStartNeedASlotAndShowTheirScripts() {
+        assertThat(essay("stop").exit()).isEqualTo(2);
+        assertThat(essay("stop").err()).contains("--slot");
+        Cli.Run stop = essay("stop", "--slot", "b", "--dry-run");
+        assertThat(stop.exit()).as(stop.all()).isZero();
+        assertThat(stop.out()).contains("== deploy@127.0.2.11:22: stop ==").contains("kill -TERM");
+        Cli.Run start = essay("start", "--slot", "b", "--dry-run");
+        assertThat(start.exit()).as(start.all()).isZero();
+        assertThat(start.out()).contains("== deploy@127.0.2.12:22: start ==").contains("supervisord started");
+    }
+
+    @Test
+    void everyDayTwoVerbRefusesAnUnknownSlotRoleOrHostBeforeContactingAnything() {
+        String[][] bad = {
+            {"restart", "--slot", "z", "--dry-run"}, {"stop", "--slot", "z", "--dry-run"}, {"start", "--slot", "z"},
+            {"exec", "--slot", "z", "--", "true"}, {"logs", "--slot", "z"}, {"ps", "--slot", "z"},
+            {"restart", "--role", "db"}, {"ps", "--role", "db"}, {"logs", "--role", "db"},
+            {"restart", "--slot", "b", "--hosts", "nobody@127.9.9.9"}, {"logs", "--host", "127.9.9.9"},
+            {"exec", "--hosts", "127.9.9.9", "--", "true"}, {"ps", "--hosts", "127.9.9.9"},
+            {"restart", "--batch", "0"}, {"logs", "--lines", "-1"}};
+        for (String[] args : bad) {
+            Cli.Run r = essay(args);
+            assertThat(r.exit()).as(String.join(" ", args) + ": " + r.all()).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", args)).startsWith("error: ")
+                    .containsAnyOf("'z'", "'db'", "is not a host of role web", "--batch must be at least 1",
+                            "--lines must be 0 or more").doesNotContain("id_test");
+        }
     }
 
     @Test

@@ -189,4 +189,33 @@ class ViewsTest {
         assertThat(cancelled.get("ok").asBoolean()).as("a cancelled repair is not ok").isFalse();
         assertThat(cancelled.get("hosts")).hasSize(2);
     }
+
+    @Test
+    void psShowsARowPerProcessWithPidMemoryAndUptimeAndMarksTheLiveSlot() throws Exception {
+        dev.essay.core.api.PsReport report = new dev.essay.core.api.PsReport("web", "a", List.of(
+                new dev.essay.core.api.PsReport.HostProcesses(WEB1, List.of(
+                        new dev.essay.core.api.PsReport.SlotProcesses("a", "1.0.0",
+                                new dev.essay.core.api.PsReport.Process("supervisord", "RUNNING", 100L, 20480L, 3725L),
+                                List.of(new dev.essay.core.api.PsReport.Process("essay-sample:essay-sample_0", "RUNNING",
+                                        101L, 512L, 42L))),
+                        new dev.essay.core.api.PsReport.SlotProcesses("b", null, null, List.of())), null),
+                new dev.essay.core.api.PsReport.HostProcesses(WEB2, List.of(), WEB2 + ": connection refused")));
+        List<String> lines = PsView.text(report).lines().toList();
+        assertThat(lines.get(0)).containsSubsequence("HOST", "SLOT", "VERSION", "PROCESS", "STATE", "PID", "RSS", "UPTIME");
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("deploy@127.0.2.11:22").contains("a*")
+                .containsSubsequence("supervisord", "RUNNING", "100", "20.0M", "1h02m"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).containsSubsequence("essay-sample:essay-sample_0", "101", "512K", "42s"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("deploy@127.0.2.11:22").containsSubsequence(" b ",
+                "supervisord", "stopped"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("deploy@127.0.2.12:2222").contains("unreadable: "
+                + WEB2 + ": connection refused"));
+        assertThat(lines).last().isEqualTo("* live slot");
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(PsView.json(report));
+        assertThat(doc.get("hosts").get(0).get("slots").get(0).get("processes").get(1).get("rss_kb").asLong()).isEqualTo(512);
+        assertThat(doc.get("hosts").get(0).get("slots").get(1).get("running").asBoolean()).isFalse();
+        assertThat(PsView.uptime(2L * 86400 + 3 * 3600)).isEqualTo("2d03h");
+        assertThat(PsView.uptime(302L)).isEqualTo("5m02s");
+        assertThat(PsView.memory(3L * 1024 * 1024 + 200 * 1024)).isEqualTo("3.2G");
+    }
 }

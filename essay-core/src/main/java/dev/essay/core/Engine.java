@@ -1,6 +1,14 @@
 package dev.essay.core;
 
+import dev.essay.core.api.ExecRequest;
+import dev.essay.core.api.LogsRequest;
+import dev.essay.core.api.PsReport;
+import dev.essay.core.api.PsRequest;
 import dev.essay.core.api.RepairRequest;
+import dev.essay.core.api.RestartRequest;
+import dev.essay.core.api.SlotResult;
+import dev.essay.core.api.StopStartRequest;
+import dev.essay.core.run.FleetResult;
 import dev.essay.core.api.RepairResult;
 import dev.essay.core.api.SwitchResult;
 import dev.essay.core.api.SwitchRequest;
@@ -12,6 +20,7 @@ import dev.essay.core.api.DeployRequest;
 import dev.essay.core.event.EngineListener;
 import dev.essay.core.flow.DeployFlow;
 import dev.essay.core.flow.FlowContext;
+import dev.essay.core.flow.ProcessFlow;
 import dev.essay.core.flow.ReleaseFlow;
 import dev.essay.core.flow.RepairFlow;
 import dev.essay.core.flow.StatusFlow;
@@ -28,7 +37,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * essay's API: release, deploy, switch, rollback, repair, status, history, unlock. Front ends build one from a
+ * essay's API: release, deploy, switch, rollback, repair, status, history, unlock, and the day-2 commands on a slot's
+ * processes (restart, stop, start, exec, logs, ps). Front ends build one from a
  * {@link Project}, a {@link Transport} (SSH, or printing for dry runs) and a listener for progress.
  * Every fleet-changing operation runs under the release lock on the router host and is recorded in
  * the ledger there.
@@ -41,6 +51,7 @@ public final class Engine {
     private final ReleaseFlow release;
     private final StatusFlow status;
     private final RepairFlow repair;
+    private final ProcessFlow processes;
 
     private Engine(Builder b) {
         this.project = Objects.requireNonNull(b.project, "project");
@@ -52,6 +63,7 @@ public final class Engine {
         this.release = new ReleaseFlow(context);
         this.status = new StatusFlow(context);
         this.repair = new RepairFlow(context);
+        this.processes = new ProcessFlow(context);
     }
 
     public static Builder builder(Project project) {
@@ -96,6 +108,46 @@ public final class Engine {
      */
     public RepairResult repair(RepairRequest request) {
         return context.cancellable(() -> repair.repair(request));
+    }
+
+    /**
+     * Rolling restart of a slot's processes (the live slot by default), a batch of hosts at a time, each batch healthy
+     * before the next; on the live slot no batch takes every host of the role. Stops at the first batch that is not
+     * healthy: the result's {@link SlotResult#failure()} names the hosts that failed and those not attempted.
+     */
+    public SlotResult restart(RestartRequest request) {
+        return processes.restart(request);
+    }
+
+    /** Stops a slot's supervisord and processes; refused on the live slot unless forced. */
+    public SlotResult stop(StopStartRequest request) {
+        return processes.stop(request);
+    }
+
+    /** Starts a slot's supervisord and waits until its processes are healthy; refused on the live slot unless forced. */
+    public SlotResult start(StopStartRequest request) {
+        return processes.start(request);
+    }
+
+    /**
+     * Runs a command in a slot's virtualenv on every host (output as {@link dev.essay.core.event.EssayEvent.HostOutput}
+     * events); each host's exit code is in {@link SlotResult#exitCodes()}.
+     */
+    public SlotResult exec(ExecRequest request) {
+        return processes.exec(request);
+    }
+
+    /**
+     * The program logs of a slot's processes, line by line as {@link dev.essay.core.event.EssayEvent.HostOutput}
+     * events; with {@code follow}, until {@link #cancel()} (which ends the remote tails and makes this return).
+     */
+    public FleetResult logs(LogsRequest request) {
+        return processes.logs(request);
+    }
+
+    /** The processes of the slots on every host: supervisord and each program's process, PID, memory, uptime. */
+    public PsReport ps(PsRequest request) {
+        return processes.ps(request);
     }
 
     /** What the routers and the hosts of a role (null: the default role) show now. */

@@ -1,6 +1,12 @@
 package dev.essay.core;
 
+import dev.essay.core.api.ExecRequest;
+import dev.essay.core.api.LogsRequest;
+import dev.essay.core.api.PsRequest;
 import dev.essay.core.api.RepairRequest;
+import dev.essay.core.api.RestartRequest;
+import dev.essay.core.api.Shard;
+import dev.essay.core.api.StopStartRequest;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.ReleaseRequest;
@@ -40,6 +46,17 @@ class RequestSerializationTest {
         RepairRequest r = new RepairRequest("worker", 3);
         assertEquals(r, roundTrip(r));
         assertEquals(RepairRequest.defaults(), roundTrip(RepairRequest.defaults()));
+    }
+
+    @Test
+    void dayTwoRequests() throws Exception {
+        Shard hosts = dev.essay.core.api.Shard.named(java.util.List.of("127.0.1.1"));
+        for (Object r : new Object[] {new RestartRequest("a", "web", hosts, 2, true), new RestartRequest(null, null, null, 1,
+                false), new StopStartRequest("b", null, hosts, false), new ExecRequest(null, "web", null,
+                java.util.List.of("python", "-c", "print(1)")), new LogsRequest("a", null, hosts, 50, true),
+                new PsRequest(null, null, null)}) {
+            assertEquals(r, roundTrip((Serializable) r));
+        }
     }
 
     @Test

@@ -97,49 +97,15 @@ public final class SlotScripts {
                 "v=$(" + readInstalled() + ")",
                 "printf '%s\\n' \"$v\" > \"$D/.essay-installed\"",
                 "printf 'installed=%s\\n' \"$v\"")));
-        ops.add(Operation.of("stop-slot", String.join("\n",
-                "if [ -f \"$PIDFILE\" ] && pid=$(cat \"$PIDFILE\") && kill -0 \"$pid\" 2>/dev/null; then",
-                "  kill -TERM \"$pid\"",
-                "  i=0",
-                "  while kill -0 \"$pid\" 2>/dev/null; do",
-                "    i=$((i + 1))",
-                "    if [ \"$i\" -gt 600 ]; then echo \"supervisord $pid did not stop in 60s; killing it\"; kill -KILL \"$pid\" || true; break; fi",
-                "    sleep 0.1",
-                "  done",
-                "  echo \"stopped supervisord $pid\"",
-                "else",
-                "  echo 'slot was not running'",
-                "fi")));
+        ops.add(stopSlot());
         String delimiter = "ESSAY_SUPERVISORD_CONF_" + config.digest().substring(0, 12);
         ops.add(new Operation("write-config",
                 writeConfig(config.text(), delimiter), writeConfig(config.display(), delimiter)));
         for (int i = 0; i < project.hooks().preDeploy().size(); i++) {
             ops.add(hook("pre-deploy-" + (i + 1), project.hooks().preDeploy().get(i), slot, version, profile));
         }
-        ops.add(Operation.of("start-slot", String.join("\n",
-                "cd \"$D\"",
-                "if ! " + Shell.quote(project.supervisor().supervisord()) + " -c \"$CONF\" -j \"$PIDFILE\" >>\"$D/logs/supervisord.out\" 2>&1; then",
-                "  echo 'supervisord did not start:'",
-                "  tail -n 20 \"$D/logs/supervisord.out\"",
-                "  exit 1",
-                "fi",
-                "echo \"supervisord started\"")));
-        ops.add(Operation.of("wait-healthy", String.join("\n",
-                // the slot header is checked here already when the switch will need it, not first at the switch
-                "if out=$(" + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(host, slot),
-                        project.health().slotHeader().isEmpty() ? null : slot,
-                        project.health().versionHeader().isEmpty() ? null : version, project.health().retries(), 1,
-                        Shell.quote(project.supervisor().supervisorctl()) + " -c \"$CONF\" status", ""),
-                "); then",
-                "  printf '%s\\n' \"$out\"",
-                "else",
-                "  echo '--- supervisorctl status'",
-                "  " + Shell.quote(project.supervisor().supervisorctl()) + " -c \"$CONF\" status 2>&1 || true",
-                "  for log in \"$D\"/logs/*.log; do [ -f \"$log\" ] && { echo \"--- tail of $log\"; tail -n 5 \"$log\"; }; done",
-                "  echo '--- health check'",
-                "  printf '%s\\n' \"$out\"",
-                "  exit 1",
-                "fi")));
+        ops.add(Operation.of("start-slot", startSupervisord()));
+        ops.add(waitHealthy(host, slot, version));
         for (int i = 0; i < project.hooks().postDeploy().size(); i++) {
             ops.add(hook("post-deploy-" + (i + 1), project.hooks().postDeploy().get(i), slot, version, profile));
         }
@@ -236,6 +202,168 @@ public final class SlotScripts {
                 "cd \"$D\"",
                 "PATH=\"$D/bin:$PATH\" VIRTUAL_ENV=\"$D\" ESSAY_SLOT=" + Shell.quote(slot) + " ESSAY_VERSION="
                         + Shell.quote(version) + " ESSAY_PROFILE=" + Shell.quote(profile) + " sh -c " + Shell.quote(command) + " 2>&1"));
+    }
+
+    /** True (exit 0) while the slot's supervisord runs: its pid file names a live process. */
+    private static final String RUNNING = "[ -f \"$PIDFILE\" ] && kill -0 \"$(cat \"$PIDFILE\")\" 2>/dev/null";
+
+    /** Fails, saying so, on a host where the slot has no supervisord config: it was never deployed there. */
+    private static final Operation CHECK_DEPLOYED = Operation.of("check-deployed", "if [ ! -f \"$CONF\" ]; then"
+            + " echo \"slot not deployed here: no $CONF; deploy it first\"; exit 1; fi");
+
+    private String supervisorctl() {
+        return Shell.quote(project.supervisor().supervisorctl()) + " -c \"$CONF\"";
+    }
+
+    /** Stops the slot's supervisord (and with it its processes), waiting up to 60s before killing it. */
+    private Operation stopSlot() {
+        return Operation.of("stop-slot", String.join("\n",
+                "if [ -f \"$PIDFILE\" ] && pid=$(cat \"$PIDFILE\") && kill -0 \"$pid\" 2>/dev/null; then",
+                "  kill -TERM \"$pid\"",
+                "  i=0",
+                "  while kill -0 \"$pid\" 2>/dev/null; do",
+                "    i=$((i + 1))",
+                "    if [ \"$i\" -gt 600 ]; then echo \"supervisord $pid did not stop in 60s; killing it\"; kill -KILL \"$pid\" || true; break; fi",
+                "    sleep 0.1",
+                "  done",
+                "  echo \"stopped supervisord $pid\"",
+                "else",
+                "  echo 'slot was not running'",
+                "fi"));
+    }
+
+    /** Starts the slot's supervisord (daemonized) from its config; fails with the tail of its output. */
+    private String startSupervisord() {
+        return String.join("\n",
+                "cd \"$D\"",
+                "if ! " + Shell.quote(project.supervisor().supervisord()) + " -c \"$CONF\" -j \"$PIDFILE\" >>\"$D/logs/supervisord.out\" 2>&1; then",
+                "  echo 'supervisord did not start:'",
+                "  tail -n 20 \"$D/logs/supervisord.out\"",
+                "  exit 1",
+                "fi",
+                "echo \"supervisord started\"");
+    }
+
+    /**
+     * Waits until every process of the slot passes the health check (the slot header checked when configured, the
+     * version header when configured and {@code version} is given); on failure prints the process states, the tails
+     * of the logs and the health check's answers.
+     */
+    private Operation waitHealthy(HostAddress host, String slot, String version) {
+        return Operation.of("wait-healthy", String.join("\n",
+                // the slot header is checked here already when the switch will need it, not first at the switch
+                "if out=$(" + HealthCheck.shell("\"$D/bin/python\"", project.health(), urls(host, slot),
+                        project.health().slotHeader().isEmpty() ? null : slot,
+                        project.health().versionHeader().isEmpty() ? null : version, project.health().retries(), 1,
+                        supervisorctl() + " status", ""),
+                "); then",
+                "  printf '%s\\n' \"$out\"",
+                "else",
+                "  echo '--- supervisorctl status'",
+                "  " + supervisorctl() + " status 2>&1 || true",
+                "  for log in \"$D\"/logs/*.log; do [ -f \"$log\" ] && { echo \"--- tail of $log\"; tail -n 5 \"$log\"; }; done",
+                "  echo '--- health check'",
+                "  printf '%s\\n' \"$out\"",
+                "  exit 1",
+                "fi"));
+    }
+
+    /**
+     * One host's part of a rolling restart: restarts every process of the slot ({@code supervisorctl restart all}; a
+     * supervisord that is not running is started), then waits, as a deploy does, until every process is healthy.
+     */
+    public Step restart(HostAddress host, String slot) {
+        return new Step("restart", prelude(slot), List.of(CHECK_DEPLOYED,
+                Operation.of("restart-processes", String.join("\n",
+                        "if " + RUNNING + "; then",
+                        "  " + supervisorctl() + " restart all 2>&1",
+                        "else",
+                        "  echo 'supervisord was not running; starting it'",
+                        startSupervisord(),
+                        "fi")),
+                waitHealthy(host, slot, null)));
+    }
+
+    /** Stops the slot's supervisord and its processes (nothing else changes; {@link #start} starts them again). */
+    public Step stop(String slot) {
+        return new Step("stop", prelude(slot), List.of(stopSlot()));
+    }
+
+    /** Starts the slot's supervisord unless it runs, then waits until every process is healthy. */
+    public Step start(HostAddress host, String slot) {
+        return new Step("start", prelude(slot), List.of(CHECK_DEPLOYED,
+                Operation.of("start-slot", String.join("\n",
+                        "if " + RUNNING + "; then",
+                        "  echo \"supervisord $(cat \"$PIDFILE\") is already running\"",
+                        "else",
+                        startSupervisord(),
+                        "fi")),
+                waitHealthy(host, slot, null)));
+    }
+
+    /**
+     * The last {@code lines} lines of each program log of the slot (the {@code *.log} files of its {@code logs}
+     * directory but supervisord's own), each line prefixed by the log's name ({@code essay-sample_0: ...}); with
+     * {@code follow}, then every new line, until the step ends (its watchdog ends the tails when essay's connection
+     * is gone).
+     */
+    public Step logs(String slot, int lines, boolean follow) {
+        if (lines < 0) {
+            throw new IllegalArgumentException("lines must be 0 or more, not " + lines);
+        }
+        String tail = "tail -n " + lines + (follow ? " -F" : "") + " \"$f\" 2>&1 | sed " + (follow ? "-u " : "")
+                + "\"s/^/$n: /\"" + (follow ? " &" : "");
+        return new Step("logs", prelude(slot), List.of(Operation.of("read-logs", String.join("\n",
+                "found=0",
+                "for f in \"$D\"/logs/*.log; do",
+                "  [ -f \"$f\" ] || continue",
+                "  n=$(basename \"$f\" .log | tr -c 'A-Za-z0-9_.\\n-' '_')",
+                "  [ \"$n\" != supervisord ] || continue",
+                "  found=$((found + 1))",
+                "  " + tail,
+                "done",
+                "if [ \"$found\" -eq 0 ]; then echo \"(no program logs in $D/logs)\"; fi",
+                follow ? "wait" : "true"))));
+    }
+
+    /**
+     * Runs {@code command} (its words, each quoted: no word is read as shell) in the slot directory with the slot's
+     * virtualenv first on PATH and VIRTUAL_ENV set, stderr into stdout; the step's exit status is the command's.
+     */
+    public Step exec(String slot, List<String> command) {
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("no command to run");
+        }
+        return new Step("exec", prelude(slot), List.of(
+                Operation.of("check-venv", "if [ ! -x \"$D/bin/python\" ]; then echo \"no virtualenv in $D: deploy the"
+                        + " slot first\"; exit 1; fi"),
+                Operation.of("run-command", String.join("\n",
+                        "cd \"$D\"",
+                        "VIRTUAL_ENV=\"$D\"",
+                        "PATH=\"$D/bin:$PATH\"",
+                        "export VIRTUAL_ENV PATH",
+                        "unset PYTHONHOME",
+                        "exec " + Shell.join(command) + " 2>&1"))));
+    }
+
+    /**
+     * The slot's processes for {@code essay ps}: {@code supervisord=PID} (or {@code stopped}), the version stamped,
+     * one {@code process=LINE} per line of {@code supervisorctl status}, and {@code usage=PID RSS_KB ELAPSED_S} for
+     * supervisord and each process that has a PID.
+     */
+    public Step ps(String slot) {
+        return new Step("ps", prelude(slot), List.of(Operation.of("read-processes", String.join("\n",
+                "if [ -f \"$D/.essay-deployed\" ]; then sed -n 's/^version=/stamp.version=/p' \"$D/.essay-deployed\"; fi",
+                "if " + RUNNING + "; then",
+                "  sup=$(cat \"$PIDFILE\")",
+                "  printf 'supervisord=%s\\n' \"$sup\"",
+                "  st=$(" + supervisorctl() + " status 2>&1 || true)",
+                "  printf '%s\\n' \"$st\" | sed 's/^/process=/'",
+                "  pids=$(printf '%s\\n' \"$st\" | sed -n 's/.* pid \\([0-9][0-9]*\\),.*/\\1/p')",
+                "  for p in $sup $pids; do ps -o pid=,rss=,etimes= -p \"$p\" 2>/dev/null | sed 's/^ */usage=/' || true; done",
+                "else",
+                "  echo supervisord=stopped",
+                "fi"))));
     }
 
     /**

@@ -12,8 +12,9 @@ public enum ExitCode {
     USAGE(2, "usage error (unknown option, missing argument, bad version, unknown slot or role) or invalid/missing"
             + " essay.yaml or unreadable key/password file; nothing was changed"),
     /** Some hosts failed; the summary names them. */
-    PARTIAL_FAILURE(3, "some hosts failed (deploy, release, repair; a repair also names the hosts it did not attempt),"
-            + " or status found the fleet degraded; the summary names the hosts"),
+    PARTIAL_FAILURE(3, "some hosts failed (deploy, release, repair, restart, stop, start, exec, logs; a repair or restart"
+            + " also names the hosts it did not attempt), or status found the fleet degraded, or ps could not read a host;"
+            + " the summary names the hosts"),
     /** The release lock is held by someone else. */
     LOCK_HELD(4, "the release lock is held by someone else (see essay status, essay unlock)"),
     /** A deploy, switch or rollback was refused before changing anything (or was undone). */

@@ -73,6 +73,20 @@ public sealed interface EssayEvent {
         }
     }
 
+    /** A line a command printed on a host ({@code essay exec}, {@code essay logs}). */
+    record HostOutput(HostAddress host, String line) implements EssayEvent {
+    }
+
+    /**
+     * A batch of a fleet operation done in batches ({@code restart}) did not come back healthy: {@code batch} is
+     * 1-based; the later hosts were not attempted.
+     */
+    record BatchFailed(String action, int batch, java.util.List<HostAddress> notAttempted) implements EssayEvent {
+        public BatchFailed {
+            notAttempted = java.util.List.copyOf(notAttempted);
+        }
+    }
+
     /** The release lock was taken on the primary router by {@code holder}. */
     record LockAcquired(HostAddress router, String holder) implements EssayEvent {
     }

@@ -62,6 +62,12 @@ public final class TextRenderer {
             return new Text(null, true, "repair stopped: batch " + e.batch() + " did not come back healthy; not attempted: "
                     + (e.notAttempted().isEmpty() ? "none" : String.join(", ",
                     e.notAttempted().stream().map(HostAddress::toString).toList())));
+        } else if (event instanceof EssayEvent.HostOutput e) {
+            return new Text(e.host(), false, e.line());
+        } else if (event instanceof EssayEvent.BatchFailed e) {
+            return new Text(null, true, e.action() + " stopped: batch " + e.batch() + " did not come back healthy; not"
+                    + " attempted: " + (e.notAttempted().isEmpty() ? "none" : String.join(", ",
+                    e.notAttempted().stream().map(HostAddress::toString).toList())));
         }
         return null; // StepStarted, LockAcquired, LockReleased: not shown as text
     }
@@ -134,17 +140,18 @@ public final class TextRenderer {
      * failed, and those not attempted after the batch that failed.
      */
     public static PartialFailureException repairFailure(String slot, String version, FleetResult fleet) {
-        if (fleet.ok()) {
-            return null;
-        }
+        return fleet.ok() ? null : failedOrNotAttempted("repair of slot " + slot + " (" + version + ")", fleet,
+                "fix those hosts (their output is above) and run essay repair again; hosts in sync are not touched");
+    }
+
+    /** {@code WHAT failed on N of M host(s): ...; not attempted: ...}, naming the hosts that failed and those skipped. */
+    private static PartialFailureException failedOrNotAttempted(String what, FleetResult fleet, String hint) {
         List<String> skipped = fleet.skipped().stream().map(h -> h.host().toString()).toList();
         List<String> hosts = new java.util.ArrayList<>(hostNames(fleet));
         hosts.addAll(skipped);
-        return new PartialFailureException(fleet.exitCode(), "repair of slot " + slot + " (" + version + ") failed on "
-                + fleet.failed().size() + " of " + fleet.hosts().size() + " host(s): " + namesAndReasons(fleet)
-                + (skipped.isEmpty() ? "" : "; not attempted: " + String.join(", ", skipped)),
-                "fix those hosts (their output is above) and run essay repair again; hosts in sync are not touched",
-                hosts);
+        return new PartialFailureException(fleet.exitCode(), what + " failed on " + fleet.failed().size() + " of "
+                + fleet.hosts().size() + " host(s): " + namesAndReasons(fleet)
+                + (skipped.isEmpty() ? "" : "; not attempted: " + String.join(", ", skipped)), hint, hosts);
     }
 
     /** The line that ends a repair that left every host in sync. */
@@ -154,6 +161,27 @@ public final class TextRenderer {
                 + " host(s); nothing was changed"
                 : "repaired slot " + slot + " (" + version + ") on " + repaired + " of " + fleet.hosts().size()
                 + " host(s); the others were in sync and not touched";
+    }
+
+    /**
+     * What {@code restart}, {@code stop}, {@code start} or {@code exec} says when some hosts failed (or were not
+     * attempted after a restart's batch failed), or null when every host is ok.
+     */
+    public static PartialFailureException slotFailure(String action, String slot, FleetResult fleet) {
+        return fleet.ok() ? null : failedOrNotAttempted(action + " of slot " + slot, fleet, action.equals("exec")
+                ? "each host's output and exit code are above"
+                : "fix those hosts (their output is above) and run essay " + action + " again");
+    }
+
+    /** The line that ends a {@code restart}, {@code stop}, {@code start} or {@code exec} that was ok on every host. */
+    public static String slotDone(String action, String slot, FleetResult fleet) {
+        String done = switch (action) {
+            case "restart" -> "restarted slot " + slot + "; every process is healthy";
+            case "stop" -> "stopped slot " + slot;
+            case "start" -> "started slot " + slot + "; every process is healthy";
+            default -> action + " in slot " + slot + " exited 0";
+        };
+        return done + " on " + fleet.hosts().size() + " host(s)";
     }
 
     /** The line that ends a successful release. */

@@ -37,7 +37,10 @@ class ScriptSyntaxTest {
                 router.stage("# essay: slot=b\nupstream x { server 127.0.0.1:8110; }\n", "switch"), router.reload(),
                 router.prove("b", 3), router.commit(), router.restore(), router.appendLedger("{}", "id-1"),
                 router.readLedger(5), router.switches(50), router.keepShard("id", "{\"id\":\"e-1\"}", "e-1"),
-                router.readShards("id"), router.clearShards("id"));
+                router.readShards("id"), router.clearShards("id"),
+                slots.restart(H, "a"), slots.stop("b"), slots.start(H, "b"), slots.logs("a", 20, false),
+                slots.logs("a", 5, true), slots.exec("a", List.of("python", "-c", "import sys; print(sys.prefix)")),
+                slots.ps("a"));
         return steps.stream().map(s -> Arguments.of(s.name(), s));
     }
 

@@ -154,6 +154,27 @@ class TextRendererTest {
     }
 
     @Test
+    void theDayTwoCommandsOutputLinesBatchStopAndResultsHaveTheirText() {
+        assertThat(text(new EssayEvent.HostOutput(WEB1, "essay-sample_0: GET /"))).isEqualTo(new TextRenderer.Text(WEB1,
+                false, "essay-sample_0: GET /"));
+        assertThat(text(new EssayEvent.BatchFailed("restart", 2, List.of(WEB2)))).isEqualTo(new TextRenderer.Text(null,
+                true, "restart stopped: batch 2 did not come back healthy; not attempted: " + WEB2));
+        FleetResult stopped = new FleetResult("restart", List.of(failed(WEB1, WEB1 + ": wait-healthy failed (exit 1)"),
+                new HostResult(WEB2, HostResult.Status.SKIPPED, Duration.ZERO, "not attempted", null)));
+        PartialFailureException failure = TextRenderer.slotFailure("restart", "a", stopped);
+        assertThat(failure.getMessage()).isEqualTo("restart of slot a failed on 1 of 2 host(s): " + WEB1
+                + " (wait-healthy failed (exit 1)); not attempted: " + WEB2);
+        assertThat(failure.hosts()).containsExactly(WEB1.toString(), WEB2.toString());
+        assertThat(failure.suggestion()).isEqualTo("fix those hosts (their output is above) and run essay restart again");
+        assertThat(TextRenderer.slotFailure("exec", "b", fleet(failed(WEB1, WEB1 + ": python exited 3"))).suggestion())
+                .isEqualTo("each host's output and exit code are above");
+        assertThat(TextRenderer.slotFailure("stop", "b", fleet(ok(WEB1)))).isNull();
+        assertThat(TextRenderer.slotDone("start", "b", fleet(ok(WEB1), ok(WEB2))))
+                .isEqualTo("started slot b; every process is healthy on 2 host(s)");
+        assertThat(TextRenderer.slotDone("exec", "a", fleet(ok(WEB1)))).isEqualTo("exec in slot a exited 0 on 1 host(s)");
+    }
+
+    @Test
     void aRepairSaysWhatItChangedOrThatNothingDrifted() {
         HostResult inSync = new HostResult(WEB1, HostResult.Status.UNCHANGED, Duration.ZERO, "in sync: 2.0.0", null);
         assertThat(TextRenderer.repaired("a", "2.0.0", new FleetResult("repair", List.of(inSync))))
