@@ -116,17 +116,17 @@ public final class Engine {
      * healthy: the result's {@link SlotResult#failure()} names the hosts that failed and those not attempted.
      */
     public SlotResult restart(RestartRequest request) {
-        return processes.restart(request);
+        return context.cancellable(() -> processes.restart(request));
     }
 
     /** Stops a slot's supervisord and processes; refused on the live slot unless forced. */
     public SlotResult stop(StopStartRequest request) {
-        return processes.stop(request);
+        return context.cancellable(() -> processes.stop(request));
     }
 
     /** Starts a slot's supervisord and waits until its processes are healthy; refused on the live slot unless forced. */
     public SlotResult start(StopStartRequest request) {
-        return processes.start(request);
+        return context.cancellable(() -> processes.start(request));
     }
 
     /**
@@ -134,7 +134,7 @@ public final class Engine {
      * events); each host's exit code is in {@link SlotResult#exitCodes()}.
      */
     public SlotResult exec(ExecRequest request) {
-        return processes.exec(request);
+        return context.cancellable(() -> processes.exec(request));
     }
 
     /**
