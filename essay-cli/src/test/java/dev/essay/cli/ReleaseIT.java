@@ -2,6 +2,8 @@ package dev.essay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.essay.fleet.Fleet;
 import dev.essay.fleet.FleetConfig;
 import dev.essay.fleet.LocalCommand;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A service made by {@code essay new}, released with {@code essay release} on the real test fleet: package from git
  * with a date version, upload to the fleet's index, deploy into the slot that is not live, switch; then a release
- * whose new version cannot start stops before the switch, with the live release serving throughout.
+ * whose new version cannot start stops before the switch, with the live release serving throughout. Each release is
+ * one {@code release} entry in the ledger, however it ended.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @WithFleet(hosts = 2)
@@ -55,7 +58,7 @@ class ReleaseIT {
 
     @Test
     @Order(1)
-    void aNewServiceIsReleasedIntoTheFirstSlotAndServesThroughNginx() {
+    void aNewServiceIsReleasedIntoTheFirstSlotAndServesThroughNginx() throws Exception {
         Cli.Run release = Cli.run("--config", config, "release");
         assertThat(release.exit()).as(release.all()).isZero();
         Matcher m = RELEASED.matcher(release.out());
@@ -64,6 +67,14 @@ class ReleaseIT {
         assertThat(firstVersion).matches("\\d\\.\\d{1,2}\\.\\d{1,2}\\.1");
         assertThat(m.group(2)).isEqualTo("a");
         assertThat(release.out()).contains("packaged " + NAME + " " + firstVersion + " from branch main");
+        assertThat(ledger()).as("one entry for the release, none for its package, deploy and switch").singleElement()
+                .satisfies(e -> {
+                    assertThat(List.of(e.path("action").asText(), e.path("version").asText(), e.path("from").asText("-"),
+                            e.path("to").asText(), e.path("result").asText()))
+                            .containsExactly("release", firstVersion, "-", "a", "ok");
+                    assertThat(e.path("hosts")).hasSize(2).allSatisfy(h -> assertThat(h.path("result").asText()).isEqualTo("ok"));
+                    assertThat(e.path("detail").asText()).matches("packaged from branch main \\([0-9a-f]{7,40}\\)");
+                });
         try (TrafficLoop traffic = fleet.traffic()) {
             TrafficLoop.Stats stats = traffic.awaitSlot("a", 5);
             assertThat(stats.ofVersion(firstVersion)).isEqualTo(stats.successes());
@@ -89,6 +100,10 @@ class ReleaseIT {
             assertThat(stats.failures()).as(String.valueOf(stats.firstFailures())).isZero();
             assertThat(stats.ofVersion(later(firstVersion, 1))).isPositive();
         }
+        JsonNode second = last(ledger());
+        assertThat(List.of(second.path("action").asText(), second.path("version").asText(), second.path("from").asText(),
+                second.path("to").asText(), second.path("result").asText()))
+                .containsExactly("release", later(firstVersion, 1), "a", "b", "ok");
     }
 
     @Test
@@ -117,19 +132,43 @@ class ReleaseIT {
         Cli.Run fixed = Cli.run("--config", config, "release");
         assertThat(fixed.exit()).as(fixed.all()).isZero();
         assertThat(fixed.out()).contains("released " + NAME + " " + later(firstVersion, 3) + ": slot a is live");
+        List<JsonNode> ledger = ledger();
+        assertThat(ledger).hasSize(4).allSatisfy(e -> assertThat(e.path("action").asText()).isEqualTo("release"));
+        JsonNode stopped = ledger.get(2);
+        assertThat(List.of(stopped.path("version").asText(), stopped.path("from").asText(), stopped.path("to").asText(),
+                stopped.path("result").asText())).containsExactly(broken, "b", "a", "failed");
+        assertThat(stopped.path("hosts")).hasSize(2).allSatisfy(h -> assertThat(h.path("result").asText()).isEqualTo("failed"));
+        assertThat(stopped.path("detail").asText()).startsWith("the deploy failed on 2 of 2 hosts; slot b stays live,"
+                + " nothing was switched; packaged from branch main (");
+        assertThat(List.of(last(ledger).path("version").asText(), last(ledger).path("to").asText(),
+                last(ledger).path("result").asText())).containsExactly(later(firstVersion, 3), "a", "ok");
         Cli.Run history = Cli.run("--config", config, "history", "--limit", "20");
-        assertThat(history.out()).contains("package").contains(broken).contains("failed");
+        assertThat(history.out()).contains("release").contains(broken).contains("failed: the deploy failed on 2 of 2 hosts");
     }
 
     @Test
     @Order(4)
-    void aDryRunBuildsNothingAndShowsTheVersionItWouldTake() {
+    void aDryRunBuildsNothingAndShowsTheVersionItWouldTake() throws Exception {
         Cli.Run dry = Cli.run("--config", config, "release", "--dry-run");
         assertThat(dry.exit()).as(dry.all()).isZero();
         String expected = later(firstVersion, 4);
         assertThat(dry.out()).contains("dry run: would package " + NAME + " " + expected)
                 .contains("dry run: nothing was built and nothing ran");
         assertThat(Cli.run("--config", config, "versions").out()).doesNotContain(expected);
+        assertThat(ledger()).as("a dry run records nothing").hasSize(4);
+    }
+
+    /** The router's ledger, oldest first, as {@code essay history --json} prints it. */
+    private static List<JsonNode> ledger() throws Exception {
+        Cli.Run history = Cli.run("--config", config, "history", "--json", "--limit", "100");
+        assertThat(history.exit()).as(history.all()).isZero();
+        List<JsonNode> entries = new ArrayList<>();
+        new ObjectMapper().readTree(history.out()).forEach(entries::add);
+        return entries;
+    }
+
+    private static JsonNode last(List<JsonNode> entries) {
+        return entries.get(entries.size() - 1);
     }
 
     @Test

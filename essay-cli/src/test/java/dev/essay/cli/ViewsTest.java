@@ -165,6 +165,23 @@ class ViewsTest {
     }
 
     @Test
+    void aReleaseIsOneRowWithItsDeploysHostsAndWhereItStopped() {
+        List<LedgerEntry.HostResult> hosts = List.of(new LedgerEntry.HostResult("deploy@127.0.2.11:22", "ok", 1200),
+                new LedgerEntry.HostResult("deploy@127.0.2.12:22", "failed", 3000));
+        List<String> lines = HistoryView.text(List.of(
+                new LedgerEntry("2025-01-02T05:00:00Z", "carol@ci", "essay command", "release", "6.1.2.1", "web", "a", "b",
+                        "ok", List.of(hosts.get(0)), "packaged from branch main (1a2b3c4)", "prod"),
+                new LedgerEntry("2025-01-02T06:00:00Z", "carol@ci", "essay command", "release", "6.1.2.2", "web", "b", "a",
+                        "failed", hosts, "the deploy failed on 1 of 2 hosts; slot b stays live, nothing was switched;"
+                        + " packaged from branch main (4d5e6f7)", "prod"))).lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1)).containsSubsequence("release", "6.1.2.1", "a -> b", "1 ok, 0 failed",
+                "ok: packaged from branch main (1a2b3c4)");
+        assertThat(lines.get(2)).containsSubsequence("release", "6.1.2.2", "b -> a", "1 ok, 1 failed",
+                "failed: the deploy failed on 1 of 2 hosts; slot b stays live, nothing was switched");
+    }
+
+    @Test
     void repairJsonNamesEveryHostsResultAndDrift() throws Exception {
         dev.essay.core.run.FleetResult fleet = new dev.essay.core.run.FleetResult("repair", List.of(
                 new dev.essay.core.run.HostResult(WEB1, dev.essay.core.run.HostResult.Status.UNCHANGED,

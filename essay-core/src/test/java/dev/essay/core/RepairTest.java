@@ -109,6 +109,20 @@ class RepairTest {
     }
 
     @Test
+    void aReleaseThatPutTheLiveSlotLiveNamesItsVersionAsASwitchDid() throws Exception {
+        String older = new LedgerEntry("2026-12-07T09:00:00Z", "ci", "build 6", "switch", "0.9.0", "web", "b", "a", "ok",
+                List.of(), null, "prod").withId("s0").toJson();
+        String release = new LedgerEntry("2026-12-07T10:00:00Z", "ci", "build 7", "release", "1.0.0", "web", "b", "a",
+                "ok", List.of(), "packaged from branch main (1a2b3c4)", "prod").withId("r1").toJson();
+        ScriptedTransport t = new ScriptedTransport((host, step) -> step.equals("ledger-switches")
+                ? ScriptedTransport.ok("read-switches", older, release) : fleet(Map.of()).apply(host, step));
+        RepairResult r = repair(t, RepairRequest.defaults());
+        assertThat(r.version()).isEqualTo("1.0.0");
+        assertThat(r.nothingDrifted()).isTrue();
+        assertThat(appended).isEmpty();
+    }
+
+    @Test
     void aStoppedHostIsRedeployedAndTheOtherIsNotTouched() throws Exception {
         ScriptedTransport t = new ScriptedTransport(fleet(Map.of(H2, probe(true, "1.0.0", false, null, false))));
         RepairResult r = repair(t, RepairRequest.defaults());

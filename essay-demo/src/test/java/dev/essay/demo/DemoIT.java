@@ -92,7 +92,10 @@ class DemoIT {
                 + "\\s+yes\\s+2 RUNNING\\s+healthy\\s*"))).hasSize(3);
         String history = text.substring(text.indexOf("=== step 8/8"));
         assertThat(history).containsSubsequence("deploy", "1.0.0", "switch", "1.0.0", "deploy", "2.0.0", "switch", "2.0.0",
-                "rollback", "1.0.0", "package", version, "deploy", version, "switch", version);
+                "rollback", "1.0.0", "release", version, "a -> b", "ok: packaged from branch main (");
+        assertThat(history.lines().filter(l -> l.matches(".*\\b(package|deploy|switch)\\s+"
+                + java.util.regex.Pattern.quote(version) + "\\b.*")))
+                .as("the release is one entry: its package, deploy and switch are not recorded on their own").isEmpty();
         assertThat(text).contains("sandbox: stopped 6 supervisords (with 12 sample processes), nginx, 4 SSH hosts and the index");
 
         // nothing the demo started runs any more, and the sandbox is gone

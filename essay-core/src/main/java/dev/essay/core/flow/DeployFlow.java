@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Deploy: a version into a slot on every host of a role, under the release lock; refused by the {@link SlotPolicy}
@@ -53,7 +54,8 @@ public final class DeployFlow extends Flow {
         try (RouterSessions routers = ctx.routers()) {
             // An interrupted switch is put back first: which slot is live decides where a deploy may go.
             List<RouterSessions.RouterState> states = ctx.lockOrJoin(routers, request.lock(), ctx.holder("deploy", version));
-            return deployLocked(routers, states, version, target, request.force(), request.lock());
+            return deployLocked(routers, states, version, target, request.force(),
+                    entry -> record(routers, request.lock(), target, entry));
         }
     }
 
@@ -105,21 +107,13 @@ public final class DeployFlow extends Flow {
     }
 
     /**
-     * Deploys under the lock and records the attempt. A cancelled deploy records every host's result as the ledger's
-     * {@code cancelled} entry and throws the {@link CancelledException} that carries them (hosts it never reached are
-     * {@code skipped}).
+     * The deploy, once the lock is taken (or joined); its ledger entry, whatever the end, goes to {@code ledger}: a
+     * deploy records it (or keeps a shard's under the held lock, see {@link #record}), a release makes it part of its
+     * own entry. A cancelled deploy's entry is {@code cancelled} with every host's result, and it throws the
+     * {@link CancelledException} that carries them (hosts it never reached are {@code skipped}).
      */
-    DeployResult deployLocked(RouterSessions routers, List<RouterSessions.RouterState> states, String version, Target target,
-                                      boolean force) {
-        return deployLocked(routers, states, version, target, force, null);
-    }
-
-    /**
-     * The deploy, once the lock is taken, or joined when {@code lockId} is given: then its ledger entry (a shard's) is
-     * kept under that lock, to be merged with the other shards' into one.
-     */
-    private DeployResult deployLocked(RouterSessions routers, List<RouterSessions.RouterState> states, String version,
-                                      Target target, boolean force, String lockId) {
+    DeployResult deployLocked(RouterSessions routers, List<RouterSessions.RouterState> states, String version,
+                              Target target, boolean force, Consumer<LedgerEntry> ledger) {
         String slot = target.slot();
         FleetResult fleet = null;
         try {
@@ -138,17 +132,17 @@ public final class DeployFlow extends Flow {
                 FleetResult none = new FleetResult("deploy", target.hosts().stream().map(h -> new HostResult(h,
                         HostResult.Status.SKIPPED, Duration.ZERO, "not attempted: cancelled before the deploy reached it",
                         null)).toList());
-                throw cancelled(routers, lockId, new DeployResult(version, slot, target.role(), none), target, e);
+                throw cancelled(ledger, new DeployResult(version, slot, target.role(), none), target, e);
             }
-            record(routers, lockId, target, new LedgerEntry(ctx.now(), actor.user(), actor.cause(), "deploy", version, target.role(), null, slot,
+            ledger.accept(new LedgerEntry(ctx.now(), actor.user(), actor.cause(), "deploy", version, target.role(), null, slot,
                     e.exitCode() == ExitCode.REFUSED ? "refused" : "failed", List.of(), e.getMessage(), target.profile()));
             throw e;
         }
         DeployResult result = new DeployResult(version, slot, target.role(), fleet);
         if (ctx.cancelled()) {
-            throw cancelled(routers, lockId, result, target, ctx.cancelledError());
+            throw cancelled(ledger, result, target, ctx.cancelledError());
         }
-        record(routers, lockId, target, new LedgerEntry(ctx.now(), actor.user(), actor.cause(), "deploy", version, target.role(), null, slot,
+        ledger.accept(new LedgerEntry(ctx.now(), actor.user(), actor.cause(), "deploy", version, target.role(), null, slot,
                 fleet.ok() ? "ok" : "failed", ctx.outcomes(fleet),
                 fleet.ok() ? null : fleet.failed().size() + " host(s) failed", target.profile()));
         listener.on(new EssayEvent.FleetFinished(fleet));
@@ -156,11 +150,11 @@ public final class DeployFlow extends Flow {
     }
 
     /** Records a cancelled deploy with every host's result, shows them, and returns the error that carries them. */
-    private CancelledException cancelled(RouterSessions routers, String lockId, DeployResult result, Target target,
+    private CancelledException cancelled(Consumer<LedgerEntry> ledger, DeployResult result, Target target,
                                          EssayException e) {
         FleetResult fleet = result.fleet();
         long done = fleet.hosts().stream().filter(HostResult::ok).count();
-        record(routers, lockId, target, new LedgerEntry(ctx.now(), actor.user(), actor.cause(), "deploy", result.version(),
+        ledger.accept(new LedgerEntry(ctx.now(), actor.user(), actor.cause(), "deploy", result.version(),
                 target.role(), null, result.slot(), "cancelled", ctx.outcomes(fleet), "cancelled; " + done + " of "
                 + fleet.hosts().size() + " host(s) run " + result.version() + " in slot " + result.slot(),
                 target.profile()));

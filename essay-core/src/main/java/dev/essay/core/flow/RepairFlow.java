@@ -159,7 +159,7 @@ public final class RepairFlow extends Flow {
                 target == null ? null : target.version(), List.of(), fleet));
     }
 
-    /** The newest successful switch, rollback or adopt the primary router's ledger records, or null. */
+    /** The newest successful release, switch, rollback or adopt the primary router's ledger records, or null. */
     private LedgerEntry lastSwitch(RouterSessions routers) {
         StepReport report = routers.runChecked(routers.primary(), routers.scripts().switches(SWITCH_ENTRIES),
                 "check that the ledger in " + project.router().stateDir() + " is readable");

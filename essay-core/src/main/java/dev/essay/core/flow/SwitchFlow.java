@@ -7,6 +7,7 @@ import dev.essay.core.deploy.HealthCheck;
 import dev.essay.core.error.CancelledException;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
+import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.plan.StepReport;
 import dev.essay.core.policy.LivePolicy;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Switch, rollback and adopt: check the target slot on every host, ask the {@link SlotPolicy} (target, quorum,
@@ -49,11 +51,16 @@ public final class SwitchFlow extends Flow {
                 // the shards' deploys go in the ledger before the switch that puts them live
                 ctx.recordShards(routers, request.lock());
             }
-            return switchLocked(routers, states, request);
+            return switchLocked(routers, states, request, entry -> ctx.record(routers, entry));
         }
     }
 
-    SwitchResult switchLocked(RouterSessions routers, List<RouterSessions.RouterState> states, SwitchRequest request) {
+    /**
+     * The switch, rollback or adopt, under the lock the caller holds; its ledger entry, whatever the end, goes to
+     * {@code ledger} (a switch records it, a release makes it part of its own entry).
+     */
+    SwitchResult switchLocked(RouterSessions routers, List<RouterSessions.RouterState> states, SwitchRequest request,
+                              Consumer<LedgerEntry> ledger) {
         String action = request.adopt() ? "adopt" : request.rollback() ? "rollback" : "switch";
         String role = project.router().role();
         List<HostAddress> hosts = project.hosts(role);
@@ -96,14 +103,14 @@ public final class SwitchFlow extends Flow {
             }
             String outcome = cancelled ? "cancelled" : undone[0] ? "undone"
                     : e.exitCode() == ExitCode.REFUSED || e.exitCode() == ExitCode.CONNECTION ? "refused" : "failed";
-            ctx.record(routers, ctx.entry(action, version, role, live, target, outcome, profileOf(profiles), health,
+            ledger.accept(ctx.entry(action, version, role, live, target, outcome, profileOf(profiles), health,
                     e.getMessage()));
             if (cancelled) {
                 throw FlowContext.cancelled(e, new SwitchResult(action, live, target, version, health));
             }
             throw e;
         }
-        ctx.record(routers, ctx.entry(action, version, role, live, target, "ok", profileOf(profiles), health, null));
+        ledger.accept(ctx.entry(action, version, role, live, target, "ok", profileOf(profiles), health, null));
         listener.on(new EssayEvent.Info((transport.dryRun() ? "dry run: nothing ran; " + action + " would put" : action + " done:") + " slot " + target + (version == null ? "" : " (" + version + ")")
                 + (transport.dryRun() ? " live" : " is live") + (live == null || live.equals(target) ? ""
                 : "; slot " + live + " keeps running for rollback")));

@@ -7,15 +7,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 
 /**
- * One line of the ledger (JSON Lines on the router host): a package, deploy, switch, rollback or repair.
+ * One line of the ledger (JSON Lines on the router host): a release, deploy, switch, rollback, adopt or repair. A
+ * release is one entry, whatever its end: its package, deploy and switch are not recorded on their own.
  *
  * @param time    ISO-8601 UTC
- * @param action  package | deploy | switch | rollback | adopt | repair
- * @param from    the slot live before (switch, rollback), or null
- * @param to      the slot deployed into or put live, or repaired
+ * @param action  release | deploy | switch | rollback | adopt | repair; also {@code package} in ledgers written by
+ *                earlier versions, whose releases recorded their package, deploy and switch as three entries
+ * @param from    the slot live before (release, switch, rollback, adopt), or null
+ * @param to      the slot deployed into or put live (a release: both), or repaired
  * @param result  ok | failed | refused | cancelled | undone (a switch that failed or was interrupted, then put back) |
  *                interrupted (the process was killed; its lock was broken)
- * @param profile the profile deployed (deploy), or the one the slot put live was deployed with (switch)
+ * @param hosts   each host's part: a deploy's, a release's deploy, a switch's health check, a repair's
+ * @param detail  what the result alone does not say (why it did not end ok, what a repair did); for a release, also what it was packaged from ({@code packaged from branch
+ *                main (1a2b3c4)}), and where it stopped with the live slot it left ({@code the deploy failed on 1 of 3
+ *                hosts; slot a stays live, nothing was switched})
+ * @param profile the profile deployed (deploy, release), or the one the slot put live was deployed with (switch)
  * @param id      unique per entry (a retried append is written once)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -55,10 +61,10 @@ public record LedgerEntry(String time, String user, String cause, String action,
         }
     }
 
-    /** The actions that put their {@code to} slot live when they end ok (a release records its switch as one). */
-    public static final java.util.List<String> LIVE_ACTIONS = java.util.List.of("switch", "rollback", "adopt");
+    /** The actions that put their {@code to} slot live when they end ok. */
+    public static final java.util.List<String> LIVE_ACTIONS = java.util.List.of("release", "switch", "rollback", "adopt");
 
-    /** A switch, rollback or adopt that ended ok: the live slot's (and its version's) newest record. */
+    /** A release, switch, rollback or adopt that ended ok: the live slot's (and its version's) newest record. */
     public boolean putSlotLive() {
         return "ok".equals(result) && LIVE_ACTIONS.contains(action);
     }

@@ -41,7 +41,8 @@ public final class RepairPolicy {
      * so it shows the live slot if known, else the first slot, at {@link #UNREAD_VERSION}.
      *
      * @param switchInProgress the routers where a switch journal is present
-     * @param lastSwitch       the newest successful switch, rollback or adopt in the ledger, or null
+     * @param lastSwitch       the newest successful release, switch, rollback or adopt in the ledger (see
+     *                         {@link LedgerEntry#putSlotLive}), or null
      * @param defaultProfile   the project's profile, for a ledger entry that names none
      */
     public Target target(LivePolicy.Live live, List<String> switchInProgress, LedgerEntry lastSwitch,

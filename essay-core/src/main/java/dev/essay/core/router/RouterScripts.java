@@ -238,8 +238,9 @@ public final class RouterScripts {
     }
 
     /**
-     * The newest {@code limit} switch, rollback and adopt entries of the ledger, oldest first (one JSON object per
-     * line): the newest successful one put the live slot live, with the version {@code essay repair} restores.
+     * The newest {@code limit} release, switch, rollback and adopt entries of the ledger
+     * ({@link LedgerEntry#LIVE_ACTIONS}), oldest first (one JSON object per line): the newest successful one put the
+     * live slot live, with the version {@code essay repair} restores.
      */
     public Step switches(int limit) {
         return step("ledger-switches", Operation.of("read-switches",

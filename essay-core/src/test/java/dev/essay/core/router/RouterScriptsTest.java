@@ -210,7 +210,7 @@ class RouterScriptsTest {
     }
 
     @Test
-    void theSwitchesOfTheLedgerAreItsSwitchRollbackAndAdoptEntriesNewestLast() {
+    void theSwitchesOfTheLedgerAreItsReleaseSwitchRollbackAndAdoptEntriesNewestLast() {
         String deploy = new dev.essay.core.ledger.LedgerEntry("t1", "u", "c", "deploy", "2.0.0", "web", null, "b", "ok",
                 List.of(), "detail says \"action\":\"switch\"").withId("e1").toJson();
         String switched = new dev.essay.core.ledger.LedgerEntry("t2", "u", "c", "switch", "2.0.0", "web", "a", "b", "ok",
@@ -219,11 +219,16 @@ class RouterScriptsTest {
                 List.of(), null).withId("e3").toJson();
         String rollback = new dev.essay.core.ledger.LedgerEntry("t4", "u", "c", "rollback", "1.0.0", "web", "b", "a",
                 "undone", List.of(), null).withId("e4").toJson();
-        for (String e : List.of(deploy, switched, repair, rollback)) {
+        String pkg = new dev.essay.core.ledger.LedgerEntry("t5", "u", "c", "package", "3.0.0", "web", null, null, "ok",
+                List.of(), "branch main").withId("e5").toJson();
+        String release = new dev.essay.core.ledger.LedgerEntry("t6", "u", "c", "release", "3.0.0", "web", "b", "a", "ok",
+                List.of(), "packaged from branch main (1a2b3c4)").withId("e6").toJson();
+        for (String e : List.of(deploy, switched, repair, rollback, pkg, release)) {
             assertThat(run(scripts.appendLedger(e, e.replaceAll(".*\"id\":\"(e[0-9])\".*", "$1"))).ok()).isTrue();
         }
-        assertThat(run(scripts.switches(10)).output("read-switches")).isEqualTo(switched + "\n" + rollback + "\n");
-        assertThat(run(scripts.switches(1)).output("read-switches")).isEqualTo(rollback + "\n");
+        assertThat(run(scripts.switches(10)).output("read-switches")).isEqualTo(switched + "\n" + rollback + "\n" + release
+                + "\n");
+        assertThat(run(scripts.switches(1)).output("read-switches")).isEqualTo(release + "\n");
     }
 
     @Test

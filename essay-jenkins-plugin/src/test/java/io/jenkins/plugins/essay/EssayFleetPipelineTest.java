@@ -229,7 +229,8 @@ class EssayFleetPipelineTest {
     /**
      * {@code essayRelease} packages the sample project (a git repository, branch main; real {@code python -m build})
      * onto the fleet's index, deploys it into the slot that is not live and switches, returning the version and
-     * recording one release; {@code essayStatus} then sees that version live. The freestyle build step then releases
+     * recording one release, which the router's ledger holds as one {@code release} entry that put slot a live;
+     * {@code essayStatus} then sees that version live. The freestyle build step then releases
      * the next version into the other slot, as {@code ${ESSAY_VERSION}} for the build steps after it. A release into an
      * unknown slot fails the build before anything runs.
      */
@@ -272,6 +273,17 @@ class EssayFleetPipelineTest {
             j.assertLogContains("[essay] release ok: slot a runs " + version + " and is live", b);
             j.assertLogContains("status live: a, version: " + version, b);
             assertEquals(version, b.getEnvironment(TaskListener.NULL).get(ReleaseRecord.VERSION_VARIABLE));
+            LedgerSnapshot snapshot = b.getAction(LedgerSnapshot.class);
+            assertNotNull(snapshot, "the build keeps the router's ledger as its last step read it");
+            assertEquals(List.of("release ok " + version + " none → a 2 hosts: 2 ok " + b.getFullDisplayName()),
+                    snapshot.getEntries().stream().map(e -> e.getAction() + " " + e.getResult() + " " + e.getVersion()
+                            + " " + e.getSlots() + " " + e.getHosts() + " " + e.getBuildName()).toList(),
+                    "the release is one ledger entry: its package, deploy and switch are not recorded on their own");
+            String detail = snapshot.getEntries().get(0).getDetail();
+            assertTrue(detail.startsWith("packaged from branch main ("), detail);
+            assertEquals(List.of("release a " + version), p.getAction(ReleasesPage.class).getLiveByRole().stream()
+                    .map(e -> e.getAction() + " " + e.getTo() + " " + e.getVersion()).toList(),
+                    "the release put slot a live, as the Releases page reads the ledger");
 
             HttpResponse<String> served = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(fleet.routerUrl()).build(), HttpResponse.BodyHandlers.ofString());
@@ -290,6 +302,9 @@ class EssayFleetPipelineTest {
             ReleaseRecord next = second.getAction(ReleaseRecord.class);
             assertEquals("b", next.getToSlot(), "slot a is live: the next release goes into slot b");
             assertEquals("a", next.getFromSlot());
+            List<String> both = second.getAction(LedgerSnapshot.class).getEntries().stream()
+                    .map(e -> e.getAction() + " " + e.getResult() + " " + e.getSlots()).toList();
+            assertEquals(List.of("release ok a → b", "release ok none → a"), both, "newest first, one entry a release");
             j.assertLogContains("next: " + next.getVersion(), second);
 
             WorkflowJob wrongSlot = j.createProject(WorkflowJob.class, "release-unknown-slot");

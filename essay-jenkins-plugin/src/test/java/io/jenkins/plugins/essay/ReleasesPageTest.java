@@ -169,7 +169,10 @@ class ReleasesPageTest {
         assertNotNull(html.getElementById("essay-none"));
     }
 
-    /** A snapshot as a step keeps it: a deploy and switch from the command line, then a switch by build {@code by}. */
+    /**
+     * A snapshot as a step keeps it: a deploy and switch from the command line, then a release (worker) and a refused
+     * switch (web) by build {@code by}.
+     */
     private static LedgerSnapshot snapshot(JenkinsRule j, Run<?, ?> by) throws Exception {
         String cause = "Started by user alice; " + by.getFullDisplayName() + " " + j.getURL() + by.getUrl();
         return new LedgerSnapshot(new LedgerView(List.of(
@@ -177,8 +180,8 @@ class ReleasesPageTest {
                         null, "b", "ok", "2 hosts: 2 ok", null),
                 new LedgerView.Entry("2026-12-01T10:01:00Z", "bob@laptop", "hotfix", "switch", "1.4.0", "web", "a", "b",
                         "ok", "2 hosts: 2 ok", null),
-                new LedgerView.Entry("2026-12-01T10:02:00Z", "alice@jenkins", cause, "switch", "1.5.0", "worker", null,
-                        "a", "ok", "1 host: 1 ok", null),
+                new LedgerView.Entry("2026-12-01T10:02:00Z", "alice@jenkins", cause, "release", "1.5.0", "worker", null,
+                        "a", "ok", "1 host: 1 ok", "packaged from branch main (1a2b3c4)"),
                 new LedgerView.Entry("2026-12-01T10:03:00Z", "alice@jenkins", cause, "switch", "1.5.0", "web", "b", "a",
                         "refused", "", "lock held by carol")), 1_700_000_000_000L));
     }
@@ -204,12 +207,14 @@ class ReleasesPageTest {
         assertNotNull(ledger, page.asNormalizedText());
         assertEquals(4, ledger.querySelectorAll("tr.essay-entry").size());
         assertEquals(2, ledger.querySelectorAll(".essay-cli").size(), "the command line's deploy and switch");
-        assertNotNull(page.getAnchorByHref(j.getURL() + made.getUrl()), "links the switches to the build of the other job");
+        assertNotNull(page.getAnchorByHref(j.getURL() + made.getUrl()), "links the release and the switch to the build of"
+                + " the other job");
         assertEquals(2, page.getElementById("essay-live-roles").querySelectorAll("tr.essay-live-role").size());
         List<String> live = page.getElementById("essay-live-roles").querySelectorAll("tr.essay-live-role").stream()
                 .map(row -> row.asNormalizedText().replaceAll("\\s+", " ")).toList();
         assertTrue(live.get(0).startsWith("worker a 1.5.0 "), live.toString());
-        assertTrue(live.get(0).endsWith(made.getFullDisplayName()), "linked to the build that put it live: " + live);
+        assertTrue(live.get(0).endsWith(made.getFullDisplayName()), "linked to the build whose release put it live: "
+                + live);
         assertTrue(live.get(1).startsWith("web b 1.4.0 "), "the refused switch to a did not put a live: " + live);
         assertNull(page.getElementById("essay-releases"), "with a ledger, the builds' records are not listed");
         assertFalse(page.getWebResponse().getContentAsString().contains(EVIL));

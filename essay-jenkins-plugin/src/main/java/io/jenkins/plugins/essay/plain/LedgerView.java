@@ -163,7 +163,7 @@ public final class LedgerView implements Serializable {
             return detail;
         }
 
-        /** A switch, rollback or adopt that ended ok: its slot went live. */
+        /** A release, switch, rollback or adopt that ended ok: its slot went live. */
         public boolean isLiveChange() {
             return "ok".equals(result) && to != null && LedgerEntry.LIVE_ACTIONS.contains(action);
         }

@@ -97,6 +97,26 @@ class LedgerViewTest {
     }
 
     @Test
+    void aReleaseThatEndedOkPutsItsSlotLiveAsASwitchDidAndOneThatStoppedDoesNot() {
+        LedgerView ledger = LedgerView.of(List.of(
+                entry("2026-12-01T10:00:01Z", "bob@laptop", "hotfix", "switch", "web", "b", "a", "ok", List.of()),
+                entry("2026-12-01T10:00:02Z", "alice@jenkins", BUILD_CAUSE, "release", "web", "a", "b", "ok",
+                        List.of(new LedgerEntry.HostResult("web1", "ok", 1200), new LedgerEntry.HostResult("web2", "ok", 900))),
+                entry("2026-12-01T10:00:03Z", "alice@jenkins", BUILD_CAUSE, "release", "web", "b", "a", "failed",
+                        List.of(new LedgerEntry.HostResult("web1", "ok", 1), new LedgerEntry.HostResult("web2", "failed", 2)))),
+                42L);
+        List<LedgerView.Entry> live = ledger.getLive();
+        assertEquals(1, live.size());
+        assertEquals("release", live.get(0).getAction());
+        assertEquals("b", live.get(0).getTo(), "the failed release into a did not put a live");
+        assertEquals("1.2", live.get(0).getVersion());
+        assertEquals("a → b", live.get(0).getSlots());
+        assertEquals("2 hosts: 2 ok", live.get(0).getHosts());
+        assertTrue(live.get(0).isLiveChange());
+        assertFalse(ledger.getEntries().get(0).isLiveChange());
+    }
+
+    @Test
     void aLedgerKeepsItsNewestEntriesOnlyAndCrossesTheChannel() throws Exception {
         List<LedgerView.Entry> many = new ArrayList<>();
         for (int i = 0; i < LedgerView.MAX_ENTRIES + 7; i++) {
