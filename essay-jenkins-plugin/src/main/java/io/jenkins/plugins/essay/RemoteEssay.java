@@ -124,8 +124,10 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
             }
             Duration timeout = project.ssh() == null ? null : project.ssh().connectTimeout();
             try (SshTransport transport = new SshTransport(connection.ssh().settings(timeout), new JenkinsSshHints())) {
+                // essay.yaml's {env: VAR} secrets and pip.proxy_env come from the build's environment, where
+                // withCredentials bindings are (never from the agent process's, which does not have them)
                 Engine.Builder builder = Engine.builder(project).transport(transport).listener(events)
-                        .actor(connection.actor());
+                        .actor(connection.actor()).environment(connection.env()::get);
                 Secret indexPassword = indexPassword(project);
                 if (indexPassword != null) {
                     builder.indexPassword(indexPassword);
