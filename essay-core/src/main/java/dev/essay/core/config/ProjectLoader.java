@@ -893,9 +893,9 @@ public final class ProjectLoader {
         int before = problems.size();
         List<String> extra = new ArrayList<>();
         for (Map.Entry<Node, String> item : items(m, "extra_index_urls", "[https://pypi.org/simple/]")) {
-            String url = item.getKey() instanceof ScalarNode s && s.getValue().chars().noneMatch(Character::isISOControl)
-                    ? urlValue(item.getKey(), item.getValue(), "; an index that needs a login is not supported here")
-                    : null;
+            String url = ((ScalarNode) item.getKey()).getValue().chars().anyMatch(Character::isISOControl)
+                    ? invalid(item, "must not contain control characters (tabs, line breaks)")
+                    : urlValue(item.getKey(), item.getValue(), "; an index that needs a login is not supported here");
             if (url != null) {
                 extra.add(url);
             }
@@ -1072,6 +1072,12 @@ public final class ProjectLoader {
             return m.has(key) ? null : defaultValue;
         }
         return read.apply(text);
+    }
+
+    /** Reports {@code message} about a list item; null, the value of an invalid item. */
+    private <T> T invalid(Map.Entry<Node, String> item, String message) {
+        problems.at(item.getKey(), item.getValue(), message);
+        return null;
     }
 
     /** Reports {@code message} about the value of {@code key}; null, the value of an invalid field. */

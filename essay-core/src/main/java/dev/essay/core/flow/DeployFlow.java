@@ -191,8 +191,15 @@ public final class DeployFlow extends Flow {
      */
     String install(Session session, HostAddress host, String slot, String version, SupervisorConfig.Rendered config,
                    String profile, Secret password, boolean liveSlot) {
-        StepReport deploy = ctx.runStep(session, slots.deploy(host, slot, version, config, profile, password,
-                ctx.pipProxy()));
+        Secret proxy = ctx.pipProxy();
+        List<String> hidden = new ArrayList<>(ctx.secrets(profile).values().stream().map(Secret::reveal).toList());
+        for (Secret s : new Secret[] {proxy, password}) {
+            if (s != null) {
+                hidden.add(s.reveal());
+            }
+        }
+        StepReport deploy = ctx.runStep(session, slots.deploy(host, slot, version, config, profile, password, proxy))
+                .masked(hidden);
         if (!deploy.ok()) {
             throw RemoteStepException.of(host, deploy, suggestionFor(deploy, liveSlot));
         }

@@ -4,9 +4,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * supervisord's {@code environment=KEY="value",...} syntax, the one place its quoting rules live. supervisord reads the
- * line with Python's configparser (a space or tab followed by {@code ;} or {@code #} starts a comment), expands
- * {@code %(name)s} (so {@code %} is written {@code %%}), splits it with a non-POSIX {@code shlex} (a value is quoted
+ * supervisord's {@code environment=KEY="value",...} syntax of its {@code [supervisord]} section, the one place its
+ * quoting rules live. supervisord reads the line with Python's configparser (a space or tab followed by {@code ;} or
+ * {@code #} starts a comment), expands {@code %(name)s} in it twice (once as it reads any value of the section, once
+ * more for {@code environment}: so {@code %} is written {@code %%%%}), splits it with a non-POSIX {@code shlex} (a value is quoted
  * with {@code "} or {@code '}, with no escapes inside) and strips every quote character from both ends of each value.
  * What it cannot carry is refused, never altered: a value holding a line break or another control character, both
  * kinds of quote, a quote at its start or end, or a space before {@code ;} or {@code #}.
@@ -38,7 +39,7 @@ public final class SupervisorEnvironment {
     }
 
     /**
-     * {@code KEY="value"} as supervisord reads it back to exactly {@code value}.
+     * {@code KEY="value"} as supervisord reads it back to exactly {@code value} in its {@code [supervisord]} section.
      *
      * @throws IllegalArgumentException with {@link #problem} when it cannot
      */
@@ -48,7 +49,7 @@ public final class SupervisorEnvironment {
             throw new IllegalArgumentException(key + " " + problem);
         }
         char quote = value.contains("\"") ? '\'' : '"';
-        return key + "=" + quote + value.replace("%", "%%") + quote;
+        return key + "=" + quote + value.replace("%", "%%%%") + quote;
     }
 
     /** The pairs of {@code values}, comma-separated, in their order. */

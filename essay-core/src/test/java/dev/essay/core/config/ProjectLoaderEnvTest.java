@@ -166,7 +166,7 @@ class ProjectLoaderEnvTest {
                 List.of("pypi.internal", "10.0.0.9:8080"), "http://proxy.internal:3128", null, null));
         List<String> problems = problems(MINIMAL + """
                 pip:
-                  extra_index_urls: [ftp://x/simple/, "https://u:p4ss@x/simple/"]
+                  extra_index_urls: [ftp://x/simple/, "https://u:p4ss@x/simple/", "http://x/\\tsimple/"]
                   trusted_hosts: ["bad host"]
                   proxy: http://user:pr0xy@proxy.internal:3128
                   proxy_env: PROXY
@@ -176,6 +176,7 @@ class ProjectLoaderEnvTest {
                 "<dir>/essay.yaml:20: pip.extra_index_urls[0]: 'ftp://x/simple/' must start with http:// or https://",
                 "<dir>/essay.yaml:20: pip.extra_index_urls[1]: must not contain a user name or password; an index that"
                         + " needs a login is not supported here",
+                "<dir>/essay.yaml:20: pip.extra_index_urls[2]: must not contain control characters (tabs, line breaks)",
                 "<dir>/essay.yaml:21: pip.trusted_hosts[0]: 'bad host' is not a host name (with an optional :port),"
                         + " e.g. pypi.internal",
                 "<dir>/essay.yaml:22: pip.proxy: must not contain a user name or password; a proxy with credentials is"

@@ -74,10 +74,10 @@ class EnvSecretsFilesTest {
         Project p = project(YAML);
         SupervisorConfig.Rendered c = render(p, "prod");
 
-        assertThat(c.text()).contains("[supervisord]\nenvironment=LOG_LEVEL=\"warning\",RATIO=\"50%%\","
-                + "DB_PASSWORD='pa55,w%%rd \"x',API_KEY=\"k3y\"\npidfile=")
+        assertThat(c.text()).contains("[supervisord]\nenvironment=LOG_LEVEL=\"warning\",RATIO=\"50%%%%\","
+                + "DB_PASSWORD='pa55,w%%%%rd \"x',API_KEY=\"k3y\"\npidfile=")
                 .contains("--level=warning").contains("environment=ESSAY_SLOT=\"b\"");
-        assertThat(c.display()).contains("environment=LOG_LEVEL=\"warning\",RATIO=\"50%%\",DB_PASSWORD=\"********\","
+        assertThat(c.display()).contains("environment=LOG_LEVEL=\"warning\",RATIO=\"50%%%%\",DB_PASSWORD=\"********\","
                 + "API_KEY=\"********\"").doesNotContain("pa55").doesNotContain("k3y");
         assertThat(render(p, "default").text()).contains("LOG_LEVEL=\"info\"");
     }
@@ -184,15 +184,24 @@ class EnvSecretsFilesTest {
     }
 
     @Test
-    void supervisordQuotingPicksTheQuoteEscapesPercentAndRefusesWhatItCannotCarry() {
+    void supervisordQuotingPicksTheQuoteEscapesPercentForBothExpansionsAndRefusesWhatItCannotCarry() {
         assertThat(SupervisorEnvironment.pair("A", "a,b c")).isEqualTo("A=\"a,b c\"");
         assertThat(SupervisorEnvironment.pair("A", "say \"hi\" now")).isEqualTo("A='say \"hi\" now'");
-        assertThat(SupervisorEnvironment.pair("A", "100%")).isEqualTo("A=\"100%%\"");
+        assertThat(SupervisorEnvironment.pair("A", "100%")).isEqualTo("A=\"100%%%%\"");
         assertThat(SupervisorEnvironment.pair("A", "x;y#z")).isEqualTo("A=\"x;y#z\"");
         assertThat(SupervisorEnvironment.pair("A", "")).isEqualTo("A=\"\"");
         for (String bad : new String[] {"a\nb", "it's \"x\" y", "\"x", "x'", "a ;b", "a\t#b"}) {
             assertThatThrownBy(() -> SupervisorEnvironment.pair("SECRET", bad)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("SECRET ").satisfies(t -> assertThat(t.getMessage()).doesNotContain(bad));
         }
+    }
+
+    @Test
+    void aStepsOutputIsMaskedOfTheSecretsAlsoAsSupervisordsConfigWritesThem() {
+        dev.essay.core.plan.StepReport report = new dev.essay.core.plan.StepReport(new dev.essay.core.transport.ExecResult(1,
+                "##essay begin start-slot\nError: Format string 'A=\"p%%%%w\"' is bad: p%%w and p%w\n##essay fail start-slot 1\n",
+                "p%w")).masked(java.util.List.of("p%w"));
+        assertThat(report.output("start-slot")).isEqualTo("Error: Format string 'A=\"********\"' is bad: ******** and ********\n");
+        assertThat(report.failedOperation()).contains("start-slot");
     }
 }
