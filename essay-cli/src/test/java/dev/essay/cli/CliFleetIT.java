@@ -382,4 +382,107 @@ class CliFleetIT {
         assertThat(last.get("to").asText()).isEqualTo("b");
         assertThat(last.get("result").asText()).isEqualTo("ok");
     }
+
+    @Test
+    @Order(15)
+    void envASecretAndAnExtraFileReachTheServiceAndTheSecretIsInNoOutputLogLedgerOrCommandLine() throws Exception {
+        String secret = "Db,Pa55%w0rd-" + java.util.UUID.randomUUID();
+        Path projectDir = Path.of(config).getParent();
+        Path secretFile = java.nio.file.Files.createTempFile("essay-secret", ".txt");
+        java.nio.file.Files.writeString(secretFile, secret + "\n");
+        java.nio.file.Files.writeString(projectDir.resolve("conf/app.ini"),
+                "[app]\nslot={{ slot }}\nversion={{ version }}\nlevel={{ env.LOG_LEVEL }}\npassword={{ secrets.DB_PASSWORD }}\n");
+        Path yaml = fleet.writeConfig(fleet.configYaml() + "env: {LOG_LEVEL: debug, GREETING: \"hello, world\"}\n"
+                + "secrets:\n  DB_PASSWORD: {file: " + secretFile + "}\n"
+                + "files:\n  - {template: conf/app.ini, dest: etc/app.ini}\n");
+        java.util.Set<String> seenOnCommandLines = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicBoolean deploying = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread watcher = new Thread(() -> {
+            while (deploying.get()) {
+                seenOnCommandLines.addAll(commandLinesHolding(secret));
+            }
+        }, "cmdline-watcher");
+        try {
+            Cli.Run dry = Cli.run("--config", yaml.toString(), "deploy", "2.0.0", "--slot", "b", "--dry-run");
+            assertThat(dry.exit()).as(dry.all()).isZero();
+            assertThat(dry.all()).contains("DB_PASSWORD=\"********\"").contains("password=********")
+                    .doesNotContain(secret).doesNotContain("Pa55");
+
+            watcher.start();
+            Cli.Run deploy;
+            try {
+                deploy = Cli.run("--config", yaml.toString(), "deploy", "2.0.0", "--slot", "b");
+            } finally {
+                deploying.set(false);
+                watcher.join();
+            }
+            assertThat(deploy.exit()).as(deploy.all()).isZero();
+            assertThat(deploy.all()).contains("write-files ok").doesNotContain("Pa55");
+            assertThat(seenOnCommandLines).as("processes whose command line held the secret during the deploy").isEmpty();
+
+            for (FleetHost host : fleet.hosts()) {
+                Path slot = host.home().resolve("essay-sample").resolve("b");
+                Path ini = slot.resolve("etc/app.ini");
+                assertThat(java.nio.file.Files.readString(ini)).isEqualTo("[app]\nslot=b\nversion=2.0.0\nlevel=debug\npassword="
+                        + secret + "\n");
+                assertThat(java.nio.file.Files.getPosixFilePermissions(ini)).isEqualTo(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                assertThat(java.nio.file.Files.getPosixFilePermissions(slot.resolve("etc/supervisord.conf"))).isEqualTo(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                long supervisord = Long.parseLong(java.nio.file.Files.readString(slot.resolve("run/supervisord.pid")).strip());
+                java.util.List<ProcessHandle> programs = ProcessHandle.of(supervisord).orElseThrow().children().toList();
+                assertThat(programs).as("the slot's programs on " + host.spec()).isNotEmpty();
+                for (ProcessHandle program : programs) {
+                    String environ = new String(java.nio.file.Files.readAllBytes(Path.of("/proc", String.valueOf(program.pid()),
+                            "environ")), java.nio.charset.StandardCharsets.UTF_8);
+                    assertThat(java.util.List.of(environ.split("\0"))).as("environment of " + program.pid())
+                            .contains("LOG_LEVEL=debug", "GREETING=hello, world", "DB_PASSWORD=" + secret, "ESSAY_SLOT=b");
+                }
+                try (var logs = java.nio.file.Files.walk(slot.resolve("logs"))) {
+                    for (Path log : logs.filter(java.nio.file.Files::isRegularFile).toList()) {
+                        assertThat(java.nio.file.Files.readString(log)).as(log.toString()).doesNotContain(secret);
+                    }
+                }
+            }
+            Cli.Run history = Cli.run("--config", yaml.toString(), "history", "--json");
+            assertThat(history.all()).contains("\"deploy\"").doesNotContain(secret);
+            try (var files = java.nio.file.Files.walk(fleet.routerHost().home())) {
+                for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                    assertThat(new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
+                            .as("router file " + f).doesNotContain(secret);
+                }
+            }
+
+            // a changed extra file is a changed config: the same version into the same slot is deployed again
+            java.nio.file.Files.writeString(projectDir.resolve("conf/app.ini"), "[app]\nslot={{ slot }}\nchanged=yes\n");
+            Cli.Run again = Cli.run("--config", yaml.toString(), "deploy", "2.0.0", "--slot", "b");
+            assertThat(again.exit()).as(again.all()).isZero();
+            assertThat(again.out()).contains("installed 2.0.0").doesNotContain("nothing to do");
+            assertThat(java.nio.file.Files.readString(fleet.host(1).home().resolve("essay-sample/b/etc/app.ini")))
+                    .isEqualTo("[app]\nslot=b\nchanged=yes\n");
+        } finally {
+            deploying.set(false);
+            java.nio.file.Files.deleteIfExists(secretFile);
+            java.nio.file.Files.deleteIfExists(projectDir.resolve("conf/app.ini"));
+            fleet.writeConfig();
+        }
+    }
+
+    /** The PIDs of the processes whose command line holds {@code text} now. */
+    private static java.util.List<String> commandLinesHolding(String text) {
+        java.util.List<String> found = new java.util.ArrayList<>();
+        java.io.File[] procs = new java.io.File("/proc").listFiles((d, name) -> name.chars().allMatch(Character::isDigit));
+        for (java.io.File proc : procs == null ? new java.io.File[0] : procs) {
+            try {
+                String cmdline = new String(java.nio.file.Files.readAllBytes(proc.toPath().resolve("cmdline")),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                if (cmdline.contains(text)) {
+                    found.add(proc.getName() + ": " + cmdline.replace('\0', ' '));
+                }
+            } catch (java.io.IOException e) {
+                // the process ended meanwhile
+            }
+        }
+        return found;
+    }
 }

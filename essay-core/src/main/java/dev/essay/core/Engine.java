@@ -57,7 +57,8 @@ public final class Engine {
         this.project = Objects.requireNonNull(b.project, "project");
         this.context = new FlowContext(project, Objects.requireNonNull(b.transport, "transport"),
                 b.listener == null ? EngineListener.SILENT : b.listener, b.actor == null ? Actor.local("essay") : b.actor,
-                b.indexPassword, b.clock == null ? Clock.systemUTC() : b.clock);
+                b.indexPassword, b.environment == null ? System::getenv : b.environment,
+                b.clock == null ? Clock.systemUTC() : b.clock);
         this.deploy = new DeployFlow(context);
         this.switchFlow = new SwitchFlow(context);
         this.release = new ReleaseFlow(context);
@@ -194,6 +195,7 @@ public final class Engine {
         private EngineListener listener;
         private Actor actor;
         private Secret indexPassword;
+        private java.util.function.Function<String, String> environment;
         private Clock clock;
 
         private Builder(Project project) {
@@ -218,6 +220,16 @@ public final class Engine {
         /** The index password, when the front end has it (a Jenkins credential); otherwise read per essay.yaml. */
         public Builder indexPassword(Secret indexPassword) {
             this.indexPassword = indexPassword;
+            return this;
+        }
+
+        /**
+         * Where essay.yaml's {@code {env: VAR}} secrets and {@code pip.proxy_env} are read (default: this process's
+         * environment); the Jenkins plugin passes the build's, so credentials bound with {@code withCredentials} reach
+         * them.
+         */
+        public Builder environment(java.util.function.Function<String, String> environment) {
+            this.environment = environment;
             return this;
         }
 

@@ -6,6 +6,7 @@ import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Names;
 import dev.essay.core.model.Pep508;
 import dev.essay.core.model.Project;
+import dev.essay.core.model.SupervisorEnvironment;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -62,7 +63,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public final class ProjectLoader {
     static final List<String> TOP_KEYS = List.of("project", "index", "roles", "default_role", "ssh", "slots",
-            "process_count", "venv", "profile", "supervisor", "router", "health", "parallelism", "hooks", "build");
+            "process_count", "venv", "profile", "supervisor", "router", "health", "parallelism", "hooks", "build", "env",
+            "secrets", "profiles", "files", "pip");
     static final List<String> INDEX_KEYS = List.of("url", "username", "password_env", "password_file", "trusted_host",
             "upload_url");
     static final List<String> SSH_KEYS = List.of("identity", "passphrase_env", "passphrase_file", "known_hosts",
@@ -76,6 +78,10 @@ public final class ProjectLoader {
             "slot_header", "version_header", "quorum");
     static final List<String> HOOKS_KEYS = List.of("pre_deploy", "post_deploy");
     static final List<String> BUILD_KEYS = List.of("branch", "stamp_files", "settings_base_file", "python");
+    static final List<String> SECRET_KEYS = List.of("env", "file");
+    static final List<String> PROFILE_KEYS = List.of("env", "secrets");
+    static final List<String> FILE_KEYS = List.of("template", "dest");
+    static final List<String> PIP_KEYS = List.of("extra_index_urls", "trusted_hosts", "proxy", "proxy_env", "proxy_file");
 
     /** Defaults (docs/essay-yaml.md). */
     static final int DEFAULT_PROCESS_COUNT = 1;
@@ -95,6 +101,10 @@ public final class ProjectLoader {
     private static final Pattern PORT_PREFIX = Pattern.compile("[1-9][0-9]{1,3}");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern TRUSTED_HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?");
+    /** Paths in a slot directory that are essay's or the virtualenv's: {@code files} may not write there. */
+    private static final Pattern RESERVED_DEST = Pattern.compile("(bin|lib|lib64|include|run|share)(/.*)?"
+            + "|etc/supervisord\\.conf|pyvenv\\.cfg|\\.essay.*");
     private static final Pattern PROBE = Pattern.compile("(127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|\\[::1\\]):([0-9]{1,5})");
     private static final Pattern UPSTREAM_NAME = Pattern.compile("[A-Za-z0-9_]+");
     private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -205,10 +215,13 @@ public final class ProjectLoader {
         Integer parallelism = integer(top, "parallelism", DEFAULT_PARALLELISM, 1, Integer.MAX_VALUE, "must be at least 1");
         Project.Hooks hooks = hooks(top);
         Project.Build build = build(top);
+        Project.Environment env = environment(top);
+        List<Project.ConfigFile> files = files(top);
+        Project.Pip pip = pip(top);
 
         problems.throwIfAny();
         return new Project(file, name, index, roles, defaultRole, ssh, slots, processCount, venv, profile,
-                supervisor, router, health, parallelism, hooks, build);
+                supervisor, router, health, parallelism, hooks, build, env, files, pip);
     }
 
     private Node compose(String text) {
@@ -489,23 +502,7 @@ public final class ProjectLoader {
             }
             return null;
         }
-        Path template = localPath(m, "template");
-        if (template == null) {
-            if (!m.has("template")) {
-                m.required("template", what);
-            }
-        } else {
-            String written = ((ScalarNode) m.get("template")).getValue();
-            String problem = Files.isDirectory(template) ? "is a directory, not a file"
-                    : !Files.exists(template) ? "does not exist"
-                    : !Files.isRegularFile(template) || !Files.isReadable(template) ? "cannot be read" : null;
-            if (problem != null) {
-                problems.at(m.get("template"), m.field("template"), "'" + written + "' " + problem + " (looked at "
-                        + template + "); create it or fix the path (relative paths are relative to the directory of"
-                        + " essay.yaml)");
-                template = null;
-            }
-        }
+        Path template = readableFile(m, "template", what);
         String supervisord = program(m, "supervisord", "supervisord");
         String supervisorctl = program(m, "supervisorctl", "supervisorctl");
         return template == null || supervisord == null || supervisorctl == null ? null
@@ -706,6 +703,271 @@ public final class ProjectLoader {
         return ok ? files : null;
     }
 
+    /** A local file that must exist and be readable (a template); null when absent or invalid (reported). */
+    private Path readableFile(YamlMap m, String key, String what) {
+        Path path = localPath(m, key);
+        if (path == null) {
+            if (!m.has(key)) {
+                m.required(key, what);
+            }
+            return null;
+        }
+        String written = ((ScalarNode) m.get(key)).getValue();
+        String problem = Files.isDirectory(path) ? "is a directory, not a file"
+                : !Files.exists(path) ? "does not exist"
+                : !Files.isRegularFile(path) || !Files.isReadable(path) ? "cannot be read" : null;
+        if (problem != null) {
+            problems.at(m.get(key), m.field(key), "'" + written + "' " + problem + " (looked at " + path
+                    + "); create it or fix the path (relative paths are relative to the directory of essay.yaml)");
+            return null;
+        }
+        return path;
+    }
+
+    // ---------------------------------------------------------------- env, secrets, profiles, files, pip
+
+    private Project.Environment environment(YamlMap top) {
+        Map<String, String> env = envValues(top, "env");
+        Map<String, Project.SecretSource> secrets = secrets(top, "secrets", env);
+        Map<String, Project.Environment> profiles = new LinkedHashMap<>();
+        YamlMap m = section(top, "profiles", null, Map.of());
+        if (m != null) {
+            for (Map.Entry<String, NodeTuple> e : m.entries()) {
+                String profile = e.getKey();
+                if (!Names.PROFILE.matches(profile)) {
+                    problems.at(e.getValue().getKeyNode(), "profiles", Names.PROFILE.problem(profile));
+                    continue;
+                }
+                YamlMap p = section(m, profile, PROFILE_KEYS, Map.of());
+                if (p == null) {
+                    continue; // no value (nothing to override) or not a mapping (reported)
+                }
+                Map<String, String> penv = envValues(p, "env");
+                Map<String, Project.SecretSource> psecrets = secrets(p, "secrets", penv);
+                if (penv != null && psecrets != null) {
+                    profiles.put(profile, new Project.Environment(penv, psecrets, Map.of()));
+                }
+            }
+        }
+        return env == null || secrets == null ? null : new Project.Environment(env, secrets, profiles);
+    }
+
+    /** A name passed to the service: an environment variable name, not one of essay's own. */
+    private boolean envKey(NodeTuple tuple, String field, String key) {
+        if (!ENV_NAME.matcher(key).matches()) {
+            problems.at(tuple.getKeyNode(), field, "'" + key + "' is not an environment variable name (letters,"
+                    + " digits and _, not starting with a digit)");
+            return false;
+        }
+        if (key.startsWith("ESSAY_")) {
+            problems.at(tuple.getKeyNode(), field, "'" + key + "': names starting with ESSAY_ are essay's own"
+                    + " (ESSAY_SLOT, ...); choose another name");
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code env:} plain values, each one supervisord can carry; empty when absent, null when invalid (reported). */
+    private Map<String, String> envValues(YamlMap parent, String key) {
+        Map<String, String> values = new LinkedHashMap<>();
+        YamlMap m = section(parent, key, null, Map.of());
+        if (m == null) {
+            return parent.has(key) ? null : values;
+        }
+        int before = problems.size();
+        for (Map.Entry<String, NodeTuple> e : m.entries()) {
+            String name = e.getKey();
+            String field = m.field(name);
+            if (!envKey(e.getValue(), m.path(), name)) {
+                continue;
+            }
+            Node value = m.get(name);
+            if (!(value instanceof ScalarNode s)) {
+                problems.add(value == null ? Problems.line(e.getValue().getKeyNode()) : Problems.line(value), field,
+                        "must be a single value (write \"\" for an empty one), not " + YamlMap.describe(value == null
+                                ? e.getValue().getValueNode() : value));
+                continue;
+            }
+            String problem = SupervisorEnvironment.problem(s.getValue());
+            if (problem != null) {
+                problems.at(value, field, problem + "; change the value, or pass it in a file (files:)");
+                continue;
+            }
+            values.put(name, s.getValue());
+        }
+        return problems.size() == before ? values : null;
+    }
+
+    /** {@code secrets:} name to {@code {env: VAR}} or {@code {file: PATH}}; never an inline value. */
+    private Map<String, Project.SecretSource> secrets(YamlMap parent, String key, Map<String, String> env) {
+        Map<String, Project.SecretSource> secrets = new LinkedHashMap<>();
+        YamlMap m = section(parent, key, null, Map.of());
+        if (m == null) {
+            return parent.has(key) ? null : secrets;
+        }
+        int before = problems.size();
+        String how = "write {env: VARIABLE} (read from essay's environment) or {file: PATH} (a local file)";
+        for (Map.Entry<String, NodeTuple> e : m.entries()) {
+            String name = e.getKey();
+            String field = m.field(name);
+            if (!envKey(e.getValue(), m.path(), name)) {
+                continue;
+            }
+            if (env != null && env.containsKey(name)) {
+                problems.at(e.getValue().getKeyNode(), field, "is also in " + parent.field("env") + "; a name is either"
+                        + " a plain value or a secret, remove one");
+                continue;
+            }
+            Node value = m.get(name);
+            if (!(value instanceof MappingNode)) {
+                // never echo it: it may be the secret itself
+                problems.add(Problems.line(value == null ? e.getValue().getKeyNode() : value), field,
+                        (value instanceof ScalarNode ? "an inline secret is not allowed (it would end up in version"
+                                + " control and in logs); " : "must be a mapping; ") + how);
+                continue;
+            }
+            YamlMap s = YamlMap.of(problems, value, field, Problems.line(e.getValue().getKeyNode()), SECRET_KEYS, Map.of());
+            String var = envName(s, "env");
+            Path file = localPath(s, "file");
+            if (s.has("env") && s.has("file")) {
+                onlyOne(s, "env", "file");
+            } else if (!s.has("env") && !s.has("file")) {
+                problems.add(Problems.line(value), field, "says nowhere to read it; " + how);
+            } else if (var != null || file != null) {
+                secrets.put(name, new Project.SecretSource(name, var, file));
+            }
+        }
+        return problems.size() == before ? secrets : null;
+    }
+
+    /** {@code files:} templates rendered into each slot (the Fabric tool's upload_conf). */
+    private List<Project.ConfigFile> files(YamlMap top) {
+        Node node = top.get("files");
+        if (node == null) {
+            return top.has("files") ? null : List.of();
+        }
+        if (!(node instanceof SequenceNode sequence)) {
+            problems.at(node, "files", "must be a list like [{template: conf/app.ini, dest: etc/app.ini}], not "
+                    + YamlMap.describe(node));
+            return null;
+        }
+        List<Project.ConfigFile> files = new ArrayList<>();
+        Map<String, String> dests = new LinkedHashMap<>();
+        int before = problems.size();
+        List<Node> items = sequence.getValue();
+        for (int i = 0; i < items.size(); i++) {
+            String field = "files[" + i + "]";
+            YamlMap f = YamlMap.of(problems, items.get(i), field, Problems.line(items.get(i)), FILE_KEYS, Map.of());
+            if (f == null) {
+                continue;
+            }
+            Path template = readableFile(f, "template", "the local template, e.g. conf/app.ini");
+            String dest = dest(f);
+            if (dest != null) {
+                String other = dests.putIfAbsent(dest, field);
+                if (other != null) {
+                    problems.at(f.get("dest"), f.field("dest"), "'" + dest + "' is also the dest of " + other
+                            + "; each file needs its own");
+                    continue;
+                }
+            }
+            if (template != null && dest != null) {
+                files.add(new Project.ConfigFile(template, dest));
+            }
+        }
+        return problems.size() == before ? files : null;
+    }
+
+    /** {@code files[i].dest}: a path inside the slot directory, not one of essay's or the virtualenv's. */
+    private String dest(YamlMap f) {
+        String text = string(f, "dest");
+        if (text == null) {
+            if (!f.has("dest")) {
+                f.required("dest", "where the file goes, relative to the slot directory, e.g. etc/app.ini");
+            }
+            return null;
+        }
+        String written = "'" + text + "'";
+        if (text.isEmpty() || hasWhitespace(text)) {
+            return invalid(f, "dest", written + " must be a path without whitespace, relative to the slot directory,"
+                    + " e.g. etc/app.ini");
+        }
+        if (text.startsWith("/") || text.startsWith("~")) {
+            return invalid(f, "dest", written + " must be relative to the slot directory (the file is written in"
+                    + " every slot), e.g. etc/app.ini");
+        }
+        List<String> parts = List.of(text.split("/+"));
+        if (parts.contains("..") || parts.contains(".") || text.endsWith("/")) {
+            return invalid(f, "dest", written + " must name a file inside the slot directory, without '.' or '..'");
+        }
+        String normal = String.join("/", parts);
+        if (RESERVED_DEST.matcher(normal).matches()) {
+            return invalid(f, "dest", written + " is essay's or the virtualenv's (bin/, lib/, run/,"
+                    + " etc/supervisord.conf, .essay-*); write it elsewhere, e.g. etc/app.ini");
+        }
+        return normal;
+    }
+
+    /** {@code pip:} extra indexes, trusted hosts and a proxy for the deploy's install. */
+    private Project.Pip pip(YamlMap top) {
+        YamlMap m = section(top, "pip", PIP_KEYS, Map.of());
+        if (m == null) {
+            return top.has("pip") ? null : Project.Pip.none();
+        }
+        int before = problems.size();
+        List<String> extra = new ArrayList<>();
+        for (Map.Entry<Node, String> item : items(m, "extra_index_urls", "[https://pypi.org/simple/]")) {
+            String url = ((ScalarNode) item.getKey()).getValue().chars().anyMatch(Character::isISOControl)
+                    ? invalid(item, "must not contain control characters (tabs, line breaks)")
+                    : urlValue(item.getKey(), item.getValue(), "; an index that needs a login is not supported here");
+            if (url != null) {
+                extra.add(url);
+            }
+        }
+        List<String> trusted = new ArrayList<>();
+        for (Map.Entry<Node, String> item : items(m, "trusted_hosts", "[pypi.internal]")) {
+            String host = item.getKey() instanceof ScalarNode s ? s.getValue() : "";
+            if (!TRUSTED_HOST.matcher(host).matches()) {
+                problems.at(item.getKey(), item.getValue(), "'" + host + "' is not a host name (with an optional"
+                        + " :port), e.g. pypi.internal");
+            } else {
+                trusted.add(host);
+            }
+        }
+        String proxy = m.has("proxy") ? url(m, "proxy", "") : null;
+        String proxyEnv = envName(m, "proxy_env");
+        Path proxyFile = localPath(m, "proxy_file");
+        List<String> given = PIP_KEYS.subList(2, 5).stream().filter(m::has).toList();
+        if (given.size() > 1) {
+            problems.add(given.stream().mapToInt(m::lineOf).max().orElse(m.line()), m.path(),
+                    "give only one of pip.proxy, pip.proxy_env and pip.proxy_file");
+        }
+        return problems.size() == before ? new Project.Pip(extra, trusted, proxy, proxyEnv, proxyFile) : null;
+    }
+
+    /** The items of a list of strings with their fields; a missing list is empty, a non-list is reported. */
+    private List<Map.Entry<Node, String>> items(YamlMap m, String key, String example) {
+        Node node = m.get(key);
+        if (node == null) {
+            return List.of();
+        }
+        if (!(node instanceof SequenceNode sequence)) {
+            problems.at(node, m.field(key), "must be a list, e.g. " + example + ", not " + YamlMap.describe(node));
+            return List.of();
+        }
+        List<Map.Entry<Node, String>> items = new ArrayList<>();
+        for (int i = 0; i < sequence.getValue().size(); i++) {
+            Node item = sequence.getValue().get(i);
+            String field = m.field(key) + "[" + i + "]";
+            if (item instanceof ScalarNode && !YamlMap.isNull(item)) {
+                items.add(Map.entry(item, field));
+            } else {
+                problems.at(item, field, "must be a string, not " + YamlMap.describe(item));
+            }
+        }
+        return items;
+    }
+
     // ---------------------------------------------------------------- values
 
     /** A nested mapping, or null when absent, empty or not a mapping (reported). */
@@ -745,12 +1007,21 @@ public final class ProjectLoader {
             }
             return null;
         }
-        Node node = m.get(key);
-        String field = m.field(key);
+        return urlValue(m.get(key), m.field(key), m.path().equals("index")
+                ? "; set index.username and index.password_env (or index.password_file)"
+                : m.path().equals("pip") && key.equals("proxy") ? "; a proxy with credentials is a secret: name it"
+                + " with pip.proxy_env or pip.proxy_file" : "");
+    }
+
+    /**
+     * An http(s) URL with a host and no user name or password, or null (reported; a URL with credentials is never
+     * echoed, and {@code credentialsHint} says where they go instead).
+     */
+    private String urlValue(Node node, String field, String credentialsHint) {
+        String text = ((ScalarNode) node).getValue();
         if (URL_WITH_USERINFO.matcher(text).matches()) {
             // never echo it: it may hold a password
-            problems.at(node, field, "must not contain a user name or password"
-                    + (m.path().equals("index") ? "; set index.username and index.password_env (or index.password_file)" : ""));
+            problems.at(node, field, "must not contain a user name or password" + credentialsHint);
             return null;
         }
         URI uri;
@@ -825,6 +1096,12 @@ public final class ProjectLoader {
             return m.has(key) ? null : defaultValue;
         }
         return read.apply(text);
+    }
+
+    /** Reports {@code message} about a list item; null, the value of an invalid item. */
+    private <T> T invalid(Map.Entry<Node, String> item, String message) {
+        problems.at(item.getKey(), item.getValue(), message);
+        return null;
     }
 
     /** Reports {@code message} about the value of {@code key}; null, the value of an invalid field. */

@@ -71,6 +71,15 @@ public final class SlotScripts {
      */
     public Step deploy(HostAddress host, String slot, String version, SupervisorConfig.Rendered config, String profile,
                        Secret indexPassword) {
+        return deploy(host, slot, version, config, profile, indexPassword, null);
+    }
+
+    /**
+     * The deploy, with the proxy pip uses when essay.yaml names a variable or file holding it ({@code pipProxy}, which
+     * may hold credentials: it travels in the script on stdin, as a variable of pip's environment, masked in dry runs).
+     */
+    public Step deploy(HostAddress host, String slot, String version, SupervisorConfig.Rendered config, String profile,
+                       Secret indexPassword, Secret pipProxy) {
         List<Operation> ops = new ArrayList<>();
         ops.add(Operation.of("mark-deploying", String.join("\n",
                 "mkdir -p \"$D\"",
@@ -91,7 +100,7 @@ public final class SlotScripts {
                 "fi",
                 "mkdir -p \"$D/etc\" \"$D/run\" \"$D/logs\" \"$D/tmp\"",
                 "\"$D/bin/python\" --version")));
-        ops.add(pipInstall(version, indexPassword));
+        ops.add(pipInstall(version, indexPassword, pipProxy));
         // pip installs the release PEP 440 calls equal (6.1.2.2 for 6.1.2.2.0): the stamp records what it installed
         ops.add(Operation.of("installed-version", String.join("\n",
                 "v=$(" + readInstalled() + ")",
@@ -101,6 +110,9 @@ public final class SlotScripts {
         String delimiter = "ESSAY_SUPERVISORD_CONF_" + config.digest().substring(0, 12);
         ops.add(new Operation("write-config",
                 writeConfig(config.text(), delimiter), writeConfig(config.display(), delimiter)));
+        if (!config.files().isEmpty()) {
+            ops.add(writeFiles(config));
+        }
         for (int i = 0; i < project.hooks().preDeploy().size(); i++) {
             ops.add(hook("pre-deploy-" + (i + 1), project.hooks().preDeploy().get(i), slot, version, profile));
         }
@@ -151,21 +163,39 @@ public final class SlotScripts {
                         + "\nfi")));
     }
 
-    private Operation pipInstall(String version, Secret indexPassword) {
+    private Operation pipInstall(String version, Secret indexPassword, Secret pipProxy) {
         URI index = URI.create(project.index().url());
+        Project.Pip pip = project.pip();
         String requirement = project.name() + "==" + version;
         List<String> lines = new ArrayList<>();
         lines.add("PIP_INDEX_URL=" + Shell.quote(indexUrl(index, indexPassword, false)));
         lines.add("export PIP_INDEX_URL");
+        List<String> trusted = new ArrayList<>();
         if (project.index().trustedHost()) {
-            lines.add("PIP_TRUSTED_HOST=" + Shell.quote(index.getHost()));
+            trusted.add(index.getHost());
+        }
+        trusted.addAll(pip.trustedHosts());
+        if (!trusted.isEmpty()) {
+            lines.add("PIP_TRUSTED_HOST=" + Shell.quote(String.join(" ", trusted)));
             lines.add("export PIP_TRUSTED_HOST");
+        }
+        if (!pip.extraIndexUrls().isEmpty()) {
+            lines.add("PIP_EXTRA_INDEX_URL=" + Shell.quote(String.join(" ", pip.extraIndexUrls())));
+            lines.add("export PIP_EXTRA_INDEX_URL");
+        }
+        String proxy = pipProxy != null ? pipProxy.reveal() : pip.proxy();
+        if (proxy != null) {
+            lines.add("PIP_PROXY=" + Shell.quote(proxy));
+            lines.add("export PIP_PROXY");
         }
         lines.add("\"$D/bin/pip\" install --disable-pip-version-check --no-input --progress-bar off "
                 + Shell.quote(requirement) + " 2>&1");
         String script = String.join("\n", lines);
         String display = script.replace(Shell.quote(indexUrl(index, indexPassword, false)),
                 Shell.quote(indexUrl(index, indexPassword, true)));
+        if (pipProxy != null) {
+            display = display.replace("PIP_PROXY=" + Shell.quote(proxy), "PIP_PROXY=" + Shell.quote("********"));
+        }
         return new Operation("pip-install", script, display);
     }
 
@@ -183,17 +213,47 @@ public final class SlotScripts {
     /**
      * Writes the config through an unquoted here-document in which only the remote home expands: every
      * {@code \\}, {@code $} and backtick of the text is escaped, and {@link SupervisorConfig#HOME} becomes
-     * {@code ${HOME}}.
+     * {@code ${HOME}}. Mode 600 ({@code umask 077}): it holds the control password and the secrets.
      */
     static String writeConfig(String text, String delimiter) {
-        String body = text.replace("\\", "\\\\").replace("$", "\\$").replace("`", "\\`")
-                .replace(SupervisorConfig.HOME, "${HOME}");
         return String.join("\n",
                 "umask 077",
-                "cat > \"$CONF.tmp\" <<" + delimiter,
-                body.endsWith("\n") ? body + delimiter : body + "\n" + delimiter,
+                hereDocument("\"$CONF.tmp\"", text, delimiter),
+                "chmod 600 \"$CONF.tmp\"",
                 "mv -f \"$CONF.tmp\" \"$CONF\"",
                 "echo \"wrote $CONF\"");
+    }
+
+    /** {@code cat > TARGET} of {@code text} through a here-document (see {@link #writeConfig}). */
+    private static String hereDocument(String target, String text, String delimiter) {
+        String body = text.replace("\\", "\\\\").replace("$", "\\$").replace("`", "\\`")
+                .replace(SupervisorConfig.HOME, "${HOME}");
+        return "cat > " + target + " <<" + delimiter + "\n" + (body.endsWith("\n") ? body + delimiter : body + "\n" + delimiter);
+    }
+
+    /**
+     * Writes essay.yaml's {@code files} into the slot directory, each mode 600 (they may hold secrets), through a
+     * temporary file and a rename, as the config; the text travels in the script, never on a command line.
+     */
+    private Operation writeFiles(SupervisorConfig.Rendered config) {
+        List<String> script = new ArrayList<>(List.of("umask 077"));
+        List<String> display = new ArrayList<>(script);
+        for (SupervisorConfig.RenderedFile f : config.files()) {
+            String target = "\"$D\"/" + Shell.quote(f.dest());
+            String delimiter = "ESSAY_FILE_" + SupervisorConfig.sha256(f.dest() + "\n" + f.display()).substring(0, 12);
+            String dir = f.dest().contains("/") ? f.dest().substring(0, f.dest().lastIndexOf('/')) : null;
+            for (boolean shown : new boolean[] {false, true}) {
+                List<String> lines = shown ? display : script;
+                if (dir != null) {
+                    lines.add("mkdir -p \"$D\"/" + Shell.quote(dir));
+                }
+                lines.add(hereDocument(target + ".tmp", shown ? f.display() : f.text(), delimiter));
+                lines.add("chmod 600 " + target + ".tmp");
+                lines.add("mv -f " + target + ".tmp " + target);
+                lines.add("echo " + Shell.quote("wrote " + f.dest()));
+            }
+        }
+        return new Operation("write-files", String.join("\n", script), String.join("\n", display));
     }
 
     /** A hook runs in the slot directory with the venv first on PATH and ESSAY_SLOT/VERSION/PROFILE set. */

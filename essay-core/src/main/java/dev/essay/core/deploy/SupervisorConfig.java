@@ -9,11 +9,14 @@ import dev.essay.core.error.ConfigException;
 import dev.essay.core.model.HostAddress;
 import dev.essay.core.model.Project;
 import dev.essay.core.model.Secret;
+import dev.essay.core.model.SupervisorEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -31,8 +34,22 @@ public final class SupervisorConfig {
     private SupervisorConfig() {
     }
 
-    /** The rendered config and its digest (computed with the password masked, so it is stable across deploys). */
-    public record Rendered(String text, String display, String digest) {
+    /**
+     * The rendered config, its extra files ({@code files:}) and their digest (computed with the password and the secrets
+     * masked, so it is stable across deploys and reveals nothing).
+     */
+    public record Rendered(String text, String display, String digest, List<RenderedFile> files) {
+        public Rendered {
+            files = List.copyOf(files);
+        }
+
+        public Rendered(String text, String display, String digest) {
+            this(text, display, digest, List.of());
+        }
+    }
+
+    /** One of essay.yaml's {@code files}, rendered: {@code dest} relative to the slot directory. */
+    public record RenderedFile(String dest, String text, String display) {
     }
 
     /**
@@ -41,31 +58,110 @@ public final class SupervisorConfig {
      */
     public static final String HOME = "\u0001ESSAY_HOME\u0001";
 
+    /** As {@link #render(Project, HostAddress, String, String, String, String, Secret, Map)} for a project without secrets. */
+    public static Rendered render(Project project, HostAddress host, String slot, String slotDir, String version,
+                                  String profile, Secret password) {
+        return render(project, host, slot, slotDir, version, profile, password, Map.of());
+    }
+
     /**
      * @param host    the host the config is for: its address is the {@code host} placeholder
      * @param slotDir the slot directory as a remote path; a leading {@code ~/} is the remote home (see {@link #HOME})
+     * @param secrets the values of the profile's secrets ({@link ServiceSecrets#read}), by name
      */
     public static Rendered render(Project project, HostAddress host, String slot, String slotDir, String version,
-                                  String profile, Secret password) {
-        String template = readTemplate(project);
+                                  String profile, Secret password, Map<String, Secret> secrets) {
+        if (!secrets.keySet().equals(project.env().secrets(profile).keySet())) {
+            throw new IllegalArgumentException("the secrets of profile " + profile + " are "
+                    + project.env().secrets(profile).keySet() + ", not " + secrets.keySet());
+        }
         slotDir = slotDir.equals("~") || slotDir.startsWith("~/") ? HOME + slotDir.substring(1) : slotDir;
-        String text = render(project, template, variables(project, host, slot, slotDir, version, profile, password.reveal()));
-        String display = render(project, template, variables(project, host, slot, slotDir, version, profile, MASK));
-        return new Rendered(text, display, sha256(display));
+        Map<String, String> plain = new LinkedHashMap<>();
+        secrets.forEach((k, v) -> plain.put(k, v.reveal()));
+        Map<String, String> masked = new LinkedHashMap<>();
+        secrets.keySet().forEach(k -> masked.put(k, MASK));
+        Map<String, Object> real = variables(project, host, slot, slotDir, version, profile, password.reveal(), plain);
+        Map<String, Object> shown = variables(project, host, slot, slotDir, version, profile, MASK, masked);
+        String text = environment(project, render(project, project.supervisor().template(), real), profile, plain);
+        String display = environment(project, render(project, project.supervisor().template(), shown), profile, masked);
+        List<RenderedFile> files = new ArrayList<>();
+        StringBuilder digested = new StringBuilder(display);
+        for (Project.ConfigFile f : project.files()) {
+            RenderedFile file = new RenderedFile(f.dest(), render(project, f.template(), real),
+                    render(project, f.template(), shown));
+            files.add(file);
+            digested.append("\n\0file ").append(f.dest()).append('\n').append(file.display());
+        }
+        return new Rendered(text, display, sha256(digested.toString()), files);
     }
 
     /**
-     * Renders the template once for {@code host} and throws its problems (unknown placeholders with the closest
-     * known one, Jinja syntax errors), each with the template file and line: called before any host is contacted,
-     * so a typo is one usage error rather than one failure per host.
+     * Renders the template and the extra files once for {@code host} and throws their problems (unknown placeholders
+     * with the closest known one, Jinja syntax errors), each with the template file and line: called before any host
+     * is contacted, so a typo is one usage error rather than one failure per host.
      */
     public static void check(Project project, HostAddress host, String slot, String version, String profile) {
-        render(project, readTemplate(project), variables(project, host, slot, project.venv().slotDir(slot), version,
-                profile, MASK));
+        Map<String, String> masked = new LinkedHashMap<>();
+        project.env().secrets(profile).keySet().forEach(k -> masked.put(k, MASK));
+        Map<String, Object> shown = variables(project, host, slot, project.venv().slotDir(slot), version, profile, MASK,
+                masked);
+        environment(project, render(project, project.supervisor().template(), shown), profile, masked);
+        for (Project.ConfigFile f : project.files()) {
+            render(project, f.template(), shown);
+        }
+    }
+
+    private static final Pattern SECTION = Pattern.compile("\\s*\\[.*");
+    private static final Pattern SUPERVISORD_SECTION = Pattern.compile("\\s*\\[supervisord\\]\\s*");
+    private static final Pattern ENVIRONMENT_KEY = Pattern.compile("environment\\s*[=:].*");
+    private static final Pattern INLINE_COMMENT = Pattern.compile("\\s[;#]");
+
+    /**
+     * Puts the profile's {@code env} and {@code secrets} into the {@code [supervisord]} section's {@code environment=}
+     * (supervisord passes it to every program it starts): appended to the template's own line, or a line of its own
+     * after the section header (a section of its own when the template has none). Unchanged without values.
+     */
+    static String environment(Project project, String config, String profile, Map<String, String> secrets) {
+        Map<String, String> values = new LinkedHashMap<>(project.env().env(profile));
+        values.putAll(secrets);
+        if (values.isEmpty()) {
+            return config;
+        }
+        String pairs = SupervisorEnvironment.pairs(values);
+        List<String> lines = new ArrayList<>(List.of(config.split("\n", -1)));
+        int header = -1;
+        for (int i = 0; i < lines.size() && header < 0; i++) {
+            header = SUPERVISORD_SECTION.matcher(lines.get(i)).matches() ? i : -1;
+        }
+        if (header < 0) {
+            return config + (config.endsWith("\n") || config.isEmpty() ? "" : "\n") + "\n[supervisord]\nenvironment="
+                    + pairs + "\n";
+        }
+        for (int i = header + 1; i < lines.size() && !SECTION.matcher(lines.get(i)).matches(); i++) {
+            if (!ENVIRONMENT_KEY.matcher(lines.get(i)).matches()) {
+                continue;
+            }
+            int last = i;
+            while (last + 1 < lines.size() && !lines.get(last + 1).isBlank()
+                    && Character.isWhitespace(lines.get(last + 1).charAt(0))) {
+                last++;
+            }
+            String line = lines.get(last);
+            if (INLINE_COMMENT.matcher(line).find()) {
+                throw new ConfigException(List.of(new ConfigException.Problem(project.supervisor().template().toString(),
+                        last + 1, "template", "the environment= line of [supervisord] ends with a comment, after which"
+                        + " essay cannot add env and secrets; put the comment on a line of its own")));
+            }
+            boolean empty = i == last && line.replaceFirst("^[^=:]*[=:]", "").isBlank();
+            lines.set(last, line.stripTrailing() + (empty ? "" : ",") + pairs);
+            return String.join("\n", lines);
+        }
+        lines.add(header + 1, "environment=" + pairs);
+        return String.join("\n", lines);
     }
 
     static Map<String, Object> variables(Project project, HostAddress host, String slot, String slotDir, String version,
-                                         String profile, String password) {
+                                         String profile, String password, Map<String, String> secrets) {
         Project.Slot s = project.slot(slot);
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("host", host.address());
@@ -86,6 +182,8 @@ public final class SupervisorConfig {
         v.put("supervisor_socket", slotDir + "/run/supervisor.sock");
         v.put("supervisor_pidfile", slotDir + "/run/supervisord.pid");
         v.put("log_dir", slotDir + "/logs");
+        v.put("env", project.env().env(profile));
+        v.put("secrets", secrets);
         return v;
     }
 
@@ -97,11 +195,11 @@ public final class SupervisorConfig {
     private static final Pattern UNKNOWN_TOKEN = Pattern.compile("Unknown token found: (.*)", Pattern.DOTALL);
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private static String render(Project project, String template, Map<String, Object> variables) {
-        RenderResult result = jinjava().renderForResult(template, variables);
+    private static String render(Project project, Path file, Map<String, Object> variables) {
+        RenderResult result = jinjava().renderForResult(readTemplate(project, file), variables);
         List<ConfigException.Problem> problems = result.getErrors().stream()
                 .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
-                .map(e -> new ConfigException.Problem(project.supervisor().template().toString(),
+                .map(e -> new ConfigException.Problem(file.toString(),
                         Math.max(0, e.getLineno()), "template", describe(e.getMessage(), variables.keySet())))
                 .distinct().toList();
         if (!problems.isEmpty()) {
@@ -126,12 +224,13 @@ public final class SupervisorConfig {
         return "Jinja syntax error: " + message;
     }
 
-    private static String readTemplate(Project project) {
+    private static String readTemplate(Project project, Path file) {
         try {
-            return Files.readString(project.supervisor().template(), StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigException.Problem(project.fileName(), 0, "supervisor.template",
-                    "cannot read " + project.supervisor().template() + ": " + e.getMessage())));
+            throw new ConfigException(List.of(new ConfigException.Problem(project.fileName(), 0,
+                    file.equals(project.supervisor().template()) ? "supervisor.template" : "files",
+                    "cannot read " + file + ": " + e.getMessage())));
         }
     }
 

@@ -100,10 +100,15 @@ public final class DeployFlow extends Flow {
         return new Target(name, r, hosts, p);
     }
 
-    /** A template error is one usage error before any host is contacted, not one failure per host. */
+    /**
+     * A template error, or a secret that cannot be read, is one usage error before any host is contacted, not one
+     * failure per host.
+     */
     void checkTemplate(Target target, String version) {
         SupervisorConfig.check(project, target.hosts().get(0),
                 target.slot() != null ? target.slot() : project.slots().keySet().iterator().next(), version, target.profile());
+        ctx.secrets(target.profile());
+        ctx.pipProxy();
     }
 
     /**
@@ -219,10 +224,13 @@ public final class DeployFlow extends Flow {
         }
     }
 
-    /** The slot's supervisord config (with a new password for its control socket); the remote shell fills in the home. */
+    /**
+     * The slot's supervisord config (with a new password for its control socket, and the profile's env and secrets)
+     * and its extra files; the remote shell fills in the home.
+     */
     SupervisorConfig.Rendered config(HostAddress host, String slot, String version, String profile) {
         return SupervisorConfig.render(project, host, slot, project.venv().slotDir(slot), version, profile,
-                Secret.of(randomPassword()));
+                Secret.of(randomPassword()), ctx.secrets(profile));
     }
 
     /**
@@ -232,7 +240,15 @@ public final class DeployFlow extends Flow {
      */
     String install(Session session, HostAddress host, String slot, String version, SupervisorConfig.Rendered config,
                    String profile, Secret password, boolean liveSlot) {
-        StepReport deploy = ctx.runStep(session, slots.deploy(host, slot, version, config, profile, password));
+        Secret proxy = ctx.pipProxy();
+        List<String> hidden = new ArrayList<>(ctx.secrets(profile).values().stream().map(Secret::reveal).toList());
+        for (Secret s : new Secret[] {proxy, password}) {
+            if (s != null) {
+                hidden.add(s.reveal());
+            }
+        }
+        StepReport deploy = ctx.runStep(session, slots.deploy(host, slot, version, config, profile, password, proxy))
+                .masked(hidden);
         if (!deploy.ok()) {
             throw RemoteStepException.of(host, deploy, suggestionFor(deploy, liveSlot));
         }

@@ -46,6 +46,7 @@ public final class FlowContext {
     private final EngineListener listener;
     private final Actor actor;
     private final Secret indexPassword;
+    private final java.util.function.Function<String, String> environment;
     private final Clock clock;
     private final SlotScripts slots;
     private final SlotPolicy policy;
@@ -55,6 +56,13 @@ public final class FlowContext {
 
     public FlowContext(Project project, Transport transport, EngineListener listener, Actor actor, Secret indexPassword,
                        Clock clock) {
+        this(project, transport, listener, actor, indexPassword, System::getenv, clock);
+    }
+
+    /** @param environment where {@code {env: VAR}} secrets are read: essay's environment, or a Jenkins build's */
+    public FlowContext(Project project, Transport transport, EngineListener listener, Actor actor, Secret indexPassword,
+                       java.util.function.Function<String, String> environment, Clock clock) {
+        this.environment = environment;
         this.project = project;
         this.transport = transport;
         this.listener = listener;
@@ -83,6 +91,16 @@ public final class FlowContext {
 
     Secret indexPassword() {
         return indexPassword;
+    }
+
+    /** The secrets of {@code profile} (essay.yaml {@code secrets}), read where essay runs; a usage error when one is missing. */
+    Map<String, Secret> secrets(String profile) {
+        return dev.essay.core.deploy.ServiceSecrets.read(project, profile, environment);
+    }
+
+    /** The proxy pip uses when essay.yaml names a variable or file holding it, or null. */
+    Secret pipProxy() {
+        return dev.essay.core.deploy.ServiceSecrets.pipProxy(project, environment);
     }
 
     Clock clock() {

@@ -80,6 +80,8 @@ public final class RepairFlow extends Flow {
                 listener.on(new EssayEvent.Info(t.note()));
             }
             SupervisorConfig.check(project, hosts.get(0), t.slot(), t.version(), t.profile());
+            ctx.secrets(t.profile());
+            ctx.pipProxy();
             ctx.checkCancelled();
             Map<HostAddress, List<RepairPolicy.Drift>> drift = new ConcurrentHashMap<>();
             ctx.onFleet("probe of slot " + t.slot(), hosts, host -> probeHost(host, t, drift))

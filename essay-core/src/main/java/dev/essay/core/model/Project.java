@@ -17,6 +17,10 @@ import java.util.Optional;
  * @param processCount processes per slot (1..10)
  * @param profile      default profile
  * @param parallelism  hosts worked on at once
+ * @param env          environment values and secrets passed to the service (essay.yaml {@code env}, {@code secrets},
+ *                     {@code profiles})
+ * @param files        extra config files rendered into the slot on every deploy (essay.yaml {@code files})
+ * @param pip          pip's options for the deploy's install (essay.yaml {@code pip})
  */
 public record Project(
         Path file,
@@ -34,12 +38,26 @@ public record Project(
         Health health,
         int parallelism,
         Hooks hooks,
-        Build build) {
+        Build build,
+        Environment env,
+        List<ConfigFile> files,
+        Pip pip) {
 
     public Project {
         roles = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(roles));
         slots = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(slots));
         build = build == null ? Build.defaults() : build;
+        env = env == null ? Environment.none() : env;
+        files = files == null ? List.of() : List.copyOf(files);
+        pip = pip == null ? Pip.none() : pip;
+    }
+
+    /** A project without {@code env}, {@code secrets}, {@code profiles}, {@code files} and {@code pip}. */
+    public Project(Path file, String name, Index index, Map<String, List<HostAddress>> roles, String defaultRole,
+                   Ssh ssh, Map<String, Slot> slots, int processCount, Venv venv, String profile,
+                   Supervisor supervisor, Router router, Health health, int parallelism, Hooks hooks, Build build) {
+        this(file, name, index, roles, defaultRole, ssh, slots, processCount, venv, profile, supervisor, router,
+                health, parallelism, hooks, build, null, null, null);
     }
 
     /** A project with the default {@code build:} section. */
@@ -203,6 +221,88 @@ public record Project(
 
         public static Hooks none() {
             return new Hooks(List.of(), List.of());
+        }
+    }
+
+    /**
+     * Where a secret's value is read on the machine running essay: an environment variable or a local file (exactly
+     * one of the two). The value itself is never in the model.
+     *
+     * @param key  the name the service sees it under
+     */
+    public record SecretSource(String key, String env, Path file) {
+        /** Where it is read, for messages: {@code the environment variable DB_PASSWORD} or {@code the file /x/key}. */
+        public String describe() {
+            return env != null ? "the environment variable " + env : "the file " + file;
+        }
+    }
+
+    /**
+     * Values passed to the service through its slot's supervisord config: {@code env} (plain) and {@code secrets}
+     * (read where essay runs), with a profile's own values over them (essay.yaml {@code profiles.<name>}).
+     */
+    public record Environment(Map<String, String> env, Map<String, SecretSource> secrets,
+                              Map<String, Environment> profiles) {
+        public Environment {
+            env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+            secrets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secrets));
+            profiles = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(profiles));
+        }
+
+        public static Environment none() {
+            return new Environment(Map.of(), Map.of(), Map.of());
+        }
+
+        /** The plain values for {@code profile}: the profile's over the common ones (a secret of the profile replaces one). */
+        public Map<String, String> env(String profile) {
+            Map<String, String> merged = new java.util.LinkedHashMap<>(env);
+            Environment p = profiles.get(profile);
+            if (p != null) {
+                p.secrets().keySet().forEach(merged::remove);
+                merged.putAll(p.env());
+            }
+            return merged;
+        }
+
+        /** The secrets for {@code profile}: the profile's over the common ones. */
+        public Map<String, SecretSource> secrets(String profile) {
+            Map<String, SecretSource> merged = new java.util.LinkedHashMap<>(secrets);
+            Environment p = profiles.get(profile);
+            if (p != null) {
+                p.env().keySet().forEach(merged::remove);
+                merged.putAll(p.secrets());
+            }
+            return merged;
+        }
+    }
+
+    /**
+     * An extra config file rendered per slot from a local template (the Fabric tool's {@code upload_conf}).
+     *
+     * @param template the local Jinja template
+     * @param dest     where it is written, relative to the slot directory (no {@code ..}, not absolute)
+     */
+    public record ConfigFile(Path template, String dest) {
+    }
+
+    /**
+     * pip's options for the deploy's install.
+     *
+     * @param extraIndexUrls indexes pip also looks in ({@code PIP_EXTRA_INDEX_URL})
+     * @param trustedHosts   hosts pip trusts without valid HTTPS ({@code PIP_TRUSTED_HOST})
+     * @param proxy          a proxy URL without credentials, or null
+     * @param proxyEnv       an environment variable holding the proxy URL (it may hold credentials), or null
+     * @param proxyFile      a local file holding the proxy URL, or null
+     */
+    public record Pip(List<String> extraIndexUrls, List<String> trustedHosts, String proxy, String proxyEnv,
+                      Path proxyFile) {
+        public Pip {
+            extraIndexUrls = List.copyOf(extraIndexUrls);
+            trustedHosts = List.copyOf(trustedHosts);
+        }
+
+        public static Pip none() {
+            return new Pip(List.of(), List.of(), null, null, null);
         }
     }
 }

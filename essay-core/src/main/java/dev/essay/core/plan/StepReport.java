@@ -36,6 +36,26 @@ public final class StepReport {
     }
 
     /**
+     * The same report with every secret value (also as supervisord's config writes it, {@code %} doubled or
+     * quadrupled) in its output replaced by {@code ********}: a program that echoes its config or environment (a
+     * supervisord that refuses its config prints the environment line) cannot put a secret in an error or a log.
+     */
+    public StepReport masked(java.util.Collection<String> secrets) {
+        String out = result.stdout();
+        String err = result.stderr();
+        for (String secret : secrets) {
+            if (secret == null || secret.isEmpty()) {
+                continue;
+            }
+            for (String form : new String[] {secret.replace("%", "%%%%"), secret.replace("%", "%%"), secret}) {
+                out = out.replace(form, "********");
+                err = err.replace(form, "********");
+            }
+        }
+        return new StepReport(new ExecResult(result.exitStatus(), out, err));
+    }
+
+    /**
      * A progress marker a step prints around each operation ({@code ##essay begin OP}, {@code ##essay end OP},
      * {@code ##essay fail OP EXIT}); the one parser of them, for the report and for live progress.
      *

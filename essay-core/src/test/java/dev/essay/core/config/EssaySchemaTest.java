@@ -90,7 +90,8 @@ class EssaySchemaTest {
                 List.of("router"), ProjectLoader.ROUTER_KEYS,
                 List.of("health"), ProjectLoader.HEALTH_KEYS,
                 List.of("hooks"), ProjectLoader.HOOKS_KEYS,
-                List.of("build"), ProjectLoader.BUILD_KEYS);
+                List.of("build"), ProjectLoader.BUILD_KEYS,
+                List.of("pip"), ProjectLoader.PIP_KEYS);
         sections.forEach((path, keys) -> {
             Map<String, Object> section = at(path.toArray(String[]::new));
             assertThat(map(section.get("properties")).keySet()).as("keys of " + path).containsExactlyElementsOf(keys);
@@ -99,6 +100,38 @@ class EssaySchemaTest {
         Map<String, Object> slot = map(at("slots").get("additionalProperties"));
         assertThat(map(slot.get("properties")).keySet()).containsExactlyElementsOf(ProjectLoader.SLOT_KEYS);
         assertThat(slot.get("additionalProperties")).isEqualTo(false);
+        Map<String, Object> secret = resolve(map(resolve(at("secrets")).get("additionalProperties")));
+        assertThat(map(secret.get("properties")).keySet()).containsExactlyElementsOf(ProjectLoader.SECRET_KEYS);
+        Map<String, Object> profile = map(at("profiles").get("additionalProperties"));
+        assertThat(map(profile.get("properties")).keySet()).containsExactlyElementsOf(ProjectLoader.PROFILE_KEYS);
+        Map<String, Object> file = map(at("files").get("items"));
+        assertThat(map(file.get("properties")).keySet()).containsExactlyElementsOf(ProjectLoader.FILE_KEYS);
+    }
+
+    @Test
+    void envSecretsProfilesFilesAndPipValidateUnderBoth() throws IOException {
+        Files.writeString(dir.resolve("conf/app.ini"), "[app]\n");
+        String yaml = ProjectLoaderTest.MINIMAL + """
+                env: {LOG_LEVEL: info, WORKERS: 4}
+                secrets:
+                  DB_PASSWORD: {env: DB_PASSWORD}
+                  API_KEY: {file: ~/.config/app/key}
+                profiles:
+                  prod:
+                    env: {LOG_LEVEL: warning}
+                files:
+                  - {template: conf/app.ini, dest: etc/app.ini}
+                pip:
+                  extra_index_urls: [https://pypi.org/simple/]
+                  trusted_hosts: [pypi.internal]
+                  proxy_env: HTTPS_PROXY_URL
+                """;
+        assertThat(validate(yaml)).isEmpty();
+        ProjectLoader.parse(yaml, dir.resolve("essay.yaml"));
+        assertThat(validate(ProjectLoaderTest.MINIMAL + "env: {ESSAY_SLOT: x}\n")).isNotEmpty();
+        assertThat(validate(ProjectLoaderTest.MINIMAL + "secrets: {X: {}}\n")).isNotEmpty();
+        assertThat(validate(ProjectLoaderTest.MINIMAL + "files: [{template: conf/app.ini, dest: /etc/app.ini}]\n"))
+                .isNotEmpty();
     }
 
     @Test

@@ -348,7 +348,8 @@ class ProjectLoaderTest {
                 "<dir>/essay.yaml:19: extra: tag 'tag:yaml.org,2002:binary' is not allowed; essay.yaml holds only"
                         + " strings, numbers, booleans, lists and mappings",
                 "<dir>/essay.yaml:19: unknown key 'extra'; known keys: project, index, roles, default_role, ssh,"
-                        + " slots, process_count, venv, profile, supervisor, router, health, parallelism, hooks, build");
+                        + " slots, process_count, venv, profile, supervisor, router, health, parallelism, hooks, build, env,"
+                        + " secrets, profiles, files, pip");
     }
 
     @Test

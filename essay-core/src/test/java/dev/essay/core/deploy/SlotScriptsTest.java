@@ -117,6 +117,7 @@ class SlotScriptsTest {
                 password=s3cret
                 end=trailing backslash \\\\
                 %1$s
+                chmod 600 "$CONF.tmp"
                 mv -f "$CONF.tmp" "$CONF"
                 echo "wrote $CONF\"""".formatted(delimiter));
         RemoteScript script = step.toScript();

@@ -125,10 +125,11 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
             }
             Duration timeout = project.ssh() == null ? null : project.ssh().connectTimeout();
             try (SshTransport transport = new SshTransport(connection.ssh().settings(timeout), new JenkinsSshHints())) {
-                // HoldingTransport: a test knob (the ESSAY_TEST_HOLD system property), never set outside tests
+                // HoldingTransport: a test knob (the ESSAY_TEST_HOLD system property), never set outside tests;
+                // essay.yaml's {env: VAR} secrets and pip.proxy_env come from the build's environment, where
+                // withCredentials bindings are (never from the agent process's, which does not have them)
                 Engine.Builder builder = Engine.builder(project).transport(HoldingTransport.fromEnvironment(transport))
-                        .listener(events)
-                        .actor(connection.actor());
+                        .listener(events).actor(connection.actor()).environment(connection.env()::get);
                 Secret indexPassword = indexPassword(project);
                 if (indexPassword != null) {
                     builder.indexPassword(indexPassword);
