@@ -3,6 +3,7 @@ package io.jenkins.plugins.essay;
 import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.ReleaseRequest;
 import dev.essay.core.api.RepairRequest;
+import dev.essay.core.api.RestartRequest;
 import dev.essay.core.api.StatusRequest;
 import dev.essay.core.Engine;
 import dev.essay.core.api.SwitchRequest;
@@ -26,6 +27,7 @@ import io.jenkins.plugins.essay.plain.JenkinsSshHints;
 import io.jenkins.plugins.essay.plain.LedgerView;
 import io.jenkins.plugins.essay.plain.Outcome;
 import io.jenkins.plugins.essay.plain.Requests;
+import io.jenkins.plugins.essay.plain.SlotCommandConfig;
 import java.io.File;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -173,6 +175,12 @@ final class RemoteEssay extends MasterToSlaveFileCallable<Outcome> {
         }
         if (request instanceof RepairRequest r) {
             return Outcome.repaired(engine.repair(r));
+        }
+        if (request instanceof RestartRequest r) {
+            return Outcome.slot(engine.restart(r));
+        }
+        if (request instanceof SlotCommandConfig.StopStart s) {
+            return Outcome.slot(s.start() ? engine.start(s.request()) : engine.stop(s.request()));
         }
         return Outcome.switched(engine.switchSlot((SwitchRequest) request));
     }

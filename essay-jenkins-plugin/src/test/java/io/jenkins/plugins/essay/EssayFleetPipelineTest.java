@@ -132,8 +132,44 @@ class EssayFleetPipelineTest {
             assertEquals("1.0.0", record.getVersion());
             assertEquals("a", record.getToSlot());
 
+            dayTwoSteps(j, fleet, login);
             abortMidDeployAndMidSwitch(j, fleet, login);
         }
+    }
+
+    /**
+     * The day-2 steps on this test's fleet (slot a live with 1.0.0, slot b holding 2.0.0): a rolling restart of the
+     * live slot host by host, a stop and a start of slot b, and a stop of the live slot, which is refused; each is
+     * recorded on the build.
+     */
+    private static void dayTwoSteps(JenkinsRule j, TestFleet fleet, String login) throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, "day2");
+        p.setDefinition(new CpsFlowDefinition("node {\n"
+                + "  def restarted = essayRestart batch: 1, pause: 0, " + login + "\n"
+                + "  restarted.each { host, r -> echo \"restart ${host}: ${r.result}\" }\n"
+                + "  essayStop slot: 'b', " + login + "\n"
+                + "  def started = essayStart slot: 'b', " + login + "\n"
+                + "  echo \"started on ${started.size()} hosts\"\n"
+                + "  try {\n"
+                + "    essayStop slot: 'a', " + login + "\n"
+                + "    echo 'stopped the live slot'\n"
+                + "  } catch (e) {\n"
+                + "    echo \"live slot: ${e.message}\"\n"
+                + "  }\n"
+                + "}\n", true));
+        WorkflowRun b = j.buildAndAssertSuccess(p);
+        for (FleetHost host : fleet.hosts()) {
+            j.assertLogContains("restart " + host.spec() + ": ok", b);
+        }
+        j.assertLogContains("started on 2 hosts", b);
+        j.assertLogNotContains("stopped the live slot", b);
+        j.assertLogContains("live slot: ", b);
+        assertEquals(List.of("restart ok", "stop ok", "start ok", "stop refused"), b.getActions(ReleaseRecord.class)
+                .stream().map(r -> r.getAction() + " " + r.getResult()).toList());
+        HttpResponse<String> served = HttpClient.newHttpClient().send(HttpRequest.newBuilder(fleet.routerUrl()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("200 a", served.statusCode() + " " + served.headers().firstValue("X-Essay-Slot").orElse("-"),
+                "slot a still serves");
     }
 
     /**

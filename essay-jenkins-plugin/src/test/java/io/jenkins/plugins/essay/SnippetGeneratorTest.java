@@ -46,6 +46,27 @@ class SnippetGeneratorTest {
     }
 
     @Test
+    void dayTwoSteps(JenkinsRule j) throws Exception {
+        SnippetizerTester st = new SnippetizerTester(j);
+        EssayRestartStep restart = new EssayRestartStep();
+        restart.setCredentialsId("deploy-key");
+        st.assertRoundTrip(restart, "essayRestart credentialsId: 'deploy-key'");
+        restart.setBatch(2);
+        restart.setPause(5);
+        restart.setSlot("b");
+        st.assertRoundTrip(restart, "essayRestart batch: 2, credentialsId: 'deploy-key', pause: 5, slot: 'b'");
+        EssayStopStep stop = new EssayStopStep();
+        stop.setSlot("b");
+        stop.setCredentialsId("deploy-key");
+        st.assertRoundTrip(stop, "essayStop credentialsId: 'deploy-key', slot: 'b'");
+        EssayStartStep start = new EssayStartStep();
+        start.setSlot("b");
+        start.setCredentialsId("deploy-key");
+        start.setHosts(List.of("app@10.0.0.1"));
+        st.assertRoundTrip(start, "essayStart credentialsId: 'deploy-key', hosts: ['app@10.0.0.1'], slot: 'b'");
+    }
+
+    @Test
     void switchAndRollback(JenkinsRule j) throws Exception {
         SnippetizerTester st = new SnippetizerTester(j);
         EssaySwitchStep step = new EssaySwitchStep();

@@ -64,8 +64,7 @@ public final class DeployConfig extends FleetConfig<DeployRequest> {
     }
 
     public void setHosts(List<String> hosts) {
-        List<String> named = hosts == null ? List.of() : hosts.stream().map(EssayConfig::trim).filter(h -> h != null).toList();
-        this.hosts = named.isEmpty() ? null : new ArrayList<>(named);
+        this.hosts = trimmed(hosts);
     }
 
     /**

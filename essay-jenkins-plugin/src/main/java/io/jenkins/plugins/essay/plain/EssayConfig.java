@@ -51,6 +51,13 @@ public abstract class EssayConfig<R extends Serializable> {
         return t.isEmpty() ? null : t;
     }
 
+    /** The values of {@code list} trimmed, the empty ones left out; null when none is left. */
+    static java.util.List<String> trimmed(java.util.List<String> list) {
+        java.util.List<String> kept = list == null ? java.util.List.of()
+                : list.stream().map(EssayConfig::trim).filter(v -> v != null).toList();
+        return kept.isEmpty() ? null : new java.util.ArrayList<>(kept);
+    }
+
     /** {@code value} expanded, or null. */
     static String expanded(UnaryOperator<String> env, String value) {
         return value == null ? null : trim(env.apply(value));

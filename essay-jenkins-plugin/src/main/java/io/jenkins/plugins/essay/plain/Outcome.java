@@ -6,6 +6,8 @@ import dev.essay.core.api.ReleaseRequest;
 import dev.essay.core.api.ReleaseResult;
 import dev.essay.core.api.RepairRequest;
 import dev.essay.core.api.RepairResult;
+import dev.essay.core.api.RestartRequest;
+import dev.essay.core.api.SlotResult;
 import dev.essay.core.api.StatusReport;
 import dev.essay.core.api.StatusRequest;
 import dev.essay.core.api.SwitchRequest;
@@ -78,10 +80,13 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
             files = new ArrayList<>(files);
         }
 
+        /** The actions of a slot's processes ({@code essayRestart}, {@code essayStop}, {@code essayStart}). */
+        static final List<String> SLOT_ACTIONS = List.of("restart", "stop", "start");
+
         /** A switch, rollback or release to a slot: when it ended ok, that slot is live. */
         public boolean putsLive() {
             return !"deploy".equals(action) && !"package".equals(action) && !"status".equals(action)
-                    && !"repair".equals(action) && to != null;
+                    && !"repair".equals(action) && !SLOT_ACTIONS.contains(action) && to != null;
         }
 
         /**
@@ -98,6 +103,9 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
             if ("repair".equals(action)) {
                 return to == null ? "" : "live " + to;
             }
+            if (SLOT_ACTIONS.contains(action)) {
+                return to == null ? "live" : to;
+            }
             if (from == null && to == null) {
                 return ""; // stopped before it knew either (an abort before the engine answered): nothing to claim
             }
@@ -113,6 +121,8 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
                 out.append(version == null ? "" : " " + version).append(to == null ? "" : " into slot " + to);
             } else if ("repair".equals(action)) {
                 out.append(to == null ? "" : " of live slot " + to).append(version == null ? "" : " (" + version + ")");
+            } else if (SLOT_ACTIONS.contains(action)) {
+                out.append(to == null ? " of the live slot" : " of slot " + to);
             } else {
                 out.append(to == null ? "" : " to slot " + to).append(version == null ? "" : " (" + version + ")")
                         .append(from == null ? "" : ", from slot " + from);
@@ -143,6 +153,12 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
             }
             if (request instanceof RepairRequest r) {
                 return new Subject(action, null, r.role(), null, null, null, List.of());
+            }
+            if (request instanceof RestartRequest r) {
+                return new Subject(action, null, r.role(), null, r.slot(), null, List.of());
+            }
+            if (request instanceof SlotCommandConfig.StopStart s) {
+                return new Subject(action, null, s.request().role(), null, s.request().slot(), null, List.of());
             }
             return new Subject(action, ((PackageRequest) request).version(), null, null, null, null, List.of());
         }
@@ -193,14 +209,25 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
      * {@code skipped}: not attempted after a batch that did not come back healthy).
      */
     public static Outcome repaired(RepairResult r) {
-        Subject subject = new Subject("repair", r.version(), r.role(), null, r.slot(), null, List.of());
-        List<HostResult> hosts = hostsOf(r.fleet().hosts());
-        if (r.ok()) {
+        return onHosts(new Subject("repair", r.version(), r.role(), null, r.slot(), null, List.of()), r.fleet(),
+                r::failure);
+    }
+
+    /** A restart, stop or start of a slot: every host's result ({@code skipped}: a restart stopped before it). */
+    public static Outcome slot(SlotResult r) {
+        return onHosts(new Subject(r.action(), null, r.role(), null, r.slot(), null, List.of()), r.fleet(), r::failure);
+    }
+
+    /** Ok when every host of {@code fleet} is; otherwise failed as {@code failure} says (the engine's hint kept). */
+    private static Outcome onHosts(Subject subject, dev.essay.core.run.FleetResult fleet,
+                                   java.util.function.Supplier<PartialFailureException> failure) {
+        List<HostResult> hosts = hostsOf(fleet.hosts());
+        if (fleet.ok()) {
             return new Outcome(OK, subject, hosts, null);
         }
-        PartialFailureException failure = r.failure();
-        return new Outcome(FAILED, subject, hosts, new Failure(failure.getMessage(), null, failure.suggestion(),
-                failure.exitCode().name(), null));
+        PartialFailureException f = failure.get();
+        return new Outcome(FAILED, subject, hosts, new Failure(f.getMessage(), null, f.suggestion(), f.exitCode().name(),
+                null));
     }
 
     public static Outcome released(ReleaseResult r) {
@@ -253,6 +280,7 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
             Optional<SwitchResult> switched = c.result(SwitchResult.class);
             Optional<RepairResult> repair = c.result(RepairResult.class);
             Optional<ReleaseResult> release = c.result(ReleaseResult.class);
+            Optional<SlotResult> slot = c.result(SlotResult.class);
             if (deploy.isPresent()) {
                 DeployResult d = deploy.get();
                 subject = new Subject("deploy", d.version(), d.role(), null, d.slot(), null, List.of());
@@ -264,6 +292,10 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
             } else if (repair.isPresent()) {
                 RepairResult r = repair.get();
                 subject = new Subject("repair", r.version(), r.role(), null, r.slot(), null, List.of());
+                hosts = hostsOf(r.fleet().hosts());
+            } else if (slot.isPresent()) {
+                SlotResult r = slot.get();
+                subject = new Subject(r.action(), null, r.role(), null, r.slot(), null, List.of());
                 hosts = hostsOf(r.fleet().hosts());
             } else if (release.isPresent() && release.get().deploy() != null) {
                 ReleaseResult r = release.get();

@@ -3,6 +3,8 @@ package io.jenkins.plugins.essay.plain;
 import dev.essay.core.api.DeployRequest;
 import dev.essay.core.api.ReleaseRequest;
 import dev.essay.core.api.RepairRequest;
+import dev.essay.core.api.RestartRequest;
+import dev.essay.core.api.Shard;
 import dev.essay.core.api.StatusRequest;
 import dev.essay.core.api.SwitchRequest;
 import dev.essay.core.pkg.PackageRequest;
@@ -40,6 +42,12 @@ public final class Requests {
         if (request instanceof RepairRequest) {
             return "repair";
         }
+        if (request instanceof RestartRequest) {
+            return "restart";
+        }
+        if (request instanceof SlotCommandConfig.StopStart s) {
+            return s.action();
+        }
         throw new IllegalArgumentException("not an essay request: " + request);
     }
 
@@ -64,6 +72,14 @@ public final class Requests {
             return "repair of the live slot" + (r.role() == null ? "" : " on role " + r.role()) + ", " + r.batch()
                     + " host(s) at a time";
         }
+        if (request instanceof RestartRequest r) {
+            return "restart of " + (r.slot() == null ? "the live slot" : "slot " + r.slot()) + onHosts(r.role(), r.shard())
+                    + ", " + r.batch() + " host(s) at a time" + (r.force() ? " --force" : "");
+        }
+        if (request instanceof SlotCommandConfig.StopStart s) {
+            return s.action() + " slot " + s.request().slot() + onHosts(s.request().role(), s.request().shard())
+                    + (s.request().force() ? " --force" : "");
+        }
         if (request instanceof DeployRequest d) {
             return "deploy " + d.version() + " into slot " + d.slot() + (d.role() == null ? "" : " (role " + d.role() + ")")
                     + (d.shard() == null ? "" : ", " + d.shard().describe()) + (d.force() ? " --force" : "")
@@ -72,6 +88,10 @@ public final class Requests {
         SwitchRequest s = (SwitchRequest) request;
         return action(s) + (s.to() == null ? "" : " to slot " + s.to()) + (s.force() ? " --force" : "")
                 + (s.lock() == null ? "" : " under the release lock " + s.lock());
+    }
+
+    private static String onHosts(String role, Shard shard) {
+        return (role == null ? "" : " (role " + role + ")") + (shard == null ? "" : ", " + shard.describe());
     }
 
     private static String packaging(PackageRequest p) {
@@ -121,9 +141,11 @@ public final class Requests {
         if (request instanceof SwitchRequest s) {
             return s.under(held.id());
         }
-        if (request instanceof ReleaseRequest || request instanceof RepairRequest) {
-            throw new IllegalArgumentException("essay " + action(request) + " takes the release lock itself, and an"
-                    + " essayLock block holds it: call essay" + (request instanceof ReleaseRequest ? "Release" : "Repair")
+        if (request instanceof ReleaseRequest || request instanceof RepairRequest || request instanceof RestartRequest
+                || request instanceof SlotCommandConfig.StopStart) {
+            String step = action(request);
+            throw new IllegalArgumentException("essay " + step + " takes the release lock itself, and an essayLock block"
+                    + " holds it: call essay" + Character.toUpperCase(step.charAt(0)) + step.substring(1)
                     + " outside the block, or use essayDeploy and essaySwitch inside it");
         }
         return request;
