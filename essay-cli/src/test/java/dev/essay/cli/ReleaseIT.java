@@ -209,6 +209,62 @@ class ReleaseIT {
         }
     }
 
+    /**
+     * A project as the Fabric tool's template made it: flat layout (the package beside setup.py, no src/, no
+     * pyproject.toml), {@code version='${version}'} in setup.py and {@code ${version}} / {@code ${git_version}} in its
+     * settings module. It is packaged as it is, released, switched, and the installed settings carry the release.
+     */
+    @Test
+    @Order(6)
+    void aFabfileEraProjectIsReleasedUnchangedAndItsSettingsAreStamped() throws Exception {
+        Path fab = tmp.resolve("essay-fab");
+        Cli.Run created = Cli.run("new", "essay-fab", "--dir", fab.toString());
+        assertThat(created.exit()).as(created.all()).isZero();
+        Files.move(fab.resolve("src/essay_fab"), fab.resolve("essay_fab"));
+        Files.delete(fab.resolve("src"));
+        Files.delete(fab.resolve("pyproject.toml"));
+        Files.writeString(fab.resolve("setup.py"), String.join("\n",
+                "# coding: utf-8",
+                "from setuptools import setup, find_packages",
+                "",
+                "setup(",
+                "    name='essay-fab',",
+                "    version='${version}',",
+                "    packages=find_packages(exclude=['*.pyc']),",
+                "    entry_points={'console_scripts': ['essay-fab = essay_fab.app:main']},",
+                ")", ""));
+        Files.writeString(fab.resolve("essay_fab/settings.py"), "VERSION = '${version}'\nGIT_VERSION = '${git_version}'\n");
+        Files.writeString(fab.resolve("essay.yaml"), fleet.configYaml().replace("project: " + FleetConfig.PROJECT,
+                "project: essay-fab") + "build:\n  python: " + SampleBuild.PYTHON + "\n", StandardCharsets.UTF_8);
+        for (List<String> git : List.of(List.of("add", "-A"), List.of("commit", "-q", "-m", "As the fabfile tool made it"))) {
+            List<String> argv = new ArrayList<>(List.of("git", "-C", fab.toString(), "-c", "user.name=essay test",
+                    "-c", "user.email=test@essay.invalid"));
+            argv.addAll(git);
+            LocalCommand.Result r = LocalCommand.run(argv, Duration.ofMinutes(1));
+            assertThat(r.exitCode()).as(r.output()).isZero();
+        }
+        String commit = LocalCommand.run(List.of("git", "-C", fab.toString(), "rev-parse", "HEAD"), Duration.ofMinutes(1))
+                .output().strip();
+
+        Cli.Run release = Cli.run("--config", fab.resolve("essay.yaml").toString(), "release");
+        assertThat(release.exit()).as(release.all()).isZero();
+        Matcher m = Pattern.compile("released essay-fab (\\S+): slot (\\w+) is live").matcher(release.out());
+        assertThat(m.find()).as(release.all()).isTrue();
+        String version = m.group(1);
+        java.net.http.HttpResponse<String> served = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(fleet.routerUrl()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(served.headers().firstValue("X-Essay-Slot")).hasValue(m.group(2));
+        assertThat(served.headers().firstValue("X-Essay-Version")).hasValue(version);
+        for (dev.essay.fleet.FleetHost host : fleet.hosts()) {
+            Path settings;
+            try (var files = Files.walk(host.home().resolve("essay-sample").resolve(m.group(2)))) {
+                settings = files.filter(f -> f.endsWith(Path.of("essay_fab", "settings.py"))).findFirst().orElseThrow();
+            }
+            assertThat(Files.readString(settings)).as("the installed settings on " + host)
+                    .isEqualTo("VERSION = '" + version + "'\nGIT_VERSION = '" + commit + "'\n");
+        }
+    }
+
     /** The date version {@code k} builds after {@code version} on the same day. */
     private static String later(String version, int k) {
         int dot = version.lastIndexOf('.');
