@@ -25,7 +25,7 @@ final class HistoryCommand extends Verb {
             throw usage("--limit must be at least 1, not " + limit, null);
         }
         Project project = loadProject();
-        Console listener = json ? new Console(spec.commandLine().getErr(), spec.commandLine().getErr()) : console;
+        Console listener = listener(json);
         try (Transport transport = transport(project, false)) {
             List<LedgerEntry> entries = engine(project, transport, listener).history(limit);
             console.out(json ? HistoryView.json(entries) : HistoryView.text(entries));

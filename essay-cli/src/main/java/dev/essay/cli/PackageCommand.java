@@ -43,7 +43,7 @@ final class PackageCommand extends Verb {
         rejectDryRun();
         PackageRequest request = source.request(json);
         Project project = loadProject();
-        Console listener = json ? new Console(spec.commandLine().getErr(), spec.commandLine().getErr()) : console;
+        Console listener = listener(json);
         PackageResult result = packager(project, listener).pack(request);
         console.out(json ? json(result) : text(result));
         return ExitCode.OK.code();

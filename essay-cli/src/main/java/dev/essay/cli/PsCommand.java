@@ -24,8 +24,7 @@ final class PsCommand extends SlotCommand {
         rejectDryRun();
         Project project = loadProject();
         Shard part = checkInput(project, slot);
-        // with --json, stdout carries only the JSON document; warnings go to stderr
-        Console listener = json ? new Console(spec.commandLine().getErr(), spec.commandLine().getErr()) : console;
+        Console listener = listener(json);
         try (Transport transport = transport(project, false)) {
             PsReport report = engine(project, transport, listener).ps(new PsRequest(slot, role, part));
             console.out(json ? PsView.json(report) : PsView.text(report));

@@ -37,8 +37,7 @@ final class RepairCommand extends Verb {
         Project project = loadProject();
         requireRole(project, role);
         boolean dry = dryRun(dryRun);
-        // with --json, stdout carries only the JSON document; progress lines go to stderr
-        Console listener = json ? new Console(spec.commandLine().getErr(), spec.commandLine().getErr()) : console;
+        Console listener = listener(json);
         try (Transport transport = transport(project, dry)) {
             Engine engine = engine(project, transport, listener);
             cancelOnInterrupt(engine);

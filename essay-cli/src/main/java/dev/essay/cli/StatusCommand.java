@@ -22,8 +22,7 @@ final class StatusCommand extends Verb {
         rejectDryRun();
         Project project = loadProject();
         requireRole(project, role);
-        // with --json, stdout carries only the JSON document; progress lines go to stderr
-        Console listener = json ? new Console(spec.commandLine().getErr(), spec.commandLine().getErr()) : console;
+        Console listener = listener(json);
         try (Transport transport = transport(project, false)) {
             StatusReport report = engine(project, transport, listener).status(role);
             console.out(json ? StatusView.json(report) : StatusView.text(report));

@@ -46,6 +46,14 @@ abstract class Verb implements Callable<Integer> {
         }
     }
 
+    /**
+     * Where the engine's events go: the console, or with {@code --json} stderr only, so that stdout carries nothing but
+     * the JSON document.
+     */
+    Console listener(boolean json) {
+        return json ? new Console(spec.commandLine().getErr(), spec.commandLine().getErr()) : console;
+    }
+
     /** Runs the verb; returns the exit code. Throw {@link EssayException} for anything a user must fix. */
     abstract int execute() throws Exception;
 

@@ -16,6 +16,7 @@ import dev.essay.core.error.CancelledException;
 import dev.essay.core.error.EssayException;
 import dev.essay.core.error.ExitCode;
 import dev.essay.core.error.PartialFailureException;
+import dev.essay.core.ledger.LedgerEntry;
 import dev.essay.core.pkg.PackageRequest;
 import dev.essay.core.pkg.PackageResult;
 import java.io.PrintWriter;
@@ -83,10 +84,9 @@ public record Outcome(String result, Subject subject, List<HostResult> hosts, Fa
         /** The actions of a slot's processes ({@code essayRestart}, {@code essayStop}, {@code essayStart}). */
         static final List<String> SLOT_ACTIONS = List.of("restart", "stop", "start");
 
-        /** A switch, rollback or release to a slot: when it ended ok, that slot is live. */
+        /** A switch, rollback or release to a slot ({@link LedgerEntry#LIVE_ACTIONS}): when it ended ok, that slot is live. */
         public boolean putsLive() {
-            return !"deploy".equals(action) && !"package".equals(action) && !"status".equals(action)
-                    && !"repair".equals(action) && !SLOT_ACTIONS.contains(action) && to != null;
+            return LedgerEntry.LIVE_ACTIONS.contains(action) && to != null;
         }
 
         /**
